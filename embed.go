@@ -1,0 +1,9 @@
+// Package supabasemcp embeds the tool catalogue so the binary carries it.
+package supabasemcp
+
+import _ "embed"
+
+// ToolsYAML is tools.yaml, the catalogue of every tool and operation.
+//
+//go:embed tools.yaml
+var ToolsYAML []byte

@@ -1,0 +1,266 @@
+// Package tools holds the catalogue of Management API operations (tools.yaml),
+// the typed request struct of every operation, the input schemas reflected from
+// those structs, strict argument decoding and the translation of a call into an
+// HTTP request. It does not import mcp-go's server: the MCP adapter lives in
+// internal/server.
+package tools
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	supabasemcp "github.com/supabase-mcp/supabase-mcp"
+)
+
+// Default loads the embedded tools.yaml bound to Requests.
+func Default() (*Catalogue, error) { return Load(supabasemcp.ToolsYAML, Requests{}) }
+
+// Operation classes. Read operations change nothing; destructive ones delete,
+// cannot be undone, can lock users out or take a service down.
+const (
+	ClassRead        = "read"
+	ClassWrite       = "write"
+	ClassDestructive = "destructive"
+)
+
+// Catalogue is the loaded tools.yaml with every operation bound to its typed
+// request struct and reflected schema.
+type Catalogue struct {
+	Tools []*Tool
+}
+
+// Tool is one MCP tool: an endpoint group.
+type Tool struct {
+	Name        string       `yaml:"name"`
+	Feature     string       `yaml:"feature"`
+	Description string       `yaml:"description"`
+	Operations  []*Operation `yaml:"operations"`
+}
+
+// Operation is one Management API endpoint (or a helper built on one).
+type Operation struct {
+	Name    string `yaml:"name"`
+	Method  string `yaml:"method"`
+	Path    string `yaml:"path"`
+	Class   string `yaml:"class"`
+	Summary string `yaml:"summary"`
+	// Body names the argument that is the whole JSON body (huge config bodies).
+	Body string `yaml:"body"`
+	// Billable operations cost money; confirmation says so.
+	Billable bool `yaml:"billable"`
+	// Untrusted marks results holding data that users or third parties wrote;
+	// they are wrapped in an untrusted-data boundary.
+	Untrusted bool `yaml:"untrusted"`
+
+	Tool *Tool `yaml:"-"`
+	// request is the typed request struct (not a pointer type).
+	request reflect.Type
+	params  []*param
+}
+
+// QualifiedName is "tool.operation", the name used by --tools and in logs.
+func (op *Operation) QualifiedName() string { return op.Tool.Name + "." + op.Name }
+
+// RequestType is the operation's typed request struct.
+func (op *Operation) RequestType() reflect.Type { return op.request }
+
+// Params lists the operation's argument names in declaration order.
+func (op *Operation) Params() []string {
+	names := make([]string, len(op.params))
+	for i, p := range op.params {
+		names[i] = p.name
+	}
+	return names
+}
+
+// HasParam reports whether the operation takes an argument of that name.
+func (op *Operation) HasParam(name string) bool { return op.param(name) != nil }
+
+func (op *Operation) param(name string) *param {
+	for _, p := range op.params {
+		if p.name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// Tool returns the tool of that name, or nil.
+func (c *Catalogue) Tool(name string) *Tool {
+	for _, t := range c.Tools {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// Operation returns the operation of that name, or nil.
+func (t *Tool) Operation(name string) *Operation {
+	for _, op := range t.Operations {
+		if op.Name == name {
+			return op
+		}
+	}
+	return nil
+}
+
+// Features lists the feature groups named in the catalogue, in first-seen order.
+func (c *Catalogue) Features() []string {
+	var out []string
+	for _, t := range c.Tools {
+		if !slices.Contains(out, t.Feature) {
+			out = append(out, t.Feature)
+		}
+	}
+	return out
+}
+
+var (
+	snakeName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	pathParam = regexp.MustCompile(`\{([^}]+)\}`)
+)
+
+// Load parses a catalogue and binds each operation to its field in requests,
+// a struct with one field per tool (the field name in snake_case is the tool
+// name) whose own fields are the operations' request structs.
+func Load(data []byte, requests any) (*Catalogue, error) {
+	var doc struct {
+		Tools []*Tool `yaml:"tools"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("tools.yaml: %w", err)
+	}
+	bindings, err := requestBindings(reflect.TypeOf(requests))
+	if err != nil {
+		return nil, err
+	}
+	c := &Catalogue{Tools: doc.Tools}
+	seenTools := map[string]bool{}
+	for _, t := range c.Tools {
+		if !snakeName.MatchString(t.Name) || seenTools[t.Name] {
+			return nil, fmt.Errorf("tools.yaml: tool name %q is not snake_case or is repeated", t.Name)
+		}
+		seenTools[t.Name] = true
+		if t.Feature == "" || t.Description == "" || len(t.Operations) == 0 {
+			return nil, fmt.Errorf("tools.yaml: tool %s needs a feature, a description and operations", t.Name)
+		}
+		seenOps := map[string]bool{}
+		for _, op := range t.Operations {
+			op.Tool = t
+			if err := checkOperation(op, seenOps); err != nil {
+				return nil, fmt.Errorf("tools.yaml: %s: %w", op.QualifiedName(), err)
+			}
+			seenOps[op.Name] = true
+			typ, ok := bindings[op.QualifiedName()]
+			if !ok {
+				return nil, fmt.Errorf("tools.yaml: %s has no request struct (add a field to the tool's requests struct)", op.QualifiedName())
+			}
+			delete(bindings, op.QualifiedName())
+			op.request = typ
+			if op.params, err = reflectParams(typ); err != nil {
+				return nil, fmt.Errorf("%s: %w", op.QualifiedName(), err)
+			}
+			if err := checkParams(op); err != nil {
+				return nil, fmt.Errorf("%s: %w", op.QualifiedName(), err)
+			}
+		}
+	}
+	for name := range bindings {
+		return nil, fmt.Errorf("request struct for %s has no entry in tools.yaml", name)
+	}
+	return c, nil
+}
+
+func checkOperation(op *Operation, seen map[string]bool) error {
+	switch {
+	case !snakeName.MatchString(op.Name) || seen[op.Name]:
+		return fmt.Errorf("operation name %q is not snake_case or is repeated", op.Name)
+	case !slices.Contains([]string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}, op.Method):
+		return fmt.Errorf("bad method %q", op.Method)
+	case !strings.HasPrefix(op.Path, "/v1/"):
+		return fmt.Errorf("path %q must start with /v1/", op.Path)
+	case !slices.Contains([]string{ClassRead, ClassWrite, ClassDestructive}, op.Class):
+		return fmt.Errorf("class %q must be read, write or destructive", op.Class)
+	case op.Summary == "":
+		return fmt.Errorf("summary is missing")
+	}
+	return nil
+}
+
+// checkParams ties the struct to the path template: every {name} in the path is
+// a path parameter of the struct and vice versa, and `body:` names a field.
+func checkParams(op *Operation) error {
+	inPath := map[string]bool{}
+	for _, m := range pathParam.FindAllStringSubmatch(op.Path, -1) {
+		inPath[m[1]] = true
+		p := op.param(m[1])
+		if p == nil || p.in != inPath_ {
+			return fmt.Errorf("path parameter {%s} needs a field tagged in:\"path\"", m[1])
+		}
+	}
+	for _, p := range op.params {
+		if p.in == inPath_ && !inPath[p.name] {
+			return fmt.Errorf("field %s is tagged in:\"path\" but %s has no {%s}", p.name, op.Path, p.name)
+		}
+	}
+	if op.Body != "" {
+		p := op.param(op.Body)
+		if p == nil || p.in != inBody {
+			return fmt.Errorf("body: %s names no body field", op.Body)
+		}
+	}
+	return nil
+}
+
+// requestBindings maps "tool.operation" to request struct types.
+func requestBindings(t reflect.Type) (map[string]reflect.Type, error) {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("requests must be a struct of tool structs")
+	}
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		tf := t.Field(i)
+		if tf.Type.Kind() != reflect.Struct {
+			return nil, fmt.Errorf("requests field %s must be a struct", tf.Name)
+		}
+		for j := range tf.Type.NumField() {
+			of := tf.Type.Field(j)
+			if of.Type.Kind() != reflect.Struct {
+				return nil, fmt.Errorf("%s.%s must be a request struct", tf.Name, of.Name)
+			}
+			out[snakeCase(tf.Name)+"."+snakeCase(of.Name)] = of.Type
+		}
+	}
+	return out, nil
+}
+
+// snakeCase turns a Go identifier into snake_case ("ListAvailableRegions" ->
+// "list_available_regions", "GetSSOProvider" -> "get_sso_provider").
+func snakeCase(s string) string {
+	var b strings.Builder
+	r := []rune(s)
+	for i, c := range r {
+		upper := c >= 'A' && c <= 'Z'
+		if upper && i > 0 {
+			prevLower := r[i-1] >= 'a' && r[i-1] <= 'z' || r[i-1] >= '0' && r[i-1] <= '9'
+			nextLower := i+1 < len(r) && r[i+1] >= 'a' && r[i+1] <= 'z'
+			if prevLower || (nextLower && r[i-1] >= 'A' && r[i-1] <= 'Z') {
+				b.WriteByte('_')
+			}
+		}
+		if upper {
+			c += 'a' - 'A'
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,107 @@
+package tools
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/client"
+)
+
+// BodyEncoder is implemented by request structs whose body is not plain JSON
+// (multipart uploads); it returns the body and its content type.
+type BodyEncoder interface {
+	EncodeBody() (body []byte, contentType string, err error)
+}
+
+// HTTPRequest builds the Management API request for a decoded call. Path
+// arguments are escaped one segment each, so no value can change which
+// endpoint is called.
+func (c *Call) HTTPRequest() (*client.Request, error) {
+	op := c.Op
+	v := reflect.ValueOf(c.Request).Elem()
+	req := &client.Request{Method: op.Method, Query: url.Values{}}
+
+	path := op.Path
+	body := map[string]any{}
+	for _, p := range op.params {
+		fv := v.FieldByIndex(p.index)
+		switch p.in {
+		case inPath_:
+			seg := fmt.Sprint(fv.Interface())
+			if seg == "" || seg == "." || seg == ".." || strings.ContainsAny(seg, "/\\?#%") || strings.ContainsFunc(seg, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+				return nil, argErr("%s %q is not a valid path value", p.name, clip(seg, 80))
+			}
+			path = strings.Replace(path, "{"+p.name+"}", url.PathEscape(seg), 1)
+		case inQuery:
+			if fv.IsZero() && !p.required {
+				continue
+			}
+			for _, s := range queryValues(fv) {
+				req.Query.Add(p.name, s)
+			}
+		case inBody:
+			if op.Body == p.name {
+				raw, err := json.Marshal(fv.Interface())
+				if err != nil {
+					return nil, fmt.Errorf("encode %s: %w", p.name, err)
+				}
+				req.Body = raw
+				continue
+			}
+			if fv.IsZero() && !p.required {
+				continue
+			}
+			body[p.name] = fv.Interface()
+		}
+	}
+	req.Path = path
+
+	if enc, ok := c.Request.(BodyEncoder); ok {
+		raw, ctype, err := enc.EncodeBody()
+		if err != nil {
+			return nil, argErr("%v", err)
+		}
+		req.Body, req.ContentType = raw, ctype
+		return req, nil
+	}
+	if req.Body == nil && len(body) > 0 {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("encode body: %w", err)
+		}
+		req.Body = raw
+	}
+	if req.Body != nil {
+		req.ContentType = "application/json"
+	}
+	return req, nil
+}
+
+// queryValues renders a field the way the API reads query strings: booleans
+// as true/false, arrays as repeated parameters.
+func queryValues(v reflect.Value) []string {
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Slice, reflect.Array:
+		var out []string
+		for i := range v.Len() {
+			out = append(out, queryValues(v.Index(i))...)
+		}
+		return out
+	case reflect.Bool:
+		return []string{strconv.FormatBool(v.Bool())}
+	case reflect.Float32, reflect.Float64:
+		return []string{strconv.FormatFloat(v.Float(), 'f', -1, 64)}
+	default:
+		return []string{fmt.Sprint(v.Interface())}
+	}
+}

@@ -1,0 +1,108 @@
+package tools
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+)
+
+// Where an argument goes in the HTTP request, from the field's `in` tag.
+const (
+	inPath_ = "path"
+	inQuery = "query"
+	// inBody is the default: a field of the JSON body, or, when tools.yaml
+	// names it with `body:`, the whole body.
+	inBody = "body"
+)
+
+// param is one argument of an operation.
+type param struct {
+	name     string
+	in       string
+	required bool
+	schema   *jsonschema.Schema
+	index    []int // field index in the request struct
+}
+
+// reflector builds inline schemas: no $ref, no $defs, no $schema, `{}` for
+// interface values (a bare `true` schema upsets some model providers).
+func reflector() *jsonschema.Reflector {
+	return &jsonschema.Reflector{
+		DoNotReference:             true,
+		ExpandedStruct:             true,
+		Anonymous:                  true,
+		RequiredFromJSONSchemaTags: true,
+		Mapper: func(t reflect.Type) *jsonschema.Schema {
+			if t.Kind() == reflect.Interface {
+				// An empty schema would marshal as `true`.
+				return &jsonschema.Schema{Description: "Any JSON value."}
+			}
+			if t == reflect.TypeFor[map[string]any]() {
+				return &jsonschema.Schema{Type: "object"}
+			}
+			return nil
+		},
+	}
+}
+
+// reflectSchema reflects a request struct into an object schema.
+func reflectSchema(t reflect.Type) *jsonschema.Schema {
+	s := reflector().ReflectFromType(t)
+	s.Version = ""
+	return s
+}
+
+func reflectParams(t reflect.Type) ([]*param, error) {
+	s := reflectSchema(t)
+	fields := map[string]reflect.StructField{}
+	collectFields(t, nil, fields)
+	var out []*param
+	for pair := s.Properties.Oldest(); pair != nil; pair = pair.Next() {
+		f, ok := fields[pair.Key]
+		if !ok {
+			return nil, fmt.Errorf("property %s has no struct field", pair.Key)
+		}
+		in := f.Tag.Get("in")
+		if in == "" {
+			in = inBody
+		}
+		if !slices.Contains([]string{inPath_, inQuery, inBody}, in) {
+			return nil, fmt.Errorf("field %s: in:%q must be path, query or body", f.Name, in)
+		}
+		if pair.Value.Description == "" {
+			return nil, fmt.Errorf("field %s has no jsonschema_description", f.Name)
+		}
+		out = append(out, &param{
+			name:     pair.Key,
+			in:       in,
+			required: slices.Contains(s.Required, pair.Key),
+			schema:   pair.Value,
+			index:    f.Index,
+		})
+	}
+	return out, nil
+}
+
+// collectFields maps JSON names to fields, descending into embedded structs
+// (shared parameter types such as ProjectRef) the way encoding/json does.
+func collectFields(t reflect.Type, prefix []int, out map[string]reflect.StructField) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		f.Index = append(slices.Clone(prefix), i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			collectFields(f.Type, f.Index, out)
+			continue
+		}
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f
+	}
+}

@@ -1,0 +1,143 @@
+package tools
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+)
+
+// ExposedTool is a tool as the server lists it: only the operations that are
+// enabled, and without the arguments the server fills in itself.
+type ExposedTool struct {
+	*Tool
+	Operations []*Operation
+	// Hidden arguments are injected by the server (ref under --project-ref).
+	Hidden map[string]bool
+	// Extra properties appended to the schema (such as the confirmation token).
+	Extra []ExtraProperty
+}
+
+// ExtraProperty is an argument that is not part of any request struct.
+type ExtraProperty struct {
+	Name   string
+	Schema *jsonschema.Schema
+}
+
+// Operation returns the enabled operation of that name, or nil.
+func (e *ExposedTool) Operation(name string) *Operation {
+	for _, op := range e.Operations {
+		if op.Name == name {
+			return op
+		}
+	}
+	return nil
+}
+
+// OperationNames lists the enabled operations.
+func (e *ExposedTool) OperationNames() []string {
+	names := make([]string, len(e.Operations))
+	for i, op := range e.Operations {
+		names[i] = op.Name
+	}
+	return names
+}
+
+// Description is the tool's text followed by one line per operation: its
+// signature (required arguments plain, optional ones with "?") and summary.
+// The signatures tell the model which arguments each operation uses, so the
+// argument descriptions need not repeat it.
+func (e *ExposedTool) Description() string {
+	var b strings.Builder
+	b.WriteString(e.Tool.Description)
+	for _, op := range e.Operations {
+		b.WriteString("\n- ")
+		b.WriteString(e.signatureOf(op))
+		b.WriteString(": ")
+		b.WriteString(op.Summary)
+	}
+	return b.String()
+}
+
+// signatureOf is "get(ref, fields?)": the operation and its visible arguments.
+func (e *ExposedTool) signatureOf(op *Operation) string {
+	var parts []string
+	for _, p := range op.params {
+		if e.Hidden[p.name] {
+			continue
+		}
+		if p.required {
+			parts = append(parts, p.name)
+		} else {
+			parts = append(parts, p.name+"?")
+		}
+	}
+	return op.Name + "(" + strings.Join(parts, ", ") + ")"
+}
+
+// InputSchema is one flat object: `operation` (an enum of the enabled
+// operations) plus the union of their arguments. No oneOf/anyOf/allOf and no
+// $ref, which some model providers reject; per-operation required arguments
+// are enforced at call time instead.
+func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
+	props := jsonschema.NewProperties()
+	ops := make([]any, len(e.Operations))
+	for i, op := range e.Operations {
+		ops[i] = op.Name
+	}
+	props.Set("operation", &jsonschema.Schema{
+		Type:        "string",
+		Enum:        ops,
+		Description: "Operation to run; the tool description lists each one's arguments (? = optional).",
+	})
+	for _, op := range e.Operations {
+		for _, p := range op.params {
+			if e.Hidden[p.name] {
+				continue
+			}
+			if prev, ok := props.Get(p.name); ok {
+				if prev.Type != p.schema.Type {
+					return nil, fmt.Errorf("%s: argument %s has type %q here and %q in another operation", op.QualifiedName(), p.name, p.schema.Type, prev.Type)
+				}
+				continue
+			}
+			props.Set(p.name, p.schema)
+		}
+	}
+	for _, x := range e.Extra {
+		props.Set(x.Name, x.Schema)
+	}
+	s := &jsonschema.Schema{
+		Type:                 "object",
+		Properties:           props,
+		Required:             []string{"operation"},
+		AdditionalProperties: jsonschema.FalseSchema,
+	}
+	return json.Marshal(s)
+}
+
+// Annotations are the four MCP hints, derived from the enabled operations.
+type Annotations struct {
+	ReadOnly, Destructive, Idempotent, OpenWorld bool
+}
+
+// Annotations: read-only only where every operation reads; destructive where
+// any operation is; idempotent where every method is (GET, HEAD, PUT, DELETE).
+func (e *ExposedTool) Annotations() Annotations {
+	a := Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true}
+	for _, op := range e.Operations {
+		if op.Class != ClassRead {
+			a.ReadOnly = false
+		}
+		if op.Class == ClassDestructive {
+			a.Destructive = true
+		}
+		switch op.Method {
+		case "GET", "HEAD", "PUT", "DELETE":
+		default:
+			a.Idempotent = false
+		}
+	}
+	return a
+}

@@ -1,0 +1,284 @@
+package tools
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/invopop/jsonschema"
+)
+
+// validate checks v against s and returns it with common model type slips
+// repaired ("5" for 5, "true" for true, 5 for "5", a JSON-encoded array or
+// object passed as a string). The error text is written for a model to act on.
+func validate(s *jsonschema.Schema, v any, path string) (any, error) {
+	if s == nil {
+		return v, nil
+	}
+	var err error
+	switch s.Type {
+	case "string":
+		switch x := v.(type) {
+		case string:
+		case float64:
+			v = strconv.FormatFloat(x, 'f', -1, 64)
+		case bool:
+			v = strconv.FormatBool(x)
+		default:
+			return nil, typeError(path, "a string", v)
+		}
+		str := v.(string)
+		if s.MinLength != nil && uint64(len([]rune(str))) < *s.MinLength {
+			return nil, fmt.Errorf("%s must have at least %d characters", path, *s.MinLength)
+		}
+		if s.MaxLength != nil && uint64(len([]rune(str))) > *s.MaxLength {
+			return nil, fmt.Errorf("%s must have at most %d characters", path, *s.MaxLength)
+		}
+		if s.Pattern != "" && !compiled(s.Pattern).MatchString(str) {
+			return nil, fmt.Errorf("%s %q does not match the expected format %s", path, clip(str, 80), s.Pattern)
+		}
+	case "integer", "number":
+		var f float64
+		switch x := v.(type) {
+		case float64:
+			f = x
+		case string:
+			if f, err = strconv.ParseFloat(strings.TrimSpace(x), 64); err != nil {
+				return nil, typeError(path, "a number", v)
+			}
+		default:
+			return nil, typeError(path, "a number", v)
+		}
+		if s.Type == "integer" && f != math.Trunc(f) {
+			return nil, fmt.Errorf("%s must be a whole number, not %v", path, f)
+		}
+		if s.Minimum != "" {
+			if lo, _ := s.Minimum.Float64(); f < lo {
+				return nil, fmt.Errorf("%s must be at least %v", path, lo)
+			}
+		}
+		if s.Maximum != "" {
+			if hi, _ := s.Maximum.Float64(); f > hi {
+				return nil, fmt.Errorf("%s must be at most %v", path, hi)
+			}
+		}
+		v = f
+	case "boolean":
+		switch x := v.(type) {
+		case bool:
+		case string:
+			b, perr := strconv.ParseBool(strings.TrimSpace(x))
+			if perr != nil {
+				return nil, typeError(path, "true or false", v)
+			}
+			v = b
+		default:
+			return nil, typeError(path, "true or false", v)
+		}
+	case "array":
+		if str, ok := v.(string); ok && strings.HasPrefix(strings.TrimSpace(str), "[") {
+			var parsed []any
+			if json.Unmarshal([]byte(str), &parsed) == nil {
+				v = parsed
+			}
+		}
+		items, ok := v.([]any)
+		if !ok {
+			return nil, typeError(path, "an array", v)
+		}
+		if s.MinItems != nil && uint64(len(items)) < *s.MinItems {
+			return nil, fmt.Errorf("%s needs at least %d items", path, *s.MinItems)
+		}
+		if s.MaxItems != nil && uint64(len(items)) > *s.MaxItems {
+			return nil, fmt.Errorf("%s takes at most %d items", path, *s.MaxItems)
+		}
+		out := make([]any, len(items))
+		for i, item := range items {
+			if out[i], err = validate(s.Items, item, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return nil, err
+			}
+		}
+		v = out
+	case "object":
+		if str, ok := v.(string); ok && strings.HasPrefix(strings.TrimSpace(str), "{") {
+			var parsed map[string]any
+			if json.Unmarshal([]byte(str), &parsed) == nil {
+				v = parsed
+			}
+		}
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, typeError(path, "an object", v)
+		}
+		if v, err = validateObject(s, obj, path); err != nil {
+			return nil, err
+		}
+	}
+	if len(s.Enum) > 0 && !inEnum(s.Enum, v) {
+		return nil, fmt.Errorf("%s %s is not one of the allowed values: %s", path, show(v), enumList(s.Enum, v))
+	}
+	return v, nil
+}
+
+func validateObject(s *jsonschema.Schema, obj map[string]any, path string) (map[string]any, error) {
+	if s.Properties == nil || s.Properties.Len() == 0 {
+		return obj, nil // free-form object
+	}
+	known := make([]string, 0, s.Properties.Len())
+	for pair := s.Properties.Oldest(); pair != nil; pair = pair.Next() {
+		known = append(known, pair.Key)
+	}
+	out := make(map[string]any, len(obj))
+	for _, key := range sortedKeys(obj) {
+		ps, ok := s.Properties.Get(key)
+		if !ok {
+			return nil, unknownKeyError(path+"."+key, key, known)
+		}
+		val, err := validate(ps, obj[key], path+"."+key)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = val
+	}
+	for _, req := range s.Required {
+		if _, ok := out[req]; !ok {
+			return nil, fmt.Errorf("%s is missing required field %s", path, req)
+		}
+	}
+	return out, nil
+}
+
+func unknownKeyError(path, key string, known []string) error {
+	msg := fmt.Sprintf("unknown field %s", path)
+	if near := closest(key, known, 3); len(near) > 0 {
+		msg += "; did you mean " + strings.Join(near, " or ") + "?"
+	}
+	if len(known) <= 40 {
+		msg += " Valid fields: " + strings.Join(known, ", ") + "."
+	}
+	return fmt.Errorf("%s", msg)
+}
+
+func typeError(path, want string, got any) error {
+	return fmt.Errorf("%s must be %s, got %s", path, want, show(got))
+}
+
+func show(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return clip(string(b), 80)
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func inEnum(enum []any, v any) bool {
+	for _, e := range enum {
+		if fmt.Sprint(e) == fmt.Sprint(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// enumList names every allowed value for short enums, and the closest ones for
+// long enums (regions, instance sizes).
+func enumList(enum []any, v any) string {
+	names := make([]string, len(enum))
+	for i, e := range enum {
+		names[i] = fmt.Sprint(e)
+	}
+	if len(names) <= 20 {
+		return strings.Join(names, ", ")
+	}
+	near := closest(fmt.Sprint(v), names, 5)
+	return strings.Join(near, ", ") + fmt.Sprintf(" (closest of %d; the schema lists all)", len(names))
+}
+
+var (
+	patternMu    sync.Mutex
+	patternCache = map[string]*regexp.Regexp{}
+)
+
+// compiled caches patterns from struct tags; they are constants of the
+// program, so a bad one is a programming error caught by the catalogue tests.
+func compiled(p string) *regexp.Regexp {
+	patternMu.Lock()
+	defer patternMu.Unlock()
+	re, ok := patternCache[p]
+	if !ok {
+		re = regexp.MustCompile(p)
+		patternCache[p] = re
+	}
+	return re
+}
+
+// closest returns up to n candidates near name: by edit distance, or sharing
+// a prefix or containing it.
+func closest(name string, candidates []string, n int) []string {
+	type scored struct {
+		s string
+		d int
+	}
+	var hits []scored
+	lname := strings.ToLower(name)
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		d := levenshtein(lname, lc)
+		limit := max(2, len(lname)/3)
+		if d <= limit || (len(lname) >= 3 && (strings.Contains(lc, lname) || strings.Contains(lname, lc))) {
+			hits = append(hits, scored{c, d})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].d < hits[j].d })
+	var out []string
+	for _, h := range hits {
+		if len(out) == n {
+			break
+		}
+		out = append(out, h.s)
+	}
+	return out
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
