@@ -22,6 +22,9 @@ func validate(s *jsonschema.Schema, v any, path string) (any, error) {
 		return v, nil
 	}
 	var err error
+	if f, ok := asFloat(v); ok {
+		v = f // JSON numbers arrive as float64; Go callers may pass ints
+	}
 	switch s.Type {
 	case "string":
 		switch x := v.(type) {
@@ -163,6 +166,23 @@ func unknownKeyError(path, key string, known []string) error {
 		msg += " Valid fields: " + strings.Join(known, ", ") + "."
 	}
 	return fmt.Errorf("%s", msg)
+}
+
+func asFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case float32:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+	return 0, false
 }
 
 func typeError(path, want string, got any) error {

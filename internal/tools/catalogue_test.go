@@ -1,0 +1,130 @@
+package tools
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func exposeAll(t *testing.T) (*Catalogue, []*ExposedTool) {
+	t.Helper()
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*ExposedTool
+	for _, tl := range c.Tools {
+		out = append(out, &ExposedTool{Tool: tl, Operations: tl.Operations})
+	}
+	return c, out
+}
+
+// Every schema is one flat object without $ref or combinators, and every
+// property, at every depth, is described.
+func TestSchemasAreFlatAndDescribed(t *testing.T) {
+	_, all := exposeAll(t)
+	for _, e := range all {
+		raw, err := e.InputSchema()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, banned := range []string{`"$ref"`, `"$defs"`, `"oneOf"`, `"anyOf"`, `"allOf"`, `"$schema"`, `:true`} {
+			if strings.Contains(string(raw), banned) {
+				t.Errorf("%s schema contains %s", e.Name, banned)
+			}
+		}
+		var s map[string]any
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatal(err)
+		}
+		checkDescribed(t, e.Name, s["properties"].(map[string]any))
+	}
+}
+
+func checkDescribed(t *testing.T, where string, props map[string]any) {
+	for name, v := range props {
+		p := v.(map[string]any)
+		if d, _ := p["description"].(string); d == "" {
+			t.Errorf("%s.%s has no description", where, name)
+		}
+		if sub, ok := p["properties"].(map[string]any); ok {
+			checkDescribed(t, where+"."+name, sub)
+		}
+		if items, ok := p["items"].(map[string]any); ok {
+			if sub, ok := items["properties"].(map[string]any); ok {
+				checkDescribed(t, where+"."+name+"[]", sub)
+			}
+		}
+	}
+}
+
+type okRequests struct {
+	Things struct {
+		List ListThings
+		Get  GetThing
+	}
+}
+type ListThings struct{ NoArguments }
+type GetThing struct{ ProjectRef }
+
+const okYAML = `
+tools:
+  - name: things
+    feature: f
+    description: Things.
+    operations:
+      - {name: list, method: GET, path: /v1/things, class: read, summary: List.}
+      - {name: get, method: GET, path: "/v1/things/{ref}", class: read, summary: Get.}
+`
+
+func TestLoadBindsAndRejectsMismatches(t *testing.T) {
+	if _, err := Load([]byte(okYAML), okRequests{}); err != nil {
+		t.Fatalf("valid catalogue rejected: %v", err)
+	}
+	cases := map[string]string{
+		"entry without struct": strings.Replace(okYAML, "name: get,", "name: fetch,", 1),
+		"unknown yaml key":     strings.Replace(okYAML, "class: read, summary: List.", "class: read, summary: List., color: red", 1),
+		"bad class":            strings.Replace(okYAML, "class: read, summary: List.", "class: safe, summary: List.", 1),
+		"path param mismatch":  strings.Replace(okYAML, "\"/v1/things/{ref}\"", "\"/v1/things/{id}\"", 1),
+		"missing summary":      strings.Replace(okYAML, "summary: List.", "summary: ''", 1),
+	}
+	for name, y := range cases {
+		if _, err := Load([]byte(y), okRequests{}); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	type extra struct {
+		Things struct {
+			List  ListThings
+			Get   GetThing
+			Count ListThings
+		}
+	}
+	if _, err := Load([]byte(okYAML), extra{}); err == nil || !strings.Contains(err.Error(), "things.count") {
+		t.Errorf("struct without entry: %v", err)
+	}
+}
+
+func TestSnakeCase(t *testing.T) {
+	for in, want := range map[string]string{
+		"List": "list", "ListAvailableRegions": "list_available_regions", "ExecuteSQL": "execute_sql",
+		"GetSSOProvider": "get_sso_provider", "ExecuteReadonlySQL": "execute_readonly_sql", "Get2FA": "get2_fa",
+	} {
+		if got := snakeCase(in); got != want {
+			t.Errorf("snakeCase(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestAnnotationsFollowClasses(t *testing.T) {
+	c, _ := exposeAll(t)
+	projects := c.Tool("projects")
+	a := (&ExposedTool{Tool: projects, Operations: projects.Operations}).Annotations()
+	if a.ReadOnly || !a.Destructive || a.Idempotent || !a.OpenWorld {
+		t.Errorf("projects annotations = %+v", a)
+	}
+	reads := &ExposedTool{Tool: projects, Operations: []*Operation{projects.Operation("list"), projects.Operation("get")}}
+	if a := reads.Annotations(); !a.ReadOnly || a.Destructive || !a.Idempotent {
+		t.Errorf("read-only subset annotations = %+v", a)
+	}
+}
