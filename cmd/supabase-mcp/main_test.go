@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	mcpclient "github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+)
+
+const token = "sbp_stdio_test_token_5f9c2e7a1b3d"
+
+// buildBinary compiles the real binary once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "supabase-mcp")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// Over stdio, as Claude Desktop runs it: initialize with a modern and a
+// pinned 2025-11-25 client, list tools, call projects list.
+func TestStdioLikeADesktopClient(t *testing.T) {
+	bin := buildBinary(t)
+	api := fakeapi.NewFromEnv(t, token)
+	for _, version := range []string{mcp.ProtocolVersion20260728, mcp.ProtocolVersion20251125} {
+		t.Run(version, func(t *testing.T) {
+			api.ResetRequests()
+			var opts []mcpclient.ClientOption
+			if version == mcp.ProtocolVersion20251125 {
+				opts = append(opts, mcpclient.WithProtocolVersion(version))
+			}
+			c, err := mcpclient.NewStdioMCPClientWithOptions(bin, []string{"SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL()}, []string{"--log-level", "debug"}, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			init := mcp.InitializeRequest{}
+			init.Params.ProtocolVersion = version
+			init.Params.ClientInfo = mcp.Implementation{Name: "desktop-test", Version: "1"}
+			res, err := c.Initialize(ctx, init)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.ProtocolVersion != version || res.ServerInfo.Name != "supabase-mcp" {
+				t.Fatalf("initialize = %s %s", res.ProtocolVersion, res.ServerInfo.Name)
+			}
+			tools, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, tl := range tools.Tools {
+				names = append(names, tl.Name)
+			}
+			if !strings.Contains(strings.Join(names, ","), "projects") {
+				t.Fatalf("tools = %v", names)
+			}
+			call := mcp.CallToolRequest{}
+			call.Params.Name = "projects"
+			call.Params.Arguments = map[string]any{"operation": "list"}
+			out, err := c.CallTool(ctx, call)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := out.Content[0].(mcp.TextContent).Text
+			var projects []map[string]any
+			if out.IsError || json.Unmarshal([]byte(text), &projects) != nil || len(projects) != len(api.Projects()) {
+				t.Fatalf("projects list = %s", text)
+			}
+			reqs := api.Requests()
+			if len(reqs) != 1 || reqs[0].Header.Get("Authorization") != "Bearer "+token || !strings.HasPrefix(reqs[0].Header.Get("User-Agent"), "supabase-mcp/") {
+				t.Fatalf("requests = %+v", reqs)
+			}
+		})
+	}
+}
+
+// Bad command lines exit non-zero with one line on stderr and nothing on stdout.
+func TestCommandLineErrors(t *testing.T) {
+	bin := buildBinary(t)
+	cases := []struct {
+		args []string
+		env  []string
+		want string
+	}{
+		{[]string{"--read-olny"}, []string{"SUPABASE_ACCESS_TOKEN=x"}, "flag provided but not defined"},
+		{[]string{"--features", "databse"}, []string{"SUPABASE_ACCESS_TOKEN=x"}, `unknown feature group "databse"`},
+		{nil, nil, "SUPABASE_ACCESS_TOKEN"},
+	}
+	for _, tc := range cases {
+		cmd := exec.Command(bin, tc.args...)
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, tc.env...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if err == nil || cmd.ProcessState.ExitCode() == 0 {
+			t.Errorf("%v: exit 0", tc.args)
+		}
+		if stdout.Len() != 0 || strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: stdout %q stderr %q, want one line with %q", tc.args, stdout.String(), stderr.String(), tc.want)
+		}
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil || !strings.HasPrefix(string(out), "supabase-mcp ") {
+		t.Errorf("--version: %q %v", out, err)
+	}
+}

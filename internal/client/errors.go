@@ -1,0 +1,103 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// ErrResponseTooLarge is wrapped by the error Do returns when a successful
+// response body exceeds Options.MaxResponseBytes.
+var ErrResponseTooLarge = errors.New("response too large")
+
+// maxSnippet bounds the raw body quoted in an APIError when the API gave no
+// structured message.
+const maxSnippet = 500
+
+// APIError is returned for any non-2xx answer (after retries).
+type APIError struct {
+	Status     int
+	Message    string // the API's own message (token redacted)
+	Method     string
+	Path       string
+	RetryAfter time.Duration // from Retry-After / x-ratelimit-reset when present
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Path, e.Status)
+	text := http.StatusText(e.Status)
+	if text != "" {
+		b.WriteString(" " + text)
+	}
+	if e.Message != "" && e.Message != text {
+		b.WriteString(": " + e.Message)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// apiMessage extracts the API's message from an error body: a JSON
+// "message", "error" (string or {"message": ...}) or "msg" field, else a
+// trimmed snippet of the body, else the status text.
+func apiMessage(status int, body []byte) string {
+	var m map[string]any
+	if json.Unmarshal(body, &m) == nil {
+		for _, k := range []string{"message", "error", "msg"} {
+			switch v := m[k].(type) {
+			case string:
+				if s := strings.TrimSpace(v); s != "" {
+					return s
+				}
+			case map[string]any:
+				if s, _ := v["message"].(string); strings.TrimSpace(s) != "" {
+					return strings.TrimSpace(s)
+				}
+			}
+		}
+	}
+	if s := strings.TrimSpace(string(body)); s != "" {
+		if len(s) > maxSnippet {
+			s = strings.ToValidUTF8(s[:maxSnippet], "") + "…" // drop a rune cut in half
+		}
+		return s
+	}
+	return http.StatusText(status)
+}
+
+// wrapped carries a message built from redacted text while still letting
+// errors.Is/As reach the cause (e.g. context.DeadlineExceeded, net.Error).
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (e *wrapped) Error() string { return e.msg }
+func (e *wrapped) Unwrap() error { return e.err }
+
+const redacted = "[REDACTED]"
+
+// redact removes the access token (raw or URL-escaped) from s.
+func redact(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.NewReplacer(secret, redacted, url.QueryEscape(secret), redacted).Replace(s)
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}
