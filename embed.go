@@ -1,3 +1,5 @@
+//go:generate go run ./internal/tools/readmegen README.md
+
 // Package supabasemcp embeds the tool catalogue so the binary carries it.
 package supabasemcp
 

@@ -1,0 +1,174 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	mcpclient "github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	"golang.org/x/oauth2"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/client"
+	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/tools"
+)
+
+const testToken = "sbp_test_0123456789abcdef0123456789abcdef"
+
+// harness is the real server wired to the fake Management API over HTTP,
+// reached through mcp-go's in-process client.
+type harness struct {
+	t      *testing.T
+	api    *fakeapi.Server
+	mcp    *mcpclient.Client
+	policy *guard.Policy
+}
+
+type setup struct {
+	policy    *guard.Policy
+	rateLimit int
+	clientOpt []mcpclient.ClientOption
+}
+
+func newHarness(t *testing.T, s setup) *harness {
+	t.Helper()
+	api := fakeapi.NewFromEnv(t, testToken)
+	cat, err := tools.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.policy == nil {
+		s.policy = &guard.Policy{}
+	}
+	if s.policy.Features == nil {
+		s.policy.Features = cat.Features()
+	}
+	c, err := client.New(client.Options{
+		BaseURL:     api.URL(),
+		TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: testToken}),
+		UserAgent:   "supabase-mcp/test",
+		Limiters:    client.NewLimiterPool(s.rateLimit),
+		Timeout:     5 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, err := mcpclient.NewInProcessClientWithOptions(srv.MCPServer(), s.clientOpt...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := mc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = mc.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ClientInfo = mcp.Implementation{Name: "harness", Version: "1"}
+	if _, err := mc.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, api: api, mcp: mc, policy: s.policy}
+}
+
+// call invokes a tool and returns its text and isError flag. A protocol
+// error fails the test: errors a model can act on must be tool results.
+func (h *harness) call(tool string, args map[string]any) (string, bool) {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = tool
+	req.Params.Arguments = args
+	res, err := h.mcp.CallTool(ctx, req)
+	if err != nil {
+		h.t.Fatalf("%s %v: protocol error %v", tool, args, err)
+	}
+	var b strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	text := b.String()
+	if strings.Contains(text, testToken) {
+		h.t.Fatalf("result leaks the access token: %s", text)
+	}
+	return text, res.IsError
+}
+
+// ok calls and fails the test on a tool error.
+func (h *harness) ok(tool string, args map[string]any) string {
+	h.t.Helper()
+	text, isErr := h.call(tool, args)
+	if isErr {
+		h.t.Fatalf("%s %v: unexpected tool error: %s", tool, args, text)
+	}
+	return text
+}
+
+// fails calls and fails the test unless the result is a tool error containing want.
+func (h *harness) fails(tool string, args map[string]any, want ...string) string {
+	h.t.Helper()
+	text, isErr := h.call(tool, args)
+	if !isErr {
+		h.t.Fatalf("%s %v: expected a tool error, got %s", tool, args, text)
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			h.t.Fatalf("%s %v: error %q lacks %q", tool, args, text, w)
+		}
+	}
+	return text
+}
+
+// payload extracts the JSON inside an untrusted-data boundary (or the whole text).
+func payload(text string) string {
+	if i := strings.Index(text, ">\n"); strings.HasPrefix(text, "Below is") && i >= 0 {
+		rest := text[i+2:]
+		if j := strings.LastIndex(rest, "\n</untrusted-data-"); j >= 0 {
+			return rest[:j]
+		}
+	}
+	return text
+}
+
+func decodeJSON[T any](t *testing.T, text string) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(payload(text)), &v); err != nil {
+		t.Fatalf("result is not the expected JSON: %v\n%s", err, text)
+	}
+	return v
+}
+
+// requestsTo counts recorded requests with that method and path.
+func (h *harness) requestsTo(method, path string) int {
+	n := 0
+	for _, r := range h.api.Requests() {
+		if r.Method == method && r.Path == path {
+			n++
+		}
+	}
+	return n
+}
+
+func (h *harness) listTools() []mcp.Tool {
+	h.t.Helper()
+	res, err := h.mcp.ListTools(context.Background(), mcp.ListToolsRequest{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return res.Tools
+}
+
+func randomSuffix() string {
+	return strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
+}
