@@ -12,6 +12,7 @@ import (
 	"time"
 
 	mcpclient "github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
@@ -42,13 +43,14 @@ func TestStdioLikeADesktopClient(t *testing.T) {
 			if version == mcp.ProtocolVersion20251125 {
 				opts = append(opts, mcpclient.WithProtocolVersion(version))
 			}
-			c, err := mcpclient.NewStdioMCPClientWithOptions(bin, []string{"SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL()}, []string{"--log-level", "debug"}, opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
+			tr := transport.NewStdio(bin, []string{"SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL()}, "--log-level", "debug")
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
+			if err := tr.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			c := mcpclient.NewClient(tr, opts...)
+			defer c.Close()
 			init := mcp.InitializeRequest{}
 			init.Params.ProtocolVersion = version
 			init.Params.ClientInfo = mcp.Implementation{Name: "desktop-test", Version: "1"}

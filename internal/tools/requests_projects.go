@@ -28,7 +28,7 @@ type CreateProject struct {
 	Name             string           `json:"name" jsonschema:"required,maxLength=256" jsonschema_description:"Project name."`
 	OrganizationSlug string           `json:"organization_slug" jsonschema:"required,pattern=^[\\w-]+$" jsonschema_description:"Slug of the organization that owns the project."`
 	DBPass           string           `json:"db_pass" jsonschema:"required,minLength=8" jsonschema_description:"Password of the postgres database user; make it strong."`
-	RegionSelection  *RegionSelection `json:"region_selection,omitempty" jsonschema_description:"Where to run it: a specific region or a smart group. Defaults to the API's choice."`
+	RegionSelection  *RegionSelection `json:"region_selection" jsonschema:"required" jsonschema_description:"Where to run it: a specific region or a smart group (see list_regions)."`
 	InstanceSize     string           `json:"desired_instance_size,omitempty" jsonschema:"enum=nano,enum=micro,enum=small,enum=medium,enum=large,enum=xlarge,enum=2xlarge,enum=4xlarge,enum=8xlarge,enum=12xlarge,enum=16xlarge,enum=24xlarge,enum=24xlarge_optimized_memory,enum=24xlarge_optimized_cpu,enum=24xlarge_high_memory,enum=48xlarge,enum=48xlarge_optimized_memory,enum=48xlarge_optimized_cpu,enum=48xlarge_high_memory" jsonschema_description:"Compute size; omit for the smallest."`
 	TemplateURL      string           `json:"template_url,omitempty" jsonschema:"format=uri" jsonschema_description:"Template URL to create the project from."`
 }

@@ -1,0 +1,17 @@
+package fakeapi
+
+// Fixtures names seeded objects by the argument names the tools use, so tests
+// can build valid calls for any operation without knowing the seed. A key
+// "tool.operation.arg" overrides "arg" for one operation.
+func Fixtures() map[string]any {
+	return map[string]any{
+		"ref":               SeedProjectActive,
+		"slug":              SeedOrgAcme,
+		"organization_slug": SeedOrgAcme,
+		"query":             "select 1",
+		"region_selection":  map[string]any{"type": "specific", "code": "us-east-1"},
+
+		"projects.restore.ref":        SeedProjectPaused,
+		"projects.cancel_restore.ref": SeedProjectRestoring,
+	}
+}

@@ -1,0 +1,104 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/spec"
+)
+
+// notExposed lists the spec operations that are deliberately not tools.
+var notExposed = map[string]string{
+	"GET /v1/oauth/authorize":               "OAuth login: the server runs it itself (supabase-mcp login), a model must not",
+	"GET /v1/oauth/authorize/project-claim": "OAuth login flow for project claims: browser-only",
+	"POST /v1/oauth/token":                  "OAuth login: token exchange is the server's own business",
+	"POST /v1/oauth/revoke":                 "OAuth logout: supabase-mcp logout",
+}
+
+func loadSpec(t *testing.T) *spec.Spec {
+	t.Helper()
+	s, err := spec.Load()
+	if errors.Is(err, spec.ErrNotFound) {
+		t.Skip(err.Error())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Every catalogue operation exists in the spec, and a call with minimal valid
+// arguments produces a request whose path, query and body the spec accepts.
+func TestCatalogueMatchesSpec(t *testing.T) {
+	s := loadSpec(t)
+	c, all := exposeAll(t)
+	_ = c
+	fixtures := fakeapi.Fixtures()
+	for _, e := range all {
+		for _, op := range e.Operations {
+			t.Run(op.QualifiedName(), func(t *testing.T) {
+				if !s.Has(op.Method, op.Path) {
+					t.Fatalf("%s %s is not in the spec", op.Method, op.Path)
+				}
+				args := MinimalArgs(op, fixtures)
+				call, err := e.Decode(args, nil)
+				if err != nil {
+					t.Fatalf("minimal args %v: %v", args, err)
+				}
+				req, err := call.HTTPRequest()
+				if err != nil {
+					t.Fatal(err)
+				}
+				u := "https://api.supabase.com" + req.Path
+				if q := req.Query.Encode(); q != "" {
+					u += "?" + q
+				}
+				hr, err := http.NewRequest(req.Method, u, bytes.NewReader(req.Body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if req.ContentType != "" {
+					hr.Header.Set("Content-Type", req.ContentType)
+				}
+				tmpl, err := s.Validate(context.Background(), hr)
+				if err != nil {
+					t.Fatalf("the spec rejects the request for %v: %v", args, err)
+				}
+				if tmpl != op.Path {
+					t.Fatalf("request matched %s, not the operation's %s", tmpl, op.Path)
+				}
+			})
+		}
+	}
+}
+
+// Every spec operation is in the catalogue or excluded with a reason.
+func TestSpecIsCovered(t *testing.T) {
+	s := loadSpec(t)
+	c, _ := exposeAll(t)
+	have := map[string]bool{}
+	for _, tl := range c.Tools {
+		for _, op := range tl.Operations {
+			have[op.Method+" "+op.Path] = true
+		}
+	}
+	var missing []string
+	for path, item := range s.Doc.Paths.Map() {
+		for method := range item.Operations() {
+			key := method + " " + path
+			if !have[key] && notExposed[key] == "" {
+				missing = append(missing, key)
+			}
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("%d spec operations are neither in tools.yaml nor excluded:\n%s", len(missing), strings.Join(missing, "\n"))
+	}
+}
