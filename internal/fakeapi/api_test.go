@@ -68,7 +68,7 @@ func TestSeededState(t *testing.T) {
 			t.Errorf("project %+v", p)
 		}
 	}
-	if len(statuses) != 3 {
+	if len(statuses) != 4 {
 		t.Errorf("want varied statuses, got %v", statuses)
 	}
 	for _, key := range []string{`"organization_slug"`, `"database":{"host"`, `"postgres_engine"`, `"release_channel"`} {
