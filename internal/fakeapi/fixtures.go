@@ -4,6 +4,40 @@ package fakeapi
 // can build valid calls for any operation without knowing the seed. A key
 // "tool.operation.arg" overrides "arg" for one operation.
 func Fixtures() map[string]any {
+	out := map[string]any{}
+	for _, group := range []map[string]any{
+		coreFixtures(),
+		branchesFixtures(),
+		functionsFixtures(),
+		secretsFixtures(),
+		apiKeysFixtures(),
+		authConfigFixtures(),
+		domainsFixtures(),
+		networkFixtures(),
+		databaseConfigFixtures(),
+		backupsFixtures(),
+		readReplicasFixtures(),
+		billingFixtures(),
+		jitAccessFixtures(),
+		cliLoginRoleFixtures(),
+		analyticsFixtures(),
+		advisorsFixtures(),
+		storageFixtures(),
+		postgrestFixtures(),
+		pgsodiumFixtures(),
+		realtimeFixtures(),
+		snippetsFixtures(),
+		actionsFixtures(),
+	} {
+		for k, v := range group {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// coreFixtures covers organizations, projects and database.
+func coreFixtures() map[string]any {
 	return map[string]any{
 		"ref":               SeedProjectActive,
 		"slug":              SeedOrgAcme,

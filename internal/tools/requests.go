@@ -6,9 +6,30 @@ package tools
 // is an entry in tools.yaml plus a field here with its request struct; the
 // catalogue tests then cover it.
 type Requests struct {
-	Organizations OrganizationsRequests
-	Projects      ProjectsRequests
-	Database      DatabaseRequests
+	Organizations  OrganizationsRequests
+	Projects       ProjectsRequests
+	Database       DatabaseRequests
+	Branches       BranchesRequests
+	Functions      FunctionsRequests
+	Secrets        SecretsRequests
+	ApiKeys        ApiKeysRequests
+	AuthConfig     AuthConfigRequests
+	Domains        DomainsRequests
+	Network        NetworkRequests
+	DatabaseConfig DatabaseConfigRequests
+	Backups        BackupsRequests
+	ReadReplicas   ReadReplicasRequests
+	Billing        BillingRequests
+	JitAccess      JitAccessRequests
+	CliLoginRole   CliLoginRoleRequests
+	Analytics      AnalyticsRequests
+	Advisors       AdvisorsRequests
+	Storage        StorageRequests
+	Postgrest      PostgrestRequests
+	Pgsodium       PgsodiumRequests
+	Realtime       RealtimeRequests
+	Snippets       SnippetsRequests
+	Actions        ActionsRequests
 }
 
 // Shared argument types, embedded in request structs so that an argument

@@ -89,7 +89,7 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 	props.Set("operation", &jsonschema.Schema{
 		Type:        "string",
 		Enum:        ops,
-		Description: "Operation to run; the tool description lists each one's arguments (? = optional).",
+		Description: "Operation; see the tool description for its arguments.",
 	})
 	for _, op := range e.Operations {
 		for _, p := range op.params {
@@ -102,7 +102,7 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 				}
 				continue
 			}
-			props.Set(p.name, p.schema)
+			props.Set(p.name, listedSchema(op, p))
 		}
 	}
 	for _, x := range e.Extra {
@@ -140,4 +140,19 @@ func (e *ExposedTool) Annotations() Annotations {
 		}
 	}
 	return a
+}
+
+// bigBodyFields is the size from which a whole-body argument (tools.yaml
+// `body:`) is listed as a bare object: configs with dozens of fields would
+// cost more context than all other tools together. The full typed schema
+// still validates the argument at call time, naming unknown fields and their
+// closest matches.
+const bigBodyFields = 8
+
+func listedSchema(op *Operation, p *param) *jsonschema.Schema {
+	s := p.schema
+	if op.Body != p.name || s.Type != "object" || s.Properties == nil || s.Properties.Len() < bigBodyFields {
+		return s
+	}
+	return &jsonschema.Schema{Type: "object", Description: s.Description}
 }

@@ -1,0 +1,4 @@
+package tools
+
+// ActionsRequests are the actions tool's operations.
+type ActionsRequests struct{}

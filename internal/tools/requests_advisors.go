@@ -1,0 +1,4 @@
+package tools
+
+// AdvisorsRequests are the advisors tool's operations.
+type AdvisorsRequests struct{}

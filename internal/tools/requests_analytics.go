@@ -1,0 +1,4 @@
+package tools
+
+// AnalyticsRequests are the analytics tool's operations.
+type AnalyticsRequests struct{}

@@ -1,0 +1,4 @@
+package tools
+
+// BackupsRequests are the backups tool's operations.
+type BackupsRequests struct{}

@@ -1,0 +1,4 @@
+package tools
+
+// BillingRequests are the billing tool's operations.
+type BillingRequests struct{}

@@ -1,0 +1,4 @@
+package tools
+
+// BranchesRequests are the branches tool's operations.
+type BranchesRequests struct{}

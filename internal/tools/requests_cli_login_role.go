@@ -1,0 +1,4 @@
+package tools
+
+// CliLoginRoleRequests are the cli_login_role tool's operations.
+type CliLoginRoleRequests struct{}

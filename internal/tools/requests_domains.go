@@ -1,0 +1,4 @@
+package tools
+
+// DomainsRequests are the domains tool's operations.
+type DomainsRequests struct{}

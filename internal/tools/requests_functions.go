@@ -1,0 +1,4 @@
+package tools
+
+// FunctionsRequests are the functions tool's operations.
+type FunctionsRequests struct{}

@@ -1,0 +1,4 @@
+package tools
+
+// JitAccessRequests are the jit_access tool's operations.
+type JitAccessRequests struct{}

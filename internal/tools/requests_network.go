@@ -1,0 +1,4 @@
+package tools
+
+// NetworkRequests are the network tool's operations.
+type NetworkRequests struct{}

@@ -1,0 +1,4 @@
+package tools
+
+// PgsodiumRequests are the pgsodium tool's operations.
+type PgsodiumRequests struct{}

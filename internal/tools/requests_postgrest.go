@@ -1,0 +1,4 @@
+package tools
+
+// PostgrestRequests are the postgrest tool's operations.
+type PostgrestRequests struct{}

@@ -1,0 +1,4 @@
+package tools
+
+// RealtimeRequests are the realtime tool's operations.
+type RealtimeRequests struct{}

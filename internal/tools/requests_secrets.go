@@ -1,0 +1,4 @@
+package tools
+
+// SecretsRequests are the secrets tool's operations.
+type SecretsRequests struct{}

@@ -1,0 +1,4 @@
+package tools
+
+// SnippetsRequests are the snippets tool's operations.
+type SnippetsRequests struct{}

@@ -1,0 +1,4 @@
+package tools
+
+// StorageRequests are the storage tool's operations.
+type StorageRequests struct{}
