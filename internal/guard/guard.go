@@ -1,14 +1,28 @@
 // Package guard decides what may run: which tools and operations are exposed
-// (feature groups, read-only mode, project scope) and whether a decoded call
-// may be sent. Confirmation of destructive calls and SQL classification grow
-// here.
+// (feature groups, tool filters, read-only mode, project scope), whether a
+// decoded call may be sent (scope of branches, SQL safety), and which calls
+// need the user's confirmation first.
 package guard
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"slices"
+	"sync"
+	"time"
 
+	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
+)
+
+// Confirmation policies (--confirm).
+const (
+	ConfirmAuto   = "auto"   // elicitation when the client supports it, else a token
+	ConfirmElicit = "elicit" // elicitation only
+	ConfirmToken  = "token"  // always the token flow
+	ConfirmDeny   = "deny"   // destructive calls are refused
+	ConfirmNone   = "none"   // no confirmation (unattended automation)
 )
 
 // Policy is what the command line asked for.
@@ -16,40 +30,77 @@ type Policy struct {
 	ReadOnly   bool
 	ProjectRef string
 	Features   []string
-	Confirm    string
+	// Tools, when set, is the allow list ("tool" or "tool.operation") and
+	// replaces the feature filter; DisabledTools is a deny list.
+	Tools         []string
+	DisabledTools []string
+	Confirm       string
+
+	branches branchCache
 }
 
+// API is what the guard needs to look things up (branch ownership).
+type API interface {
+	Do(ctx context.Context, req *client.Request) (*client.Response, error)
+}
+
+// branchParam is the argument that addresses a branch by id or ref.
+const branchParam = "branch_id_or_ref"
+
 // Expose returns the tools the server lists, each with only the operations
-// this policy allows. Read-only mode keeps only read operations (derived from
-// the catalogue classes); a project scope hides account-level operations and
-// the ref argument, which the server injects.
+// this policy allows.
 func (p *Policy) Expose(c *tools.Catalogue) []*tools.ExposedTool {
 	var out []*tools.ExposedTool
 	for _, t := range c.Tools {
-		if !slices.Contains(p.Features, t.Feature) {
-			continue
-		}
 		e := &tools.ExposedTool{Tool: t}
 		for _, op := range t.Operations {
 			if p.allows(op) {
 				e.Operations = append(e.Operations, op)
+				if p.Confirm == ConfirmDeny && op.Class == tools.ClassDestructive {
+					if e.Notes == nil {
+						e.Notes = map[string]string{}
+					}
+					e.Notes[op.Name] = "refused on this server"
+				}
 			}
+		}
+		if len(e.Operations) == 0 {
+			continue
 		}
 		if p.ProjectRef != "" {
 			e.Hidden = map[string]bool{"ref": true}
 		}
-		if len(e.Operations) > 0 {
-			out = append(out, e)
+		if p.offersTokens() && e.NeedsConfirmation() {
+			e.Extra = append(e.Extra, tools.ConfirmProperty)
 		}
+		out = append(out, e)
 	}
 	return out
 }
 
+func (p *Policy) offersTokens() bool {
+	return p.Confirm == ConfirmAuto || p.Confirm == ConfirmToken || p.Confirm == ""
+}
+
+// allows derives exposure from the catalogue: feature or tool filters,
+// read-only mode (class read only) and project scope (no account-level
+// operations).
 func (p *Policy) allows(op *tools.Operation) bool {
+	name, qualified := op.Tool.Name, op.QualifiedName()
+	if len(p.Tools) > 0 {
+		if !slices.Contains(p.Tools, name) && !slices.Contains(p.Tools, qualified) {
+			return false
+		}
+	} else if !slices.Contains(p.Features, op.Tool.Feature) {
+		return false
+	}
+	if slices.Contains(p.DisabledTools, name) || slices.Contains(p.DisabledTools, qualified) {
+		return false
+	}
 	if p.ReadOnly && op.Class != tools.ClassRead {
 		return false
 	}
-	if p.ProjectRef != "" && !op.HasParam("ref") {
+	if p.ProjectRef != "" && !op.HasParam("ref") && !op.HasParam(branchParam) {
 		return false // account-level: lists or creates things outside the project
 	}
 	return true
@@ -63,16 +114,139 @@ func (p *Policy) Injected() map[string]any {
 	return map[string]any{"ref": p.ProjectRef}
 }
 
-// Check decides whether a decoded call may be sent. It re-checks exposure so
-// that no call reaches the API through a path the listing would not show.
-func (p *Policy) Check(_ context.Context, call *tools.Call) error {
-	if !p.allows(call.Op) {
-		return &Refusal{Msg: "operation " + call.Op.QualifiedName() + " is not allowed on this server"}
-	}
-	return nil
-}
-
 // Refusal is a call the guard will not let through; the text says why.
 type Refusal struct{ Msg string }
 
 func (r *Refusal) Error() string { return r.Msg }
+
+func refuse(format string, a ...any) error { return &Refusal{fmt.Sprintf(format, a...)} }
+
+// Check decides whether a decoded call may be sent. It returns a
+// Confirmation when the call needs the user's consent first (how consent is
+// asked is the server's business, per --confirm). Nothing here sends a
+// mutating request.
+func (p *Policy) Check(ctx context.Context, call *tools.Call, api API) (*Confirmation, error) {
+	op := call.Op
+	if !p.allows(op) {
+		return nil, refuse("operation %s is not allowed on this server", op.QualifiedName())
+	}
+	if p.ProjectRef != "" {
+		if id, ok := call.Args[branchParam].(string); ok {
+			if err := p.checkBranch(ctx, api, id); err != nil {
+				return nil, err
+			}
+		}
+	}
+	target := confirmTarget(call)
+	if op.SQL != "" {
+		sql, _ := call.Args[op.SQL].(string)
+		if op.Class == tools.ClassRead {
+			if err := CheckReadOnlySQL(sql); err != nil {
+				return nil, refuse("%s runs only plain reads: %v. Rewrite it as a SELECT, or use a write operation if this server allows one.", op.QualifiedName(), err)
+			}
+		} else if stmt, reason := DestructiveSQL(sql); reason != "" {
+			return &Confirmation{
+				Action:       fmt.Sprintf("%s on project %s runs %q", op.QualifiedName(), call.Args["ref"], clip(stmt, 200)),
+				Reason:       reason + ".",
+				Irreversible: true,
+				Target:       target,
+			}, nil
+		}
+	}
+	if op.Class == tools.ClassDestructive {
+		return &Confirmation{
+			Action:       describeCall(call),
+			Reason:       op.Summary,
+			Billable:     op.Billable,
+			Irreversible: op.Irreversible,
+			Target:       target,
+		}, nil
+	}
+	if op.Billable {
+		// Billable writes are not destructive but cost money: they too ask.
+		return &Confirmation{Action: describeCall(call), Reason: op.Summary, Billable: true, Target: target}, nil
+	}
+	return nil, nil
+}
+
+// describeCall names the operation and the resources it addresses.
+func describeCall(call *tools.Call) string {
+	s := call.Op.QualifiedName()
+	for _, name := range call.Op.Params() {
+		if v, ok := call.Args[name]; ok && call.Op.IsPathParam(name) {
+			s += fmt.Sprintf(" %s=%v", name, v)
+		}
+	}
+	return s
+}
+
+// confirmTarget is what the user types for an irreversible call: the most
+// specific resource in the path (a branch, a function), else the project.
+func confirmTarget(call *tools.Call) string {
+	target := ""
+	for _, name := range call.Op.Params() {
+		if !call.Op.IsPathParam(name) {
+			continue
+		}
+		if v, ok := call.Args[name]; ok {
+			target = fmt.Sprint(v)
+		}
+	}
+	return target
+}
+
+// checkBranch proves that a branch belongs to the scoped project by listing
+// that project's branches (cached briefly), before any request about the
+// branch leaves.
+func (p *Policy) checkBranch(ctx context.Context, api API, id string) error {
+	if api == nil {
+		return refuse("cannot verify that branch %s belongs to project %s", id, p.ProjectRef)
+	}
+	ids, err := p.branches.get(ctx, api, p.ProjectRef)
+	if err != nil {
+		return refuse("cannot verify that branch %s belongs to project %s: %v", id, p.ProjectRef, err)
+	}
+	if !ids[id] {
+		return refuse("branch %s does not belong to project %s, the only project this server may touch. List its branches with branches.list.", id, p.ProjectRef)
+	}
+	return nil
+}
+
+// branchCacheTTL bounds how stale the ownership list may be.
+const branchCacheTTL = 30 * time.Second
+
+type branchCache struct {
+	mu      sync.Mutex
+	ids     map[string]bool
+	expires time.Time
+	owner   API
+}
+
+func (c *branchCache) get(ctx context.Context, api API, ref string) (map[string]bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ids != nil && c.owner == api && time.Now().Before(c.expires) {
+		return c.ids, nil
+	}
+	resp, err := api.Do(ctx, &client.Request{Method: "GET", Path: "/v1/projects/" + ref + "/branches"})
+	if err != nil {
+		return nil, err
+	}
+	var list []struct {
+		ID               string `json:"id"`
+		ProjectRef       string `json:"project_ref"`
+		ParentProjectRef string `json:"parent_project_ref"`
+	}
+	if err := json.Unmarshal(resp.Body, &list); err != nil {
+		return nil, fmt.Errorf("unexpected branch list: %w", err)
+	}
+	ids := map[string]bool{}
+	for _, b := range list {
+		if b.ParentProjectRef == ref {
+			ids[b.ID] = true
+			ids[b.ProjectRef] = true
+		}
+	}
+	c.ids, c.expires, c.owner = ids, time.Now().Add(branchCacheTTL), api
+	return ids, nil
+}

@@ -157,7 +157,7 @@ func TestExecuteSQLOnPostgres(t *testing.T) {
 	if len(ro) != 1 || ro[0]["n"] != float64(1) {
 		t.Fatalf("read-only select = %v", ro)
 	}
-	h.fails("database", map[string]any{"operation": "execute_readonly_sql", "ref": activeRef, "query": "insert into " + table + " values (2, 'x')"}, "Supabase API error 400")
+	h.fails("database", map[string]any{"operation": "execute_readonly_sql", "ref": activeRef, "query": "insert into " + table + " values (2, 'x')"}, "Refused", "it modifies data")
 	h.fails("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select * from no_such_table_xyz"}, "Supabase API error 400", "no_such_table_xyz")
 	h.fails("database", map[string]any{"operation": "execute_sql", "ref": activeRef}, "needs query")
 }

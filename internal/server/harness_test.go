@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,12 +27,54 @@ type harness struct {
 	api    *fakeapi.Server
 	mcp    *mcpclient.Client
 	policy *guard.Policy
+	user   *user
 }
 
 type setup struct {
 	policy    *guard.Policy
 	rateLimit int
-	clientOpt []mcpclient.ClientOption
+	// user answers elicitations; nil means a user who confirms everything.
+	// noElicitation makes a client that does not declare the capability.
+	user          *user
+	noElicitation bool
+	legacy        bool // pin the client to protocol 2025-11-25
+	clientOpt     []mcpclient.ClientOption
+}
+
+// user is the person behind the client: answers confirmation forms.
+type user struct {
+	mu      sync.Mutex
+	asked   []mcp.ElicitationParams
+	decline bool
+	typed   string // typed instead of the requested name, when set
+}
+
+func (u *user) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.asked = append(u.asked, req.Params)
+	if u.decline {
+		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionDecline}}, nil
+	}
+	// Type what the form asks for (its description), or say yes.
+	answer := any(true)
+	if props, ok := req.Params.RequestedSchema.(map[string]any)["properties"].(map[string]any); ok {
+		if field, ok := props["confirm"].(map[string]any); ok && field["type"] == "string" {
+			answer = field["description"]
+			if u.typed != "" {
+				answer = u.typed
+			}
+		}
+	}
+	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{
+		Action: mcp.ElicitationResponseActionAccept, Content: map[string]any{"confirm": answer},
+	}}, nil
+}
+
+func (u *user) questions() []mcp.ElicitationParams {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]mcp.ElicitationParams(nil), u.asked...)
 }
 
 func newHarness(t *testing.T, s setup) *harness {
@@ -61,7 +104,17 @@ func newHarness(t *testing.T, s setup) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mc, err := mcpclient.NewInProcessClientWithOptions(srv.MCPServer(), s.clientOpt...)
+	if s.user == nil {
+		s.user = &user{}
+	}
+	opts := s.clientOpt
+	if !s.noElicitation {
+		opts = append(opts, mcpclient.WithElicitationHandler(s.user))
+	}
+	if s.legacy {
+		opts = append(opts, mcpclient.WithProtocolVersion(mcp.ProtocolVersion20251125))
+	}
+	mc, err := mcpclient.NewInProcessClientWithOptions(srv.MCPServer(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,10 +125,13 @@ func newHarness(t *testing.T, s setup) *harness {
 	t.Cleanup(func() { _ = mc.Close() })
 	init := mcp.InitializeRequest{}
 	init.Params.ClientInfo = mcp.Implementation{Name: "harness", Version: "1"}
+	if s.legacy {
+		init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
+	}
 	if _, err := mc.Initialize(ctx, init); err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, api: api, mcp: mc, policy: s.policy}
+	return &harness{t: t, api: api, mcp: mc, policy: s.policy, user: s.user}
 }
 
 // call invokes a tool and returns its text and isError flag. A protocol

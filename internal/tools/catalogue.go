@@ -57,6 +57,13 @@ type Operation struct {
 	// Untrusted marks results holding data that users or third parties wrote;
 	// they are wrapped in an untrusted-data boundary.
 	Untrusted bool `yaml:"untrusted"`
+	// Irreversible destructive operations make the user type the resource
+	// name to confirm rather than click yes.
+	Irreversible bool `yaml:"irreversible"`
+	// SQL names the argument that holds PostgreSQL for the guard to parse:
+	// read operations must be plain reads, others are checked for
+	// destructive statements.
+	SQL string `yaml:"sql"`
 
 	Tool *Tool `yaml:"-"`
 	// request is the typed request struct (not a pointer type).
@@ -77,6 +84,12 @@ func (op *Operation) Params() []string {
 		names[i] = p.name
 	}
 	return names
+}
+
+// IsPathParam reports whether the argument is part of the URL path.
+func (op *Operation) IsPathParam(name string) bool {
+	p := op.param(name)
+	return p != nil && p.in == inPath_
 }
 
 // HasParam reports whether the operation takes an argument of that name.
@@ -211,6 +224,12 @@ func checkParams(op *Operation) error {
 		if p.in == inPath_ && !inPath[p.name] {
 			return fmt.Errorf("field %s is tagged in:\"path\" but %s has no {%s}", p.name, op.Path, p.name)
 		}
+	}
+	if op.SQL != "" && op.param(op.SQL) == nil {
+		return fmt.Errorf("sql: %s names no argument", op.SQL)
+	}
+	if op.Irreversible && op.Class != ClassDestructive {
+		return fmt.Errorf("irreversible needs class destructive")
 	}
 	if op.Body != "" {
 		p := op.param(op.Body)

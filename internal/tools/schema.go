@@ -17,6 +17,25 @@ type ExposedTool struct {
 	Hidden map[string]bool
 	// Extra properties appended to the schema (such as the confirmation token).
 	Extra []ExtraProperty
+	// Notes are appended to an operation's line in the description.
+	Notes map[string]string
+}
+
+// ConfirmProperty is the argument that carries a confirmation token.
+var ConfirmProperty = ExtraProperty{
+	Name:   "confirm",
+	Schema: &jsonschema.Schema{Type: "string", Description: "Token from a confirmation request; only after the user agreed."},
+}
+
+// NeedsConfirmation reports whether any enabled operation can need the
+// user's consent: destructive or billable ones, and SQL that may drop data.
+func (e *ExposedTool) NeedsConfirmation() bool {
+	for _, op := range e.Operations {
+		if op.Class == ClassDestructive || op.Billable || (op.SQL != "" && op.Class != ClassRead) {
+			return true
+		}
+	}
+	return false
 }
 
 // ExtraProperty is an argument that is not part of any request struct.
@@ -56,6 +75,9 @@ func (e *ExposedTool) Description() string {
 		b.WriteString(e.signatureOf(op))
 		b.WriteString(": ")
 		b.WriteString(op.Summary)
+		if note := e.Notes[op.Name]; note != "" {
+			b.WriteString(" [" + note + "]")
+		}
 	}
 	return b.String()
 }

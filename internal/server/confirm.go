@@ -1,0 +1,128 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	mcpserver "github.com/mark3labs/mcp-go/server"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/tools"
+)
+
+// confirmationID keys the elicitation in an input-required round trip.
+const confirmationID = "confirm"
+
+// confirm applies --confirm to a call that needs consent. It returns nil
+// when the call may go ahead, or the result to send instead: a refusal, an
+// elicitation request, or a preview with a single-use token. Nothing reaches
+// the API before it returns nil.
+func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools.ExposedTool, call *tools.Call, c *guard.Confirmation) *mcp.CallToolResult {
+	policy := s.opts.Policy.Confirm
+	switch policy {
+	case guard.ConfirmNone:
+		return nil
+	case guard.ConfirmDeny:
+		return mcp.NewToolResultError(fmt.Sprintf("Refused: %s. This server refuses calls that need confirmation (--confirm deny); nothing was sent.", c.Message()))
+	}
+	args, err := json.Marshal(call.Args) // map keys sorted: canonical
+	if err != nil {
+		return mcp.NewToolResultError("arguments cannot be encoded: " + err.Error())
+	}
+	binding := guard.Binding(sessionID(ctx), et.Name, call.Op.Name, args)
+
+	// The answer of an elicitation round trip (modern clients send it back;
+	// for older ones mcp-go asks and re-invokes this handler).
+	if req.Params.RequestState != "" || len(req.Params.InputResponses) > 0 {
+		if err := s.confirms.Open(req.Params.RequestState, binding); err != nil {
+			return mcp.NewToolResultError("Not confirmed: " + err.Error())
+		}
+		answer := mcpserver.ElicitationResponse(req.Params.InputResponses, confirmationID)
+		if answer == nil || answer.Action != mcp.ElicitationResponseActionAccept {
+			return mcp.NewToolResultError(fmt.Sprintf("The user did not confirm %s; nothing was sent. Do not retry unless the user asks.", call.Op.QualifiedName()))
+		}
+		if !answerConfirms(answer.Content, c) {
+			return mcp.NewToolResultError(fmt.Sprintf("Not confirmed: the user had to type %q; nothing was sent.", c.Target))
+		}
+		return nil
+	}
+
+	if token, _ := call.Extra["confirm"].(string); token != "" {
+		if policy == guard.ConfirmElicit {
+			return mcp.NewToolResultError("This server confirms destructive calls only by asking the user directly (--confirm elicit); tokens are not accepted.")
+		}
+		if err := s.confirms.RedeemToken(token, binding); err != nil {
+			return mcp.NewToolResultError("Not confirmed: " + err.Error())
+		}
+		return nil
+	}
+
+	canElicit := clientCanElicit(ctx)
+	if policy == guard.ConfirmElicit && !canElicit {
+		return mcp.NewToolResultError(fmt.Sprintf("Refused: %s needs the user's confirmation, and this server asks for it only through MCP elicitation, which this client does not support (--confirm elicit). Nothing was sent.", call.Op.QualifiedName()))
+	}
+	if canElicit && policy != guard.ConfirmToken {
+		return mcpserver.NewInputRequestBuilder(s.confirms.Seal(binding)).
+			Elicit(confirmationID, elicitation(c)).ToolResult()
+	}
+	token := s.confirms.IssueToken(binding)
+	return mcp.NewToolResultError(fmt.Sprintf(
+		"Confirmation required, nothing was sent yet. %s\nShow this to the user and ask whether to proceed. Only if they agree, call %s again with exactly the same arguments plus confirm: %q (single use, valid %d minutes).",
+		c.Message(), et.Name, token, int(guard.ConfirmationTTL.Minutes())))
+}
+
+func elicitation(c *guard.Confirmation) mcp.ElicitationParams {
+	p := mcp.ElicitationParams{Mode: mcp.ElicitationModeForm, Message: c.Message()}
+	if c.Irreversible && c.Target != "" {
+		p.Message += fmt.Sprintf(" To confirm, type %s.", c.Target)
+		p.RequestedSchema = map[string]any{
+			"type": "object",
+			"properties": map[string]any{confirmationID: map[string]any{
+				"type": "string", "title": "Type " + c.Target + " to confirm", "description": c.Target,
+			}},
+			"required": []string{confirmationID},
+		}
+		return p
+	}
+	p.RequestedSchema = map[string]any{
+		"type": "object",
+		"properties": map[string]any{confirmationID: map[string]any{
+			"type": "boolean", "title": "Proceed", "default": false,
+		}},
+		"required": []string{confirmationID},
+	}
+	return p
+}
+
+func answerConfirms(content any, c *guard.Confirmation) bool {
+	m, _ := content.(map[string]any)
+	if c.Irreversible && c.Target != "" {
+		typed, _ := m[confirmationID].(string)
+		return strings.TrimSpace(typed) == c.Target
+	}
+	yes, _ := m[confirmationID].(bool)
+	return yes
+}
+
+// clientCanElicit checks the capability the client declared: per request in
+// the modern protocol, per session before it. Asking a client that did not
+// declare it fails the whole call.
+func clientCanElicit(ctx context.Context) bool {
+	if info := mcpserver.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
+		return info.ClientCapabilities != nil && info.ClientCapabilities.Elicitation != nil
+	}
+	if sess, ok := mcpserver.ClientSessionFromContext(ctx).(mcpserver.SessionWithClientInfo); ok {
+		return sess.GetClientCapabilities().Elicitation != nil
+	}
+	return false
+}
+
+func sessionID(ctx context.Context) string {
+	if sess := mcpserver.ClientSessionFromContext(ctx); sess != nil {
+		return sess.SessionID()
+	}
+	return ""
+}
