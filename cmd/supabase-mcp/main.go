@@ -45,7 +45,11 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	if err != nil {
 		return err
 	}
-	cfg, err := config.Parse(args, env, catalogue.Features(), defaultFeatures)
+	cfg, err := config.Parse(args, env, config.Known{
+		Features:        catalogue.Features(),
+		DefaultFeatures: defaultFeatures,
+		Tools:           catalogue.OperationNames(),
+	})
 	if err != nil {
 		return err
 	}
@@ -70,10 +74,12 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		Version:   buildVersion(),
 		Catalogue: catalogue,
 		Policy: &guard.Policy{
-			ReadOnly:   cfg.ReadOnly,
-			ProjectRef: cfg.ProjectRef,
-			Features:   cfg.Features,
-			Confirm:    cfg.Confirm,
+			ReadOnly:      cfg.ReadOnly,
+			ProjectRef:    cfg.ProjectRef,
+			Features:      cfg.Features,
+			Tools:         cfg.Tools,
+			DisabledTools: cfg.DisabledTools,
+			Confirm:       cfg.Confirm,
 		},
 		Client: api,
 		Logger: logger,
@@ -81,6 +87,8 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	if err != nil {
 		return err
 	}
+	// The parser is not on the start-up path: it warms up in the background.
+	guard.WarmSQLParser()
 	logger.Info("starting", "version", buildVersion(), "transport", cfg.Transport, "read_only", cfg.ReadOnly, "project_ref", cfg.ProjectRef, "features", cfg.Features)
 
 	switch cfg.Transport {

@@ -34,21 +34,33 @@ type Config struct {
 	ReadOnly    bool
 	ProjectRef  string
 	// Features are the enabled feature groups, validated against the catalogue.
-	Features  []string
-	Transport string
-	Listen    string
-	RateLimit int
-	Confirm   string
-	LogLevel  slog.Level
-	Version   bool
+	Features []string
+	// Tools is an allow list of "tool" or "tool.operation" names that
+	// replaces the feature filter; DisabledTools is a deny list.
+	Tools         []string
+	DisabledTools []string
+	Transport     string
+	Listen        string
+	RateLimit     int
+	Confirm       string
+	LogLevel      slog.Level
+	Version       bool
 }
 
 // Env reads an environment variable (os.LookupEnv in production, a map in tests).
 type Env func(string) (string, bool)
 
-// Parse reads args (without the program name) and env. known lists the
-// catalogue's feature groups and defaults the ones enabled without --features.
-func Parse(args []string, env Env, known, defaults []string) (*Config, error) {
+// Known are the catalogue's names, for strict validation.
+type Known struct {
+	Features []string
+	// DefaultFeatures are enabled without --features.
+	DefaultFeatures []string
+	// Tools maps each tool name to its operation names.
+	Tools map[string][]string
+}
+
+// Parse reads args (without the program name) and env.
+func Parse(args []string, env Env, known Known) (*Config, error) {
 	fs := flag.NewFlagSet("supabase-mcp", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -64,12 +76,14 @@ func Parse(args []string, env Env, known, defaults []string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	var features, logLevel string
+	var features, logLevel, toolList, disabled string
 	fs.StringVar(&c.AccessToken, "access-token", envStr("SUPABASE_ACCESS_TOKEN", ""), "")
 	fs.StringVar(&c.APIURL, "api-url", envStr("SUPABASE_API_URL", DefaultAPIURL), "")
 	fs.BoolVar(&c.ReadOnly, "read-only", readOnlyDefault, "")
 	fs.StringVar(&c.ProjectRef, "project-ref", envStr("SUPABASE_PROJECT_REF", ""), "")
 	fs.StringVar(&features, "features", envStr("SUPABASE_MCP_FEATURES", ""), "")
+	fs.StringVar(&toolList, "tools", envStr("SUPABASE_MCP_TOOLS", ""), "")
+	fs.StringVar(&disabled, "disable-tools", envStr("SUPABASE_MCP_DISABLE_TOOLS", ""), "")
 	fs.StringVar(&c.Transport, "transport", "stdio", "")
 	fs.StringVar(&c.Listen, "listen", "127.0.0.1:8080", "")
 	fs.IntVar(&c.RateLimit, "rate-limit", 60, "")
@@ -112,7 +126,13 @@ func Parse(args []string, env Env, known, defaults []string) (*Config, error) {
 	if c.ProjectRef != "" && !validRef(c.ProjectRef) {
 		return nil, fmt.Errorf("--project-ref %q: a project ref is 20 lowercase letters (Project Settings > General)", c.ProjectRef)
 	}
-	if c.Features, err = parseFeatures(features, known, defaults); err != nil {
+	if c.Features, err = parseFeatures(features, known.Features, known.DefaultFeatures); err != nil {
+		return nil, err
+	}
+	if c.Tools, err = parseToolNames("--tools", toolList, known.Tools); err != nil {
+		return nil, err
+	}
+	if c.DisabledTools, err = parseToolNames("--disable-tools", disabled, known.Tools); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(c.AccessToken) == "" {
@@ -143,6 +163,36 @@ func parseFeatures(list string, known, defaults []string) ([]string, error) {
 		return nil, fmt.Errorf("--features is empty; known: all, %s", strings.Join(known, ", "))
 	}
 	return out, nil
+}
+
+// parseToolNames checks "tool" and "tool.operation" names against the catalogue.
+func parseToolNames(flagName, list string, known map[string][]string) ([]string, error) {
+	var out []string
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		tool, op, hasOp := strings.Cut(name, ".")
+		ops, ok := known[tool]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("%s: unknown tool %q; tools: %s", flagName, tool, strings.Join(sortedKeys(known), ", "))
+		case hasOp && !slices.Contains(ops, op):
+			return nil, fmt.Errorf("%s: tool %s has no operation %q; it has: %s", flagName, tool, op, strings.Join(ops, ", "))
+		}
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func envBool(env Env, name string) (bool, error) {

@@ -7,8 +7,12 @@ import (
 	"testing"
 )
 
-var known = []string{"account", "database", "functions"}
-var defaults = []string{"account", "database"}
+var known = Known{
+	Features:        []string{"account", "database", "functions"},
+	DefaultFeatures: []string{"account", "database"},
+	Tools:           map[string][]string{"projects": {"list", "get", "delete"}, "database": {"execute_sql"}},
+}
+var defaults = known.DefaultFeatures
 
 func envOf(m map[string]string) Env {
 	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
@@ -20,7 +24,7 @@ func TestParseDefaultsAndEnv(t *testing.T) {
 		"SUPABASE_MCP_READ_ONLY": "true",
 		"SUPABASE_PROJECT_REF":   "abcdefghijklmnopqrst",
 		"SUPABASE_API_URL":       "http://127.0.0.1:9/",
-	}), known, defaults)
+	}), known)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +41,7 @@ func TestParseDefaultsAndEnv(t *testing.T) {
 
 func TestFlagsOverrideEnv(t *testing.T) {
 	c, err := Parse([]string{"--access-token", "flagtok", "--read-only=false", "--features", "functions, account", "--rate-limit", "120", "--confirm", "token", "--transport", "http", "--listen", ":9000", "--log-level", "debug"},
-		envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "envtok", "SUPABASE_MCP_READ_ONLY": "1"}), known, defaults)
+		envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "envtok", "SUPABASE_MCP_READ_ONLY": "1"}), known)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,8 +51,8 @@ func TestFlagsOverrideEnv(t *testing.T) {
 	if !slices.Equal(c.Features, []string{"functions", "account"}) {
 		t.Fatalf("features = %v", c.Features)
 	}
-	c, err = Parse([]string{"--features=all"}, envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}), known, defaults)
-	if err != nil || !slices.Equal(c.Features, known) {
+	c, err = Parse([]string{"--features=all"}, envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}), known)
+	if err != nil || !slices.Equal(c.Features, known.Features) {
 		t.Fatalf("all: %v %v", c, err)
 	}
 }
@@ -75,9 +79,11 @@ func TestStrictErrors(t *testing.T) {
 		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_MCP_READ_ONLY": "yes please"}, "SUPABASE_MCP_READ_ONLY"},
 		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_MCP_FEATURES": "nope"}, `unknown feature group "nope"`},
 		{nil, nil, "SUPABASE_ACCESS_TOKEN"},
+		{[]string{"--tools", "projcts"}, tok, `--tools: unknown tool "projcts"`},
+		{[]string{"--disable-tools", "projects.destroy"}, tok, `--disable-tools: tool projects has no operation "destroy"`},
 	}
 	for _, tc := range cases {
-		_, err := Parse(tc.args, envOf(tc.env), known, defaults)
+		_, err := Parse(tc.args, envOf(tc.env), known)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Parse(%v) = %v, want error containing %q", tc.args, err, tc.want)
 		}
@@ -85,15 +91,25 @@ func TestStrictErrors(t *testing.T) {
 			t.Errorf("error is not one line: %q", err)
 		}
 	}
-	_, err := Parse(nil, envOf(nil), known, defaults)
+	_, err := Parse(nil, envOf(nil), known)
 	if !strings.Contains(err.Error(), TokensPage) {
 		t.Errorf("missing-token error does not say where to get one: %v", err)
 	}
 }
 
 func TestVersionNeedsNoToken(t *testing.T) {
-	c, err := Parse([]string{"--version"}, envOf(nil), known, defaults)
+	c, err := Parse([]string{"--version"}, envOf(nil), known)
 	if err != nil || !c.Version {
 		t.Fatalf("--version: %v %v", c, err)
+	}
+}
+
+func TestToolFilters(t *testing.T) {
+	c, err := Parse([]string{"--tools", "projects.list, database", "--disable-tools", "projects.delete"}, envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}), known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Tools, []string{"projects.list", "database"}) || !slices.Equal(c.DisabledTools, []string{"projects.delete"}) {
+		t.Fatalf("tools %v disabled %v", c.Tools, c.DisabledTools)
 	}
 }

@@ -58,6 +58,8 @@ type Options struct {
 // Recorded is one request as the server received it.
 type Recorded struct {
 	Method, Path, RawQuery string
+	// EscapedPath is the path as sent, before percent-decoding.
+	EscapedPath string
 	Header                 http.Header
 	Body                   []byte
 	Time                   time.Time
@@ -156,7 +158,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	s.reqMu.Lock()
 	s.requests = append(s.requests, Recorded{
-		Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+		Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, EscapedPath: r.URL.EscapedPath(),
 		Header: r.Header.Clone(), Body: body, Time: time.Now(),
 	})
 	s.reqMu.Unlock()

@@ -124,6 +124,17 @@ func (t *Tool) Operation(name string) *Operation {
 	return nil
 }
 
+// OperationNames maps each tool to its operation names.
+func (c *Catalogue) OperationNames() map[string][]string {
+	out := map[string][]string{}
+	for _, t := range c.Tools {
+		for _, op := range t.Operations {
+			out[t.Name] = append(out[t.Name], op.Name)
+		}
+	}
+	return out
+}
+
 // Features lists the feature groups named in the catalogue, in first-seen order.
 func (c *Catalogue) Features() []string {
 	var out []string

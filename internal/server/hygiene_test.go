@@ -1,0 +1,73 @@
+package server
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/tools"
+)
+
+// Hostile path values never send a request anywhere but the operation's own
+// endpoint: each value stays inside its segment or the call is refused.
+func TestPathArgumentsCannotChangeTheEndpoint(t *testing.T) {
+	cat, err := tools.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := []string{"../", "..", ".", "%2F", "a/b", "../../v1/projects", "a?x=1", "a#b", "a%00b", "ünïcødé", "", " ", "a\tb", "a\nb", `a\b`, strings.Repeat("a", 5000), "abcdefghijklmnopqrst/../x"}
+	for _, tl := range cat.Tools {
+		for _, op := range tl.Operations {
+			var pathParams []string
+			for _, p := range op.Params() {
+				if op.IsPathParam(p) {
+					pathParams = append(pathParams, p)
+				}
+			}
+			if len(pathParams) == 0 {
+				continue
+			}
+			template := regexp.MustCompile("^" + regexp.MustCompile(`\\\{[^}]+\\\}`).ReplaceAllString(regexp.QuoteMeta(op.Path), `[^/?#]+`) + "$")
+			t.Run(op.QualifiedName(), func(t *testing.T) {
+				h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}})
+				for _, p := range pathParams {
+					for _, v := range hostile {
+						args := tools.MinimalArgs(op, fakeapi.Fixtures())
+						args[p] = v
+						h.call(tl.Name, args)
+					}
+				}
+				for _, r := range h.api.Requests() {
+					if r.EscapedPath != "" && !template.MatchString(r.EscapedPath) {
+						t.Errorf("a request went to %s %s, outside %s", r.Method, r.EscapedPath, op.Path)
+					}
+					if r.Method != op.Method && !(r.Method == "GET" && strings.HasSuffix(r.Path, "/branches")) {
+						t.Errorf("a request used %s, not %s", r.Method, op.Method)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestToolFiltersShapeTheListing(t *testing.T) {
+	h := newHarness(t, setup{policy: &guard.Policy{Tools: []string{"projects.list", "projects.get", "database"}, DisabledTools: []string{"database.execute_sql"}}})
+	var names []string
+	for _, tl := range h.listTools() {
+		names = append(names, tl.Name)
+		if tl.Name == "projects" && strings.Contains(tl.Description, "delete(") {
+			t.Error("--tools projects.list,projects.get lists delete")
+		}
+		if tl.Name == "database" && strings.Contains(tl.Description, "execute_sql(") {
+			t.Error("--disable-tools database.execute_sql still lists it")
+		}
+	}
+	if strings.Join(names, ",") != "database,projects" {
+		t.Fatalf("tools = %v", names)
+	}
+	h.fails("projects", map[string]any{"operation": "delete", "ref": activeRef}, "disabled on this server")
+	h.fails("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select 1"}, "disabled on this server")
+	h.ok("projects", map[string]any{"operation": "get", "ref": activeRef})
+}
