@@ -11,6 +11,20 @@ import (
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 )
 
+// Finisher is implemented by request structs of helper operations: after the
+// generic encoding, Finish builds what the arguments tagged in:"none" mean
+// (a catalog query for the SQL endpoint, a logs query string).
+type Finisher interface {
+	Finish(req *client.Request) error
+}
+
+// ResultFormatter is implemented by request structs that reshape the API's
+// answer for the model (summaries, filters, one line per item). It runs
+// before the size cap and the untrusted-data wrapping.
+type ResultFormatter interface {
+	FormatResult(body []byte) ([]byte, error)
+}
+
 // BodyEncoder is implemented by request structs whose body is not plain JSON
 // (multipart uploads); it returns the body and its content type.
 type BodyEncoder interface {
@@ -60,6 +74,22 @@ func (c *Call) HTTPRequest() (*client.Request, error) {
 	}
 	req.Path = path
 
+	if f, ok := c.Request.(Finisher); ok {
+		if req.Body == nil && len(body) > 0 {
+			raw, err := json.Marshal(body)
+			if err != nil {
+				return nil, fmt.Errorf("encode body: %w", err)
+			}
+			req.Body, req.ContentType = raw, "application/json"
+		}
+		if err := f.Finish(req); err != nil {
+			return nil, argErr("%v", err)
+		}
+		if req.Body != nil && req.ContentType == "" {
+			req.ContentType = "application/json"
+		}
+		return req, nil
+	}
 	if enc, ok := c.Request.(BodyEncoder); ok {
 		raw, ctype, err := enc.EncodeBody()
 		if err != nil {

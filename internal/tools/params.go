@@ -16,6 +16,9 @@ const (
 	// inBody is the default: a field of the JSON body, or, when tools.yaml
 	// names it with `body:`, the whole body.
 	inBody = "body"
+	// inNone arguments are not sent as they are: the request struct's
+	// Finish method turns them into the request (helper operations).
+	inNone = "none"
 )
 
 // param is one argument of an operation.
@@ -69,8 +72,8 @@ func reflectParams(t reflect.Type) ([]*param, error) {
 		if in == "" {
 			in = inBody
 		}
-		if !slices.Contains([]string{inPath_, inQuery, inBody}, in) {
-			return nil, fmt.Errorf("field %s: in:%q must be path, query or body", f.Name, in)
+		if !slices.Contains([]string{inPath_, inQuery, inBody, inNone}, in) {
+			return nil, fmt.Errorf("field %s: in:%q must be path, query, body or none", f.Name, in)
 		}
 		if pair.Value.Description == "" {
 			return nil, fmt.Errorf("field %s has no jsonschema_description", f.Name)

@@ -13,11 +13,20 @@ import (
 const DefaultMaxResultBytes = 48 << 10
 
 // FormatResult turns an API response body into the text a model reads:
-// compact JSON, capped in size with a note on how to narrow, and wrapped in an
+// reshaped by the request struct if it has a ResultFormatter, compact JSON,
+// capped in size with a note on how to narrow, and wrapped in an
 // untrusted-data boundary when the operation returns user-written data.
-func FormatResult(op *Operation, status int, body []byte, maxBytes int) string {
+func (c *Call) FormatResult(status int, body []byte, maxBytes int) string {
+	op := c.Op
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxResultBytes
+	}
+	if f, ok := c.Request.(ResultFormatter); ok && len(body) > 0 {
+		shaped, err := f.FormatResult(body)
+		if err != nil {
+			return fmt.Sprintf("The API answered, but the result could not be read: %v", err)
+		}
+		body = shaped
 	}
 	text, note := capJSON(body, maxBytes)
 	if text == "" {
@@ -37,7 +46,7 @@ func FormatResult(op *Operation, status int, body []byte, maxBytes int) string {
 func capJSON(body []byte, max int) (string, string) {
 	body = bytes.TrimSpace(body)
 	var buf bytes.Buffer
-	if json.Compact(&buf, body) == nil {
+	if json.Compact(&buf, body) == nil { // NDJSON from a formatter stays as it is
 		body = buf.Bytes()
 	}
 	if len(body) <= max {
