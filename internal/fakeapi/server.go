@@ -60,9 +60,9 @@ type Recorded struct {
 	Method, Path, RawQuery string
 	// EscapedPath is the path as sent, before percent-decoding.
 	EscapedPath string
-	Header                 http.Header
-	Body                   []byte
-	Time                   time.Time
+	Header      http.Header
+	Body        []byte
+	Time        time.Time
 }
 
 // Server is a running fake Management API. It is safe for concurrent use.
