@@ -46,6 +46,8 @@ func coreFixtures() map[string]any {
 		"region_selection":  map[string]any{"type": "specific", "code": "us-east-1"},
 
 		"projects.restore.ref":        SeedProjectPaused,
+		"database.sample_rows.schema": "pg_catalog",
+		"database.sample_rows.table":  "pg_namespace",
 		"projects.cancel_restore.ref": SeedProjectRestoring,
 	}
 }

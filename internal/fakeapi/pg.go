@@ -280,8 +280,8 @@ func (r row) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		k, _ := json.Marshal(name)
-		v, err := json.Marshal(r.values[i])
+		k, _ := plainJSON(name)
+		v, err := plainJSON(r.values[i])
 		if err != nil {
 			return nil, err
 		}
@@ -453,4 +453,15 @@ func sqlErrorMessage(err error, query string) string {
 		b.WriteString("\nHINT:  " + pe.Hint)
 	}
 	return b.String()
+}
+
+// plainJSON marshals without HTML escaping, as the real API (Node) does.
+func plainJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }

@@ -179,7 +179,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // writeJSON answers with status and v encoded as JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := plainJSON(v)
 	if err != nil {
 		status, b = http.StatusInternalServerError, []byte(`{"message":"fakeapi: cannot encode response"}`)
 	}

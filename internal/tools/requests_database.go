@@ -7,6 +7,14 @@ type DatabaseRequests struct {
 	ListMigrations     ListMigrations
 	ApplyMigration     ApplyMigration
 	UpsertMigration    UpsertMigration
+	ListSchemas        ListSchemas
+	ListTables         ListTables
+	DescribeTable      DescribeTable
+	ListExtensions     ListExtensions
+	ListFunctions      ListFunctions
+	ListPolicies       ListPolicies
+	Explain            Explain
+	SampleRows         SampleRows
 }
 
 // SQLQuery is the body shared by both SQL endpoints.
