@@ -11,7 +11,7 @@ import (
 
 // exploreDB creates a schema with the shapes the helper operations must
 // describe, and a second schema with 300 tables.
-func exploreDB(t *testing.T) (schema, wide string, admin *harness) {
+func exploreDB(t testing.TB) (schema, wide string, admin *harness) {
 	t.Helper()
 	if os.Getenv("SUPABASE_MCP_TEST_DATABASE_URL") == "" {
 		t.Skip("SUPABASE_MCP_TEST_DATABASE_URL is not set; bash .ci/run starts a PostgreSQL for this")

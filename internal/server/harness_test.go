@@ -23,7 +23,7 @@ const testToken = "sbp_test_0123456789abcdef0123456789abcdef"
 // harness is the real server wired to the fake Management API over HTTP,
 // reached through mcp-go's in-process client.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	api    *fakeapi.Server
 	mcp    *mcpclient.Client
 	policy *guard.Policy
@@ -77,7 +77,7 @@ func (u *user) questions() []mcp.ElicitationParams {
 	return append([]mcp.ElicitationParams(nil), u.asked...)
 }
 
-func newHarness(t *testing.T, s setup) *harness {
+func newHarness(t testing.TB, s setup) *harness {
 	t.Helper()
 	api := fakeapi.NewFromEnv(t, testToken)
 	cat, err := tools.Default()
