@@ -1,8 +1,11 @@
 package tools
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/invopop/jsonschema"
 )
@@ -44,6 +47,20 @@ type JitNetworks struct {
 // of the tool. Decoding stays strict (unknown keys are refused) and
 // UpdateJitAccess.Validate checks every CIDR.
 func (JitNetworks) JSONSchema() *jsonschema.Schema { return &jsonschema.Schema{Type: "object"} }
+
+// UnmarshalJSON decodes strictly (the caller's DisallowUnknownFields does
+// not reach into a custom unmarshaler) and says what the object takes.
+func (n *JitNetworks) UnmarshalJSON(b []byte) error {
+	type plain JitNetworks
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var p plain
+	if err := dec.Decode(&p); err != nil {
+		return fmt.Errorf(`allowed_networks takes allowed_cidrs and allowed_cidrs_v6, each a list of {"cidr": "..."} (%v)`, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	*n = JitNetworks(p)
+	return nil
+}
 
 // JitRole is one role grant of a user.
 type JitRole struct {
