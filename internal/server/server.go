@@ -134,7 +134,7 @@ func (s *Server) call(ctx context.Context, et *tools.ExposedTool, args map[strin
 	if err != nil {
 		return explain(call.Op, err), true
 	}
-	return tools.FormatResult(call.Op, resp.Status, resp.Body, s.opts.MaxResultBytes), false
+	return tools.FormatResult(call.Op, resp.Status, tools.ResultBody(call.Op, resp.Header, resp.Body), s.opts.MaxResultBytes), false
 }
 
 // explain turns a client error into a sentence saying what to do next.

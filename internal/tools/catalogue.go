@@ -57,6 +57,9 @@ type Operation struct {
 	// Untrusted marks results holding data that users or third parties wrote;
 	// they are wrapped in an untrusted-data boundary.
 	Untrusted bool `yaml:"untrusted"`
+	// ResultHeaders names response headers that make up the result, for
+	// operations that answer in headers only (HEAD counts); see ResultBody.
+	ResultHeaders []string `yaml:"result_headers"`
 
 	Tool *Tool `yaml:"-"`
 	// request is the typed request struct (not a pointer type).
