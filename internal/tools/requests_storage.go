@@ -12,10 +12,11 @@ type StorageRequests struct {
 type ListBuckets struct{ ProjectRef }
 type GetStorageConfig struct{ ProjectRef }
 
-// UpdateStorageConfig takes UpdateStorageConfigBody as a free-form object:
-// it has only three top-level fields, so the schema would list all thirteen
-// nested ones, but Validate checks it against the full StorageConfig schema
-// (unknown fields with their closest names, ranges, enums) before it is sent.
+// UpdateStorageConfig takes UpdateStorageConfigBody as a free-form object.
+// With only three top-level fields a typed body would be listed in full,
+// every nested feature field with it; instead Validate checks it against the
+// full StorageConfig schema (unknown fields with their closest names,
+// required nested fields, ranges, enums) before it is sent.
 type UpdateStorageConfig struct {
 	ProjectRef
 	Config map[string]any `json:"config" jsonschema:"required" jsonschema_description:"Fields as get_config returns them, e.g. {\"fileSizeLimit\":52428800}."`
