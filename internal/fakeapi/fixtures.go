@@ -49,5 +49,15 @@ func coreFixtures() map[string]any {
 		"database.sample_rows.schema": "pg_catalog",
 		"database.sample_rows.table":  "pg_namespace",
 		"projects.cancel_restore.ref": SeedProjectRestoring,
+
+		"projects.get_claim_token.ref":      SeedProjectComing,
+		"projects.delete_claim_token.ref":   SeedProjectComing,
+		"projects.update.name":              "acme-production",
+		"projects.upgrade.target_version":   "17",
+		"organizations.get_claim.token":     SeedClaimToken,
+		"organizations.claim.token":         SeedClaimToken,
+		"database.get_migration.version":    "20250115093000",
+		"database.update_migration.version": "20250115093000",
+		"database.rollback_migrations.gte":  "20250116120000",
 	}
 }

@@ -14,6 +14,10 @@ func (s *Server) organizationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/organizations/{slug}", s.withOrg(s.getOrganization))
 	mux.HandleFunc("GET /v1/organizations/{slug}/members", s.withOrg(s.listMembers))
 	mux.HandleFunc("GET /v1/organizations/{slug}/projects", s.withOrg(s.listOrgProjects))
+	mux.HandleFunc("GET /v1/organizations/{slug}/entitlements", s.withOrg(s.orgEntitlements))
+	mux.HandleFunc("GET /v1/organizations/{slug}/project-claim/{token}", s.withOrg(s.previewProjectClaim))
+	mux.HandleFunc("POST /v1/organizations/{slug}/project-claim/{token}", s.withOrg(s.claimProject))
+	mux.HandleFunc("GET /v1/profile", s.profile)
 }
 
 // withOrg runs h with s.mu held and the organization named by {slug}.
@@ -183,4 +187,84 @@ func databaseStatus(project string) string {
 		return "GOING_DOWN"
 	}
 	return "UNKNOWN"
+}
+
+// profile is V1ProfileResponse of the token's owner, alice.
+func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"gotrue_id": userAlice, "primary_email": "alice@acme.test", "username": "alice"})
+}
+
+// orgEntitlements is V1ListEntitlementsResponse: a few entitlements of each
+// kind (boolean, numeric, set), depending on the plan.
+func (s *Server) orgEntitlements(w http.ResponseWriter, r *http.Request, o *orgState) {
+	paid := o.Plan != "free"
+	days := 1
+	variants := []string{}
+	if paid {
+		days, variants = 7, []string{"7", "14", "28"}
+	}
+	entitlement := func(key, typ string, access bool, config map[string]any) map[string]any {
+		config["enabled"] = access
+		return map[string]any{"feature": map[string]string{"key": key, "type": typ}, "hasAccess": access, "type": typ, "config": config}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entitlements": []any{
+		entitlement("custom_domain", "boolean", paid, map[string]any{}),
+		entitlement("log.retention_days", "numeric", true, map[string]any{"value": days, "unlimited": false, "unit": "days"}),
+		entitlement("branching_limit", "numeric", paid, map[string]any{"value": 50, "unlimited": false, "unit": "branches"}),
+		entitlement("pitr.available_variants", "set", paid, map[string]any{"set": variants}),
+	}})
+}
+
+// findClaim returns the project whose claim token is token, or nil.
+// Callers hold s.mu.
+func (s *Server) findClaim(token string) *projectState {
+	for ref, pe := range s.extras().projects {
+		if pe.claim != nil && pe.claim.Token == token {
+			return s.findProject(ref)
+		}
+	}
+	return nil
+}
+
+// previewProjectClaim is OrganizationProjectClaimResponse: claiming is valid
+// unless the project already belongs to the organization.
+func (s *Server) previewProjectClaim(w http.ResponseWriter, r *http.Request, o *orgState) {
+	p := s.findClaim(r.PathValue("token"))
+	if p == nil {
+		writeError(w, http.StatusNotFound, "Claim token not found or expired")
+		return
+	}
+	errs := []map[string]string{}
+	if p.OrganizationSlug == o.Slug {
+		errs = append(errs, map[string]string{"key": "same_organization", "message": "The project already belongs to this organization"})
+	}
+	source := "free"
+	if src := s.findOrg(p.OrganizationSlug); src != nil {
+		source = src.Plan
+	}
+	c := s.extrasOf(p.Ref).claim
+	writeJSON(w, http.StatusOK, map[string]any{
+		"project": map[string]string{"ref": p.Ref, "name": p.Name},
+		"preview": map[string]any{
+			"valid": len(errs) == 0, "warnings": []any{}, "errors": errs, "info": []any{},
+			"members_exceeding_free_project_limit": []any{},
+			"source_subscription_plan":             source, "target_subscription_plan": o.Plan,
+		},
+		"expires_at": c.ExpiresAt, "created_at": c.CreatedAt, "created_by": c.CreatedBy,
+	})
+}
+
+// claimProject moves the project into the organization and spends the token.
+func (s *Server) claimProject(w http.ResponseWriter, r *http.Request, o *orgState) {
+	p := s.findClaim(r.PathValue("token"))
+	switch {
+	case p == nil:
+		writeError(w, http.StatusNotFound, "Claim token not found or expired")
+	case p.OrganizationSlug == o.Slug:
+		badRequest(w, "The project already belongs to this organization")
+	default:
+		p.OrganizationSlug, p.OrganizationID = o.Slug, o.Slug
+		s.extrasOf(p.Ref).claim = nil
+		writeEmpty(w, http.StatusNoContent)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -24,6 +25,11 @@ func (s *Server) projectRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/projects/{ref}/health", s.withProject(s.projectHealth))
 	mux.HandleFunc("GET /v1/projects/{ref}/upgrade/eligibility", s.withProject(s.upgradeEligibility))
 	mux.HandleFunc("GET /v1/projects/{ref}/upgrade/status", s.withProject(s.upgradeStatus))
+	mux.HandleFunc("PATCH /v1/projects/{ref}", s.withProject(s.updateProject))
+	mux.HandleFunc("POST /v1/projects/{ref}/upgrade", s.withProject(s.upgradeProject))
+	mux.HandleFunc("GET /v1/projects/{ref}/claim-token", s.withProject(s.getClaimToken))
+	mux.HandleFunc("POST /v1/projects/{ref}/claim-token", s.withProject(s.createClaimToken))
+	mux.HandleFunc("DELETE /v1/projects/{ref}/claim-token", s.withProject(s.deleteClaimToken))
 }
 
 // projectStatuses is the spec's project status enum.
@@ -206,6 +212,9 @@ func isAbsURL(s string) bool {
 func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request, p *projectState) {
 	s.projs = slices.DeleteFunc(s.projs, func(q *projectState) bool { return q == p })
 	delete(s.migs, p.Ref)
+	if s.extra != nil {
+		delete(s.extra.projects, p.Ref)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": p.numID, "ref": p.Ref, "name": p.Name})
 }
 
@@ -325,10 +334,118 @@ func (s *Server) upgradeEligibility(w http.ResponseWriter, r *http.Request, p *p
 	})
 }
 
-// upgradeStatus is DatabaseUpgradeStatusResponse; the fake never upgrades.
+// upgradeStatus is DatabaseUpgradeStatusResponse: null until an upgrade
+// starts; the fake's upgrades complete at once. A tracking_id other than the
+// latest upgrade's is a 404.
 func (s *Server) upgradeStatus(w http.ResponseWriter, r *http.Request, p *projectState) {
-	writeJSON(w, http.StatusOK, map[string]any{"databaseUpgradeStatus": nil})
+	u := s.extrasOf(p.Ref).upgrade
+	if id := r.URL.Query().Get("tracking_id"); id != "" && (u == nil || u.trackingID != id) {
+		writeError(w, http.StatusNotFound, "Upgrade not found")
+		return
+	}
+	if u == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"databaseUpgradeStatus": nil})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"databaseUpgradeStatus": map[string]any{
+		"initiated_at": u.initiatedAt, "latest_status_at": u.initiatedAt, "target_version": u.target,
+		"progress": "10_completed_post_physical_backup", "status": 2,
+	}})
 }
+
+// upgradeState is the latest Postgres upgrade of a project.
+type upgradeState struct {
+	trackingID, initiatedAt string
+	target                  int
+}
+
+// upgradeProject is UpgradeDatabaseBody -> 201 ProjectUpgradeInitiateResponse.
+// Like eligibility says: Postgres 17 is the only target, a paused project
+// cannot upgrade. The project goes UPGRADING, then ACTIVE_HEALTHY on 17.
+func (s *Server) upgradeProject(w http.ResponseWriter, r *http.Request, p *projectState) {
+	var body struct {
+		TargetVersion  string  `json:"target_version"`
+		ReleaseChannel *string `json:"release_channel"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	switch {
+	case body.TargetVersion == "":
+		badRequest(w, "target_version is required")
+	case body.ReleaseChannel != nil && !slices.Contains([]string{"internal", "alpha", "beta", "ga", "withdrawn", "preview"}, *body.ReleaseChannel):
+		badRequest(w, "release_channel must be one of internal, alpha, beta, ga, withdrawn, preview")
+	case p.Status != StatusActiveHealthy:
+		badRequest(w, "Project %s cannot be upgraded: its status is %s", p.Ref, p.Status)
+	case p.Database.PostgresEngine == "17" || body.TargetVersion != "17":
+		badRequest(w, "Project %s cannot be upgraded to Postgres %s: see upgrade/eligibility", p.Ref, body.TargetVersion)
+	default:
+		u := &upgradeState{trackingID: randomHex(16), initiatedAt: nowStamp(), target: 17}
+		s.extrasOf(p.Ref).upgrade = u
+		p.Database.PostgresEngine, p.Database.Version = "17", "17.4.1.054"
+		p.transition("UPGRADING", StatusActiveHealthy, s.opts.TransitionReads)
+		writeJSON(w, http.StatusCreated, map[string]string{"tracking_id": u.trackingID})
+	}
+}
+
+// updateProject is V1UpdateProjectBody -> V1ProjectRefResponse.
+func (s *Server) updateProject(w http.ResponseWriter, r *http.Request, p *projectState) {
+	var body struct {
+		Name string `json:"name"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if n := utf8.RuneCountInString(body.Name); n < 1 || n > 256 {
+		badRequest(w, "name is required and must be at most 256 characters")
+		return
+	}
+	p.Name = body.Name
+	writeJSON(w, http.StatusOK, map[string]any{"id": p.numID, "ref": p.Ref, "name": p.Name})
+}
+
+// claimToken lets another organization claim a project.
+type claimToken struct {
+	Token     string `json:"token,omitempty"` // shown only when created
+	Alias     string `json:"token_alias"`
+	ExpiresAt string `json:"expires_at"`
+	CreatedAt string `json:"created_at"`
+	CreatedBy string `json:"created_by"`
+}
+
+// getClaimToken is ProjectClaimTokenResponse: the token itself is not shown.
+func (s *Server) getClaimToken(w http.ResponseWriter, r *http.Request, p *projectState) {
+	c := s.extrasOf(p.Ref).claim
+	if c == nil {
+		writeError(w, http.StatusNotFound, "Project has no claim token")
+		return
+	}
+	out := *c
+	out.Token, out.Alias = "", c.Token[:8]
+	writeJSON(w, http.StatusOK, out)
+}
+
+// createClaimToken replaces any token with a new one valid for a day
+// (CreateProjectClaimTokenResponse, the only answer holding the token).
+func (s *Server) createClaimToken(w http.ResponseWriter, r *http.Request, p *projectState) {
+	c := &claimToken{Token: randomHex(20), CreatedAt: nowStamp(), CreatedBy: userAlice,
+		ExpiresAt: time.Now().UTC().Add(24 * time.Hour).Format(createdAtLayout)}
+	c.Alias = c.Token[:8]
+	s.extrasOf(p.Ref).claim = c
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) deleteClaimToken(w http.ResponseWriter, r *http.Request, p *projectState) {
+	pe := s.extrasOf(p.Ref)
+	if pe.claim == nil {
+		writeError(w, http.StatusNotFound, "Project has no claim token")
+		return
+	}
+	pe.claim = nil
+	writeEmpty(w, http.StatusNoContent)
+}
+
+func nowStamp() string { return time.Now().UTC().Format(createdAtLayout) }
 
 // availableRegions is RegionsInfo; organization_slug is required, continent
 // picks the recommended smart group.

@@ -87,6 +87,7 @@ type Server struct {
 	projs  []*projectState
 	migs   map[string][]Migration // by project ref
 	nextID int
+	extra  *extraState // created on first use, see extras.go
 }
 
 // New starts a fake API on 127.0.0.1 seeded with two organizations, three

@@ -140,7 +140,7 @@ func (s *Server) call(ctx context.Context, et *tools.ExposedTool, req mcp.CallTo
 	if err != nil {
 		return mcp.NewToolResultError(explain(call.Op, err))
 	}
-	return mcp.NewToolResultText(call.FormatResult(resp.Status, resp.Body, s.opts.MaxResultBytes))
+	return mcp.NewToolResultText(call.FormatResult(resp.Status, tools.ResultBody(call.Op, resp.Header, resp.Body), s.opts.MaxResultBytes))
 }
 
 // explain turns a client error into a sentence saying what to do next.

@@ -64,6 +64,9 @@ type Operation struct {
 	// read operations must be plain reads, others are checked for
 	// destructive statements.
 	SQL string `yaml:"sql"`
+	// ResultHeaders names response headers that make up the result, for
+	// operations that answer in headers only (HEAD counts); see ResultBody.
+	ResultHeaders []string `yaml:"result_headers"`
 
 	Tool *Tool `yaml:"-"`
 	// request is the typed request struct (not a pointer type).

@@ -1,5 +1,7 @@
 package tools
 
+import "encoding/json"
+
 // DatabaseRequests are the database tool's operations.
 type DatabaseRequests struct {
 	ExecuteSQL         ExecuteSQL
@@ -15,6 +17,13 @@ type DatabaseRequests struct {
 	ListPolicies       ListPolicies
 	Explain            Explain
 	SampleRows         SampleRows
+	GetMigration       GetMigration
+	UpdateMigration    UpdateMigration
+	RollbackMigrations RollbackMigrations
+	GenerateTypes      GenerateTypes
+	GetOpenapi         GetDatabaseOpenAPI
+	GetContext         GetDatabaseContext
+	EnableWebhooks     EnableDatabaseWebhooks
 }
 
 // SQLQuery is the body shared by both SQL endpoints.
@@ -52,3 +61,48 @@ type UpsertMigration struct {
 	ProjectRef
 	Migration
 }
+
+// MigrationVersion addresses one entry of the migration history.
+type MigrationVersion struct {
+	Version string `json:"version" in:"path" jsonschema:"required,pattern=^\\d+$" jsonschema_description:"Migration version."`
+}
+
+type GetMigration struct {
+	ProjectRef
+	MigrationVersion
+}
+
+type UpdateMigration struct {
+	ProjectRef
+	MigrationVersion
+	Name     string `json:"name,omitempty" jsonschema_description:"New name in snake_case."`
+	Rollback string `json:"rollback,omitempty" jsonschema_description:"SQL that undoes the migration."`
+}
+
+// EncodeBody always sends an object: the API requires a body even when
+// neither field changes.
+func (r UpdateMigration) EncodeBody() ([]byte, string, error) {
+	b, err := json.Marshal(struct {
+		Name     string `json:"name,omitempty"`
+		Rollback string `json:"rollback,omitempty"`
+	}{r.Name, r.Rollback})
+	return b, "application/json", err
+}
+
+type RollbackMigrations struct {
+	ProjectRef
+	Gte string `json:"gte" in:"query" jsonschema:"required,pattern=^\\d+$" jsonschema_description:"Version."`
+}
+
+type GenerateTypes struct {
+	ProjectRef
+	IncludedSchemas string `json:"included_schemas,omitempty" in:"query" jsonschema_description:"Comma list, default public."`
+}
+
+type GetDatabaseOpenAPI struct {
+	ProjectRef
+	Schema string `json:"schema,omitempty" in:"query" jsonschema_description:"Default public."`
+}
+
+type GetDatabaseContext struct{ ProjectRef }
+type EnableDatabaseWebhooks struct{ ProjectRef }

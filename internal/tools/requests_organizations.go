@@ -6,6 +6,12 @@ type OrganizationsRequests struct {
 	Get         GetOrganization
 	Create      CreateOrganization
 	ListMembers ListOrganizationMembers
+
+	ListProjects    ListOrganizationProjects
+	GetEntitlements GetOrganizationEntitlements
+	GetClaim        GetProjectClaim
+	Claim           ClaimProject
+	GetProfile      GetProfile
 }
 
 type ListOrganizations struct{ NoArguments }
@@ -17,3 +23,26 @@ type CreateOrganization struct {
 }
 
 type ListOrganizationMembers struct{ OrganizationSlug }
+
+type ListOrganizationProjects struct {
+	OrganizationSlug
+	Offset   *int   `json:"offset,omitempty" in:"query" jsonschema:"minimum=0" jsonschema_description:"Skip count."`
+	Limit    *int   `json:"limit,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Page size."`
+	Search   string `json:"search,omitempty" in:"query" jsonschema_description:"Name filter."`
+	Sort     string `json:"sort,omitempty" in:"query" jsonschema:"enum=name_asc,enum=name_desc,enum=created_asc,enum=created_desc" jsonschema_description:"Order."`
+	Statuses string `json:"statuses,omitempty" in:"query" jsonschema_description:"E.g. ACTIVE_HEALTHY,INACTIVE."`
+}
+
+type GetOrganizationEntitlements struct{ OrganizationSlug }
+
+// ProjectClaim addresses a project claim: the target organization and the
+// token the project's owner created (projects.create_claim_token).
+type ProjectClaim struct {
+	OrganizationSlug
+	Token string `json:"token" in:"path" jsonschema:"required" jsonschema_description:"Claim token."`
+}
+
+type GetProjectClaim struct{ ProjectClaim }
+type ClaimProject struct{ ProjectClaim }
+
+type GetProfile struct{ NoArguments }

@@ -1,4 +1,14 @@
 package tools
 
 // PgsodiumRequests are the pgsodium tool's operations.
-type PgsodiumRequests struct{}
+type PgsodiumRequests struct {
+	GetConfig    GetPgsodiumConfig
+	UpdateConfig UpdatePgsodiumConfig
+}
+
+type GetPgsodiumConfig struct{ ProjectRef }
+
+type UpdatePgsodiumConfig struct {
+	ProjectRef
+	RootKey string `json:"root_key" jsonschema:"required,minLength=1" jsonschema_description:"New root key."`
+}

@@ -16,6 +16,11 @@ type ProjectsRequests struct {
 	GetHealth             GetProjectHealth
 	GetUpgradeEligibility GetUpgradeEligibility
 	GetUpgradeStatus      GetUpgradeStatus
+	Update                UpdateProject
+	Upgrade               UpgradeProject
+	GetClaimToken         GetProjectClaimToken
+	CreateClaimToken      CreateProjectClaimToken
+	DeleteClaimToken      DeleteProjectClaimToken
 }
 
 type ListProjects struct{ NoArguments }
@@ -78,3 +83,19 @@ type GetUpgradeStatus struct {
 	ProjectRef
 	TrackingID string `json:"tracking_id,omitempty" in:"query" jsonschema_description:"Tracking id returned when the upgrade started."`
 }
+
+type UpdateProject struct {
+	ProjectRef
+	Name string `json:"name" jsonschema:"required,minLength=1,maxLength=256" jsonschema_description:"New project name."`
+}
+
+// UpgradeProject leaves out the spec's optional release_channel to keep the
+// tool listing small; without it the API picks the channel itself.
+type UpgradeProject struct {
+	ProjectRef
+	TargetVersion string `json:"target_version" jsonschema:"required" jsonschema_description:"Postgres version, e.g. 17."`
+}
+
+type GetProjectClaimToken struct{ ProjectRef }
+type CreateProjectClaimToken struct{ ProjectRef }
+type DeleteProjectClaimToken struct{ ProjectRef }

@@ -1,4 +1,70 @@
 package tools
 
+import "reflect"
+
 // StorageRequests are the storage tool's operations.
-type StorageRequests struct{}
+type StorageRequests struct {
+	ListBuckets  ListBuckets
+	GetConfig    GetStorageConfig
+	UpdateConfig UpdateStorageConfig
+}
+
+type ListBuckets struct{ ProjectRef }
+type GetStorageConfig struct{ ProjectRef }
+
+// UpdateStorageConfig takes UpdateStorageConfigBody as a free-form object.
+// With only three top-level fields a typed body would be listed in full,
+// every nested feature field with it; instead Validate checks it against the
+// full StorageConfig schema (unknown fields with their closest names,
+// required nested fields, ranges, enums) before it is sent.
+type UpdateStorageConfig struct {
+	ProjectRef
+	Config map[string]any `json:"config" jsonschema:"required" jsonschema_description:"Fields as get_config returns them, e.g. {\"fileSizeLimit\":52428800}."`
+}
+
+var storageConfigSchema = reflectSchema(reflect.TypeFor[StorageConfig]())
+
+// Validate checks config against StorageConfig and keeps the repaired value.
+func (r *UpdateStorageConfig) Validate() error {
+	v, err := validate(storageConfigSchema, r.Config, "config")
+	if err != nil {
+		return err
+	}
+	r.Config = v.(map[string]any)
+	return nil
+}
+
+// StorageConfig is UpdateStorageConfigBody.
+type StorageConfig struct {
+	FileSizeLimit *int64           `json:"fileSizeLimit,omitempty" jsonschema:"minimum=0,maximum=536870912000" jsonschema_description:"Max upload size in bytes."`
+	Features      *StorageFeatures `json:"features,omitempty" jsonschema_description:"Feature switches."`
+	External      *StorageExternal `json:"external,omitempty" jsonschema_description:"Storage service rollout track."`
+}
+
+type StorageFeatures struct {
+	ImageTransformation *Toggle        `json:"imageTransformation,omitempty" jsonschema_description:"Image resizing."`
+	S3Protocol          *Toggle        `json:"s3Protocol,omitempty" jsonschema_description:"S3-compatible endpoint."`
+	IcebergCatalog      *IcebergLimits `json:"icebergCatalog,omitempty" jsonschema_description:"Iceberg catalog and its limits."`
+	VectorBuckets       *VectorLimits  `json:"vectorBuckets,omitempty" jsonschema_description:"Vector buckets and their limits."`
+}
+
+type Toggle struct {
+	Enabled bool `json:"enabled" jsonschema:"required" jsonschema_description:"On or off."`
+}
+
+type IcebergLimits struct {
+	Enabled       bool `json:"enabled" jsonschema:"required" jsonschema_description:"On or off."`
+	MaxNamespaces int  `json:"maxNamespaces" jsonschema:"required,minimum=0" jsonschema_description:"Max namespaces."`
+	MaxTables     int  `json:"maxTables" jsonschema:"required,minimum=0" jsonschema_description:"Max tables."`
+	MaxCatalogs   int  `json:"maxCatalogs" jsonschema:"required,minimum=0" jsonschema_description:"Max catalogs."`
+}
+
+type VectorLimits struct {
+	Enabled    bool `json:"enabled" jsonschema:"required" jsonschema_description:"On or off."`
+	MaxBuckets int  `json:"maxBuckets" jsonschema:"required,minimum=0" jsonschema_description:"Max buckets."`
+	MaxIndexes int  `json:"maxIndexes" jsonschema:"required,minimum=0" jsonschema_description:"Max indexes."`
+}
+
+type StorageExternal struct {
+	UpstreamTarget string `json:"upstreamTarget" jsonschema:"required,enum=main,enum=canary" jsonschema_description:"main or canary."`
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -39,6 +41,28 @@ func (c *Call) FormatResult(status int, body []byte, maxBytes int) string {
 		text += "\n" + note
 	}
 	return text
+}
+
+// ResultBody is the response body FormatResult shows. For an operation with
+// result_headers, whose answer is in response headers (a HEAD count has no
+// body), it is a JSON object of those headers instead, integers as numbers:
+// {"X-Total-Count":3}.
+func ResultBody(op *Operation, header http.Header, body []byte) []byte {
+	if len(op.ResultHeaders) == 0 {
+		return body
+	}
+	out := map[string]any{}
+	for _, name := range op.ResultHeaders {
+		if v := header.Get(name); v != "" {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				out[name] = n
+			} else {
+				out[name] = v
+			}
+		}
+	}
+	raw, _ := json.Marshal(out)
+	return raw
 }
 
 // capJSON compacts body and, when it is larger than max, keeps the leading

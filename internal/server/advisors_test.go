@@ -1,0 +1,27 @@
+package server
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAdvisorsEndToEnd(t *testing.T) {
+	h := newHarness(t, setup{})
+	type lints struct {
+		Lints []map[string]any `json:"lints"`
+	}
+	all := h.ok("advisors", map[string]any{"operation": "get_security", "ref": activeRef})
+	if !strings.HasPrefix(all, "Below is the result of advisors.get_security") || len(decodeJSON[lints](t, all).Lints) != 2 {
+		t.Fatalf("get_security = %s", all)
+	}
+	sql := decodeJSON[lints](t, h.ok("advisors", map[string]any{"operation": "get_security", "ref": activeRef, "lint_type": "sql"}))
+	if len(sql.Lints) != 1 || sql.Lints[0]["name"] != "rls_disabled_in_public" {
+		t.Fatalf("sql lints = %v", sql)
+	}
+	perf := decodeJSON[lints](t, h.ok("advisors", map[string]any{"operation": "get_performance", "ref": activeRef}))
+	if len(perf.Lints) != 1 || perf.Lints[0]["name"] != "unused_index" {
+		t.Fatalf("performance lints = %v", perf)
+	}
+	h.fails("advisors", map[string]any{"operation": "get_security", "ref": activeRef, "lint_type": "auth"}, "not one of the allowed values")
+	h.fails("advisors", map[string]any{"operation": "get_performance", "ref": "zzzzzzzzzzzzzzzzzzzz"}, "Supabase API error 404")
+}
