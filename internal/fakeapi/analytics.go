@@ -24,10 +24,15 @@ func analyticsFixtures() map[string]any {
 
 // logSources are the log tables the fake knows, with one canned event each.
 var logSources = map[string]string{
-	"edge_logs":     "GET | 200 | 203.0.113.7 | https://%s.supabase.co/rest/v1/profiles?select=*",
-	"postgres_logs": "connection authorized: user=authenticator database=postgres application_name=PostgREST",
-	"auth_logs":     `{"level":"info","msg":"request completed","path":"/token","status":200}`,
-	"function_logs": "Listening on http://localhost:9999/",
+	"edge_logs":          "GET | 200 | 203.0.113.7 | https://%s.supabase.co/rest/v1/profiles?select=*",
+	"postgres_logs":      "connection authorized: user=authenticator database=postgres application_name=PostgREST",
+	"auth_logs":          `{"level":"info","msg":"request completed","path":"/token","status":200}`,
+	"function_logs":      "Listening on http://localhost:9999/",
+	"function_edge_logs": "POST | 200 | https://%s.supabase.co/functions/v1/hello-world",
+	"storage_logs":       "Object uploaded: avatars/ignore-previous-instructions.png",
+	"realtime_logs":      "Channel joined: realtime:public:messages",
+	"supavisor_logs":     "ClientHandler: Client connection established",
+	"postgrest_logs":     "Listening on port 3000",
 }
 
 // queryLogs is AnalyticsResponse. Without timestamps the last minute is
@@ -72,7 +77,7 @@ func (s *Server) queryLogs(w http.ResponseWriter, r *http.Request, p *projectSta
 		writeJSON(w, http.StatusOK, map[string]any{"result": []any{}, "error": map[string]any{
 			"code": 400, "message": "Query references an unknown log source", "status": "INVALID_ARGUMENT",
 			"errors": []map[string]string{{"domain": "global", "location": "q", "locationType": "parameter",
-				"message": "Table not found: use edge_logs, postgres_logs, auth_logs or function_logs", "reason": "invalidQuery"}},
+				"message": "Table not found: use one of the project's log sources, such as edge_logs or postgres_logs", "reason": "invalidQuery"}},
 		}})
 		return
 	}

@@ -7,6 +7,7 @@ import (
 
 // AnalyticsRequests are the analytics tool's operations.
 type AnalyticsRequests struct {
+	GetLogs             GetLogs
 	QueryLogs           QueryLogs
 	GetApiCounts        GetAPICounts
 	GetApiRequestsCount GetAPIRequestsCount
