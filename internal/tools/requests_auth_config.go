@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -49,6 +50,25 @@ type SigningKeyID struct {
 	ID string `json:"id" in:"path" jsonschema:"required" jsonschema_description:"Key id."`
 }
 
+func (k SigningKeyID) Validate() error { return checkUUID("id", k.ID) }
+
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// checkUUID checks an id argument: the schema leaves out format uuid to keep
+// the tool listing small.
+func checkUUID(name, v string) error {
+	if !uuidRE.MatchString(v) {
+		return fmt.Errorf("%s %q is not a UUID: take it from the matching list operation", name, clip(v, 60))
+	}
+	return nil
+}
+
+// fieldError drops the final period of unknownKeyError's text, which the
+// decoder's message adds its own to.
+func fieldError(err error) error {
+	return errors.New(strings.TrimSuffix(err.Error(), "."))
+}
+
 type ListSigningKeys struct{ ProjectRef }
 
 // CreateSigningKey leaves out the spec's optional status and private_jwk: a
@@ -86,6 +106,8 @@ type CreateLegacySigningKey struct{ ProjectRef }
 type SSOProviderID struct {
 	ProviderID string `json:"provider_id" in:"path" jsonschema:"required" jsonschema_description:"Provider id."`
 }
+
+func (p SSOProviderID) Validate() error { return checkUUID("provider_id", p.ProviderID) }
 
 // SAMLSettings are the fields shared by creating and updating a provider.
 // attribute_mapping is listed as a plain object to keep the tool small, and
@@ -128,7 +150,7 @@ func (s SAMLSettings) validate() error {
 	const usage = `attribute_mapping is {"keys": {"<claim>": {"name": "<SAML attribute>", "names": [...], "default": ..., "array": true}}}`
 	for _, k := range sortedKeys(s.AttributeMapping) {
 		if k != "keys" {
-			return fmt.Errorf("%v; %s", unknownKeyError("attribute_mapping."+k, k, []string{"keys"}), usage)
+			return fmt.Errorf("%v; %s", fieldError(unknownKeyError("attribute_mapping."+k, k, []string{"keys"})), usage)
 		}
 	}
 	keys, ok := s.AttributeMapping["keys"].(map[string]any)
@@ -166,7 +188,7 @@ func (s SAMLSettings) validate() error {
 				_, ok := v.(bool)
 				bad = !ok
 			default:
-				return unknownKeyError(where+"."+k, k, samlAttributeKeys)
+				return fieldError(unknownKeyError(where+"."+k, k, samlAttributeKeys))
 			}
 			if bad {
 				return fmt.Errorf("%s.%s has the wrong type; %s", where, k, usage)
@@ -205,7 +227,12 @@ type UpdateSSOProvider struct {
 	SAMLSettings
 }
 
-func (r UpdateSSOProvider) Validate() error { return r.SAMLSettings.validate() }
+func (r UpdateSSOProvider) Validate() error {
+	if err := r.SSOProviderID.Validate(); err != nil {
+		return err
+	}
+	return r.SAMLSettings.validate()
+}
 
 // EncodeBody always sends an object: the spec requires a body even when
 // nothing is given.
@@ -224,6 +251,8 @@ type DeleteSSOProvider struct {
 type ThirdPartyAuthID struct {
 	TPAID string `json:"tpa_id" in:"path" jsonschema:"required" jsonschema_description:"Integration id."`
 }
+
+func (t ThirdPartyAuthID) Validate() error { return checkUUID("tpa_id", t.TPAID) }
 
 type ListThirdPartyAuth struct{ ProjectRef }
 
