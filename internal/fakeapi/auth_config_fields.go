@@ -1,9 +1,8 @@
 package fakeapi
 
-// Code generated from the Management API spec (UpdateAuthConfigBody and
-// AuthConfigResponse); edit with care.
-
-// authFields describes every key of UpdateAuthConfigBody for validation.
+// authFields describes every key of the spec's UpdateAuthConfigBody (types,
+// nullability, enums, bounds, patterns, formats) for validation, in the
+// spec's order.
 var authFields = map[string]authField{
 	"site_url":                               {kind: "string", nullable: true, pattern: "^[^,]+$"},
 	"disable_signup":                         {kind: "boolean", nullable: true},
@@ -241,8 +240,9 @@ var authFields = map[string]authField{
 	"custom_oauth_enabled":                                        {kind: "boolean"},
 }
 
-// authResponseKeys are the keys of AuthConfigResponse, with whether each may
-// be null; three of them (read-only) are not in UpdateAuthConfigBody.
+// authResponseKeys are the keys of the spec's AuthConfigResponse, with
+// whether each may be null; three of them (read-only) are not in
+// UpdateAuthConfigBody.
 var authResponseKeys = map[string]bool{
 	"api_max_request_duration":                                    true,
 	"db_max_pool_size":                                            true,

@@ -2,10 +2,12 @@ package tools
 
 import "github.com/invopop/jsonschema"
 
-// Code generated from the Management API spec (UpdateAuthConfigBody); edit with care.
-
-// AuthConfigUpdate is UpdateAuthConfigBody: every key is optional and only
-// the keys given are changed. Pointers tell "not given" from false, 0 or "".
+// AuthConfigUpdate is UpdateAuthConfigBody, key for key in the spec's order
+// (none is deprecated), with its types, enums, bounds and patterns: every key
+// is optional and only the keys given are changed. Pointers tell "not given"
+// from false, 0 or "". JSON null (which the spec allows for most keys) is not
+// accepted: leave a key out to keep it. A new spec key needs a field here and
+// in the fake's authFields.
 type AuthConfigUpdate struct {
 	SiteURL                                               *string                     `json:"site_url,omitempty" jsonschema:"pattern=^[^\\,]+$" jsonschema_description:"Default redirect URL after sign-in (no commas)."`
 	DisableSignup                                         *bool                       `json:"disable_signup,omitempty" jsonschema_description:"Refuse new sign-ups."`
