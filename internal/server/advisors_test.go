@@ -18,9 +18,19 @@ func TestAdvisorsEndToEnd(t *testing.T) {
 	if len(sql.Lints) != 1 || sql.Lints[0]["name"] != "rls_disabled_in_public" {
 		t.Fatalf("sql lints = %v", sql)
 	}
-	perf := decodeJSON[lints](t, h.ok("advisors", map[string]any{"operation": "get_performance", "ref": activeRef}))
-	if len(perf.Lints) != 1 || perf.Lints[0]["name"] != "unused_index" {
+	// Filtered by level (default WARN), most severe first, capped, without
+	// the repeated descriptions.
+	perfText := h.ok("advisors", map[string]any{"operation": "get_performance", "ref": activeRef})
+	if perf := decodeJSON[lints](t, perfText); len(perf.Lints) != 0 || !strings.Contains(perfText, "1 findings below WARN; pass level: INFO") {
+		t.Fatalf("default performance lints = %s", perfText)
+	}
+	perf := decodeJSON[lints](t, h.ok("advisors", map[string]any{"operation": "get_performance", "ref": activeRef, "level": "INFO"}))
+	if len(perf.Lints) != 1 || perf.Lints[0]["name"] != "unused_index" || perf.Lints[0]["description"] != nil {
 		t.Fatalf("performance lints = %v", perf)
+	}
+	capped := h.ok("advisors", map[string]any{"operation": "get_security", "ref": activeRef, "limit": 1})
+	if c := decodeJSON[lints](t, capped); len(c.Lints) != 1 || c.Lints[0]["level"] != "ERROR" || !strings.Contains(capped, "1 more at or above WARN") {
+		t.Fatalf("capped security lints = %s", capped)
 	}
 	h.fails("advisors", map[string]any{"operation": "get_security", "ref": activeRef, "lint_type": "auth"}, "not one of the allowed values")
 	h.fails("advisors", map[string]any{"operation": "get_performance", "ref": "zzzzzzzzzzzzzzzzzzzz"}, "Supabase API error 404")
