@@ -85,6 +85,9 @@ type Server struct {
 	projs  []*projectState
 	migs   map[string][]Migration // by project ref
 	nextID int
+
+	// Endpoint-group state, created on first use by the group's handlers.
+	branches *branchStore // every project's branches
 }
 
 // New starts a fake API on 127.0.0.1 seeded with two organizations, three
