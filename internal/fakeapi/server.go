@@ -87,8 +87,9 @@ type Server struct {
 	nextID int
 
 	// Endpoint-group state, created on first use by the group's handlers.
-	branches  *branchStore                // every project's branches
-	functions map[string][]*functionState // by project ref
+	branches  *branchStore                      // every project's branches
+	functions map[string][]*functionState       // by project ref
+	secrets   map[string]map[string]secretState // by project ref, then name
 }
 
 // New starts a fake API on 127.0.0.1 seeded with two organizations, three
