@@ -90,6 +90,7 @@ type Server struct {
 	branches  *branchStore                      // every project's branches
 	functions map[string][]*functionState       // by project ref
 	secrets   map[string]map[string]secretState // by project ref, then name
+	apiKeys   map[string]*apiKeysState          // by project ref
 }
 
 // New starts a fake API on 127.0.0.1 seeded with two organizations, three
