@@ -88,6 +88,12 @@ type Server struct {
 	migs   map[string][]Migration // by project ref
 	nextID int
 	extra  *extraState // created on first use, see extras.go
+
+	// Endpoint-group state, created on first use by the group's handlers.
+	branches  *branchStore                      // every project's branches
+	functions map[string][]*functionState       // by project ref
+	secrets   map[string]map[string]secretState // by project ref, then name
+	apiKeys   map[string]*apiKeysState          // by project ref
 }
 
 // New starts a fake API on 127.0.0.1 seeded with two organizations, three

@@ -71,5 +71,3 @@ func pathUUID(w http.ResponseWriter, r *http.Request, name string) (string, bool
 	}
 	return strings.ToLower(v), true
 }
-
-

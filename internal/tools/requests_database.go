@@ -13,7 +13,7 @@ type DatabaseRequests struct {
 	ListTables         ListTables
 	DescribeTable      DescribeTable
 	ListExtensions     ListExtensions
-	ListFunctions      ListFunctions
+	ListFunctions      ListDatabaseFunctions
 	ListPolicies       ListPolicies
 	Explain            Explain
 	SampleRows         SampleRows

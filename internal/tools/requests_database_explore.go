@@ -265,12 +265,12 @@ order by a.installed_version is null, a.name`, r.Available != nil && *r.Availabl
 
 func (r *ListExtensions) FormatResult(body []byte) ([]byte, error) { return ndjson(body) }
 
-type ListFunctions struct {
+type ListDatabaseFunctions struct {
 	ProjectRef
 	Schemas []string `json:"schemas,omitempty" in:"none" jsonschema:"maxItems=50" jsonschema_description:"Schema names; default every user schema."`
 }
 
-func (r *ListFunctions) Finish(req *client.Request) error {
+func (r *ListDatabaseFunctions) Finish(req *client.Request) error {
 	schemas := "" // every user schema
 	if len(r.Schemas) > 0 {
 		schemas = pgArray(r.Schemas)
@@ -287,7 +287,7 @@ where (case when $1 = '' then n.nspname <> all(`+systemSchemas+`) and n.nspname 
 order by 1, 2`, schemas)
 }
 
-func (r *ListFunctions) FormatResult(body []byte) ([]byte, error) { return ndjson(body) }
+func (r *ListDatabaseFunctions) FormatResult(body []byte) ([]byte, error) { return ndjson(body) }
 
 type ListPolicies struct {
 	ProjectRef

@@ -173,8 +173,20 @@ const bigBodyFields = 8
 
 func listedSchema(op *Operation, p *param) *jsonschema.Schema {
 	s := p.schema
-	if op.Body != p.name || s.Type != "object" || s.Properties == nil || s.Properties.Len() < bigBodyFields {
+	if op.Body != p.name {
+		return s
+	}
+	// A whole body that is an array of big objects (bulk updates) lists its
+	// items as bare objects, for the same reason.
+	if s.Type == "array" && isBigObject(s.Items) {
+		return &jsonschema.Schema{Type: "array", Description: s.Description, Items: &jsonschema.Schema{Type: "object"}, MinItems: s.MinItems}
+	}
+	if !isBigObject(s) {
 		return s
 	}
 	return &jsonschema.Schema{Type: "object", Description: s.Description}
+}
+
+func isBigObject(s *jsonschema.Schema) bool {
+	return s != nil && s.Type == "object" && s.Properties != nil && s.Properties.Len() >= bigBodyFields
 }

@@ -1,0 +1,53 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+)
+
+func TestSecretsEndToEnd(t *testing.T) {
+	h := newHarness(t, setup{})
+	const value = "sk_live_do_not_echo_0123456789"
+
+	h.ok("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{
+		map[string]any{"name": "STRIPE_KEY", "value": value},
+	}})
+	last := h.api.Requests()[len(h.api.Requests())-1]
+	if string(last.Body) != `[{"name":"STRIPE_KEY","value":"`+value+`"}]` {
+		t.Fatalf("create body %s: want the bare array", last.Body)
+	}
+	if v, _ := h.api.SecretValue(activeRef, "STRIPE_KEY"); v != value {
+		t.Fatalf("stored %q", v)
+	}
+	text := h.ok("secrets", map[string]any{"operation": "list", "ref": activeRef})
+	if strings.Contains(text, value) || !strings.Contains(text, `"STRIPE_KEY"`) {
+		t.Fatalf("list = %s", text)
+	}
+
+	h.ok("secrets", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{"STRIPE_KEY"}})
+	last = h.api.Requests()[len(h.api.Requests())-1]
+	if last.Method != "DELETE" || string(last.Body) != `["STRIPE_KEY"]` {
+		t.Fatalf("delete sent %s %s", last.Method, last.Body)
+	}
+	if _, ok := h.api.SecretValue(activeRef, "STRIPE_KEY"); ok {
+		t.Fatal("secret not deleted")
+	}
+
+	// Reserved names are refused before any request; the API refuses deleting them.
+	before := len(h.api.Requests())
+	h.fails("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{
+		map[string]any{"name": "OK_NAME", "value": "x"}, map[string]any{"name": "SUPABASE_URL", "value": "x"},
+	}}, `secrets[1].name "SUPABASE_URL"`, "reserved")
+	h.fails("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "A", "val": "x"}}}, "unknown field secrets[0].val", "did you mean value")
+	h.fails("secrets", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{}}, "names needs at least one")
+	if n := len(h.api.Requests()); n != before {
+		t.Fatalf("bad arguments sent %d requests", n-before)
+	}
+	h.fails("secrets", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{"SUPABASE_DB_URL"}}, "Supabase API error 400", "reserved")
+	h.fails("secrets", map[string]any{"operation": "list", "ref": "zzzzzzzzzzzzzzzzzzzz"}, "Supabase API error 404")
+	if _, ok := h.api.SecretValue(activeRef, fakeapi.SeedSecretName); !ok {
+		t.Fatal("seeded secret lost")
+	}
+}
