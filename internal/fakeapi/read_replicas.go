@@ -20,7 +20,7 @@ const maxReadReplicas = 2
 
 // readReplicasFixtures names this group's seeded objects for Fixtures.
 func readReplicasFixtures() map[string]any {
-	return map[string]any{"read_replicas.remove.database_identifier": SeedReadReplica}
+	return map[string]any{"database_config.remove_replica.database_identifier": SeedReadReplica}
 }
 
 type readReplica struct{ identifier, region string }

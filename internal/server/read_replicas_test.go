@@ -9,7 +9,7 @@ import (
 
 func TestReadReplicasEndToEnd(t *testing.T) {
 	h := newHarness(t, setup{})
-	h.ok("read_replicas", map[string]any{"operation": "setup", "ref": activeRef, "read_replica_region": "eu-central-1"})
+	h.ok("database_config", map[string]any{"operation": "setup_replica", "ref": activeRef, "read_replica_region": "eu-central-1"})
 	pool := decodeJSON[[]map[string]any](t, h.ok("database_config", map[string]any{"operation": "get_pooler", "ref": activeRef}))
 	var added string
 	for _, db := range pool {
@@ -20,10 +20,10 @@ func TestReadReplicasEndToEnd(t *testing.T) {
 	if added == "" {
 		t.Fatalf("get_pooler does not list the new replica: %v", pool)
 	}
-	h.ok("read_replicas", map[string]any{"operation": "remove", "ref": activeRef, "database_identifier": added})
-	h.fails("read_replicas", map[string]any{"operation": "remove", "ref": activeRef, "database_identifier": added}, "Supabase API error 404")
-	h.fails("read_replicas", map[string]any{"operation": "setup", "ref": activeRef, "read_replica_region": "eu-central-3"}, "is not one of the allowed values", "eu-central-1")
+	h.ok("database_config", map[string]any{"operation": "remove_replica", "ref": activeRef, "database_identifier": added})
+	h.fails("database_config", map[string]any{"operation": "remove_replica", "ref": activeRef, "database_identifier": added}, "Supabase API error 404")
+	h.fails("database_config", map[string]any{"operation": "setup_replica", "ref": activeRef, "read_replica_region": "eu-central-3"}, "is not one of the allowed values", "eu-central-1")
 	// Replicas need more than Micro compute.
 	micro := h.api.AddProject(fakeapi.Project{Name: "tiny"})
-	h.fails("read_replicas", map[string]any{"operation": "setup", "ref": micro.Ref, "read_replica_region": "us-east-1"}, "Supabase API error 400", "Small compute")
+	h.fails("database_config", map[string]any{"operation": "setup_replica", "ref": micro.Ref, "read_replica_region": "us-east-1"}, "Supabase API error 400", "Small compute")
 }

@@ -16,18 +16,13 @@ type Requests struct {
 	AuthConfig     AuthConfigRequests
 	Domains        DomainsRequests
 	Network        NetworkRequests
+	Services       ServicesRequests
 	DatabaseConfig DatabaseConfigRequests
 	Backups        BackupsRequests
-	ReadReplicas   ReadReplicasRequests
 	Billing        BillingRequests
 	JitAccess      JitAccessRequests
-	CliLoginRole   CliLoginRoleRequests
 	Analytics      AnalyticsRequests
 	Advisors       AdvisorsRequests
-	Storage        StorageRequests
-	Postgrest      PostgrestRequests
-	Pgsodium       PgsodiumRequests
-	Realtime       RealtimeRequests
 	Snippets       SnippetsRequests
 	Actions        ActionsRequests
 }

@@ -4,20 +4,26 @@ import "errors"
 
 // DatabaseConfigRequests are the database_config tool's operations.
 type DatabaseConfigRequests struct {
-	GetPostgres     GetPostgresConfig
-	UpdatePostgres  UpdatePostgresConfig
-	GetPooler       GetPoolerConfig
-	UpdatePooler    UpdatePoolerConfig
-	GetPgbouncer    GetPgbouncerConfig
-	GetSSL          GetSSLEnforcement
-	UpdateSSL       UpdateSSLEnforcement
-	GetDisk         GetDatabaseDisk
-	ModifyDisk      ModifyDatabaseDisk
-	GetAutoscale    GetDiskAutoscaleConfig
-	GetDiskUsage    GetDiskUtilization
-	GetReadonly     GetReadonlyMode
-	DisableReadonly DisableReadonlyMode
-	UpdatePassword  UpdateDatabasePassword
+	GetPostgres      GetPostgresConfig
+	UpdatePostgres   UpdatePostgresConfig
+	GetPooler        GetPoolerConfig
+	UpdatePooler     UpdatePoolerConfig
+	GetPgbouncer     GetPgbouncerConfig
+	GetSSL           GetSSLEnforcement
+	UpdateSSL        UpdateSSLEnforcement
+	GetDisk          GetDatabaseDisk
+	ModifyDisk       ModifyDatabaseDisk
+	GetAutoscale     GetDiskAutoscaleConfig
+	GetDiskUsage     GetDiskUtilization
+	GetReadonly      GetReadonlyMode
+	DisableReadonly  DisableReadonlyMode
+	UpdatePassword   UpdateDatabasePassword
+	CreateLoginRole  CreateCliLoginRole
+	DeleteLoginRoles DeleteCliLoginRoles
+	SetupReplica     SetupReadReplica
+	RemoveReplica    RemoveReadReplica
+	GetPgsodium      GetPgsodiumConfig
+	UpdatePgsodium   UpdatePgsodiumConfig
 }
 
 type GetPostgresConfig struct{ ProjectRef }

@@ -1,11 +1,5 @@
 package tools
 
-// PgsodiumRequests are the pgsodium tool's operations.
-type PgsodiumRequests struct {
-	GetConfig    GetPgsodiumConfig
-	UpdateConfig UpdatePgsodiumConfig
-}
-
 type GetPgsodiumConfig struct{ ProjectRef }
 
 type UpdatePgsodiumConfig struct {

@@ -2,12 +2,6 @@ package tools
 
 import "encoding/json"
 
-// PostgrestRequests are the postgrest tool's operations.
-type PostgrestRequests struct {
-	GetConfig    GetPostgrestConfig
-	UpdateConfig UpdatePostgrestConfig
-}
-
 type GetPostgrestConfig struct{ ProjectRef }
 
 // postgrestConfig is V1UpdatePostgrestConfigBody.

@@ -1,12 +1,5 @@
 package tools
 
-// RealtimeRequests are the realtime tool's operations.
-type RealtimeRequests struct {
-	GetConfig    GetRealtimeConfig
-	UpdateConfig UpdateRealtimeConfig
-	Shutdown     ShutdownRealtime
-}
-
 type GetRealtimeConfig struct{ ProjectRef }
 type ShutdownRealtime struct{ ProjectRef }
 

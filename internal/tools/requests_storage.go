@@ -2,13 +2,6 @@ package tools
 
 import "reflect"
 
-// StorageRequests are the storage tool's operations.
-type StorageRequests struct {
-	ListBuckets  ListBuckets
-	GetConfig    GetStorageConfig
-	UpdateConfig UpdateStorageConfig
-}
-
 type ListBuckets struct{ ProjectRef }
 type GetStorageConfig struct{ ProjectRef }
 

@@ -24,7 +24,7 @@ type ExposedTool struct {
 // ConfirmProperty is the argument that carries a confirmation token.
 var ConfirmProperty = ExtraProperty{
 	Name:   "confirm",
-	Schema: &jsonschema.Schema{Type: "string", Description: "Token from a confirmation request; only after the user agreed."},
+	Schema: &jsonschema.Schema{Type: "string", Description: "Confirmation token."},
 }
 
 // NeedsConfirmation reports whether any enabled operation can need the
@@ -111,7 +111,7 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 	props.Set("operation", &jsonschema.Schema{
 		Type:        "string",
 		Enum:        ops,
-		Description: "Operation; see the tool description for its arguments.",
+		Description: "Which operation to run.",
 	})
 	for _, op := range e.Operations {
 		for _, p := range op.params {
