@@ -115,9 +115,9 @@ func (s *Server) apiKeysRoutes(mux *http.ServeMux) {
 func apiKeysFixtures() map[string]any {
 	secret := SeedAPIKeyID(SeedProjectActive, 2)
 	return map[string]any{
-		"api_keys.get.id":    secret,
-		"api_keys.update.id": secret,
-		"api_keys.delete.id": secret,
+		"secrets.get_api_key.id":    secret,
+		"secrets.update_api_key.id": secret,
+		"secrets.delete_api_key.id": secret,
 	}
 }
 

@@ -77,7 +77,7 @@ func TestConfirmPolicies(t *testing.T) {
 	deny := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmDeny}})
 	deny.fails("projects", map[string]any{"operation": "delete", "ref": activeRef}, "--confirm deny")
 	for _, tl := range deny.listTools() {
-		if tl.Name == "projects" && !strings.Contains(tl.Description, "delete(ref): Delete a project and all its data, permanently. [refused on this server]") {
+		if tl.Name == "projects" && !strings.Contains(tl.Description, "delete(ref): Delete a project and all its data. [refused on this server]") {
 			t.Errorf("deny mode does not note refused operations: %s", tl.Description)
 		}
 	}

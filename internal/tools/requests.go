@@ -12,7 +12,6 @@ type Requests struct {
 	Branches       BranchesRequests
 	Functions      FunctionsRequests
 	Secrets        SecretsRequests
-	ApiKeys        ApiKeysRequests
 	AuthConfig     AuthConfigRequests
 	Domains        DomainsRequests
 	Network        NetworkRequests
@@ -22,7 +21,6 @@ type Requests struct {
 	Billing        BillingRequests
 	JitAccess      JitAccessRequests
 	Analytics      AnalyticsRequests
-	Advisors       AdvisorsRequests
 	Snippets       SnippetsRequests
 	Actions        ActionsRequests
 }
@@ -32,7 +30,7 @@ type Requests struct {
 
 // ProjectRef addresses one project.
 type ProjectRef struct {
-	Ref string `json:"ref" in:"path" jsonschema:"required,pattern=^[a-z]{20}$" jsonschema_description:"Project ref (20 lowercase letters)."`
+	Ref string `json:"ref" in:"path" jsonschema:"required,pattern=^[a-z]{20}$" jsonschema_description:"Project ref."`
 }
 
 // OrganizationSlug addresses one organization.

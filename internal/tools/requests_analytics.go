@@ -7,11 +7,13 @@ import (
 
 // AnalyticsRequests are the analytics tool's operations.
 type AnalyticsRequests struct {
-	GetLogs             GetLogs
-	QueryLogs           QueryLogs
-	GetApiCounts        GetAPICounts
-	GetApiRequestsCount GetAPIRequestsCount
-	GetFunctionStats    GetFunctionStats
+	GetLogs                GetLogs
+	QueryLogs              QueryLogs
+	GetApiCounts           GetAPICounts
+	GetApiRequestsCount    GetAPIRequestsCount
+	GetFunctionStats       GetFunctionStats
+	GetSecurityAdvisors    GetSecurityAdvisors
+	GetPerformanceAdvisors GetPerformanceAdvisors
 }
 
 type QueryLogs struct {

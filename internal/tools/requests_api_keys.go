@@ -1,16 +1,5 @@
 package tools
 
-// ApiKeysRequests are the api_keys tool's operations.
-type ApiKeysRequests struct {
-	List      ListAPIKeys
-	Get       GetAPIKey
-	Create    CreateAPIKey
-	Update    UpdateAPIKey
-	Delete    DeleteAPIKey
-	GetLegacy GetLegacyAPIKeys
-	SetLegacy SetLegacyAPIKeys
-}
-
 // Reveal asks for secret keys in full.
 type Reveal struct {
 	Reveal *bool `json:"reveal,omitempty" in:"query" jsonschema_description:"Unmask secret keys."`

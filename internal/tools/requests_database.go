@@ -28,8 +28,8 @@ type DatabaseRequests struct {
 
 // SQLQuery is the body shared by both SQL endpoints.
 type SQLQuery struct {
-	Query      string `json:"query" jsonschema:"required,minLength=1" jsonschema_description:"SQL to run; several statements allowed, the last one's rows are returned."`
-	Parameters []any  `json:"parameters,omitempty" jsonschema_description:"Values for $1, $2... placeholders (single statement only)."`
+	Query      string `json:"query" jsonschema:"required,minLength=1" jsonschema_description:"SQL; with several statements the last one's rows return."`
+	Parameters []any  `json:"parameters,omitempty" jsonschema_description:"Values for $1, $2... (one statement only)."`
 }
 
 type ExecuteSQL struct {

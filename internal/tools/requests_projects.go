@@ -31,9 +31,9 @@ type GetProject struct{ ProjectRef }
 // plan, region, kps_enabled): region_selection replaces region.
 type CreateProject struct {
 	Name             string           `json:"name" jsonschema:"required,maxLength=256" jsonschema_description:"Project name."`
-	OrganizationSlug string           `json:"organization_slug" jsonschema:"required,pattern=^[\\w-]+$" jsonschema_description:"Slug of the organization that owns the project."`
-	DBPass           string           `json:"db_pass" jsonschema:"required,minLength=8" jsonschema_description:"Password of the postgres database user; make it strong."`
-	RegionSelection  *RegionSelection `json:"region_selection" jsonschema:"required" jsonschema_description:"Where to run it: a specific region or a smart group (see list_regions)."`
+	OrganizationSlug string           `json:"organization_slug" jsonschema:"required,pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
+	DBPass           string           `json:"db_pass" jsonschema:"required,minLength=8" jsonschema_description:"Strong password for the postgres user."`
+	RegionSelection  *RegionSelection `json:"region_selection" jsonschema:"required" jsonschema_description:"Where to run it (see list_regions)."`
 	InstanceSize     string           `json:"desired_instance_size,omitempty" jsonschema:"enum=nano,enum=micro,enum=small,enum=medium,enum=large,enum=xlarge,enum=2xlarge,enum=4xlarge,enum=8xlarge,enum=12xlarge,enum=16xlarge,enum=24xlarge,enum=24xlarge_optimized_memory,enum=24xlarge_optimized_cpu,enum=24xlarge_high_memory,enum=48xlarge,enum=48xlarge_optimized_memory,enum=48xlarge_optimized_cpu,enum=48xlarge_high_memory" jsonschema_description:"Compute size; omit for the smallest."`
 	TemplateURL      string           `json:"template_url,omitempty" jsonschema:"format=uri" jsonschema_description:"Template URL to create the project from."`
 }
@@ -41,7 +41,7 @@ type CreateProject struct {
 // RegionSelection is the spec's oneOf of a specific region or a smart group,
 // flattened: code's allowed values depend on type (checked in Validate).
 type RegionSelection struct {
-	Type string `json:"type" jsonschema:"required,enum=specific,enum=smartGroup" jsonschema_description:"specific (code is a region) or smartGroup (code is americas, emea or apac)."`
+	Type string `json:"type" jsonschema:"required,enum=specific,enum=smartGroup" jsonschema_description:"specific: code is a region; smartGroup: americas, emea or apac."`
 	Code string `json:"code" jsonschema:"required,enum=us-east-1,enum=us-east-2,enum=us-west-1,enum=us-west-2,enum=ap-east-1,enum=ap-southeast-1,enum=ap-northeast-1,enum=ap-northeast-2,enum=ap-southeast-2,enum=eu-west-1,enum=eu-west-2,enum=eu-west-3,enum=eu-north-1,enum=eu-central-1,enum=eu-central-2,enum=ca-central-1,enum=ap-south-1,enum=sa-east-1,enum=americas,enum=emea,enum=apac" jsonschema_description:"Region or smart group code."`
 }
 
@@ -66,7 +66,7 @@ type CancelProjectRestore struct{ ProjectRef }
 type ListProjectRestoreVersions struct{ ProjectRef }
 
 type ListAvailableRegions struct {
-	OrganizationSlug string `json:"organization_slug" in:"query" jsonschema:"required,pattern=^[\\w-]+$" jsonschema_description:"Slug of the organization that owns the project."`
+	OrganizationSlug string `json:"organization_slug" in:"query" jsonschema:"required,pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
 	Continent        string `json:"continent,omitempty" in:"query" jsonschema:"enum=NA,enum=SA,enum=EU,enum=AF,enum=AS,enum=OC,enum=AN" jsonschema_description:"Continent code to prefer regions on."`
 	InstanceSize     string `json:"desired_instance_size,omitempty" in:"query" jsonschema:"enum=nano,enum=micro,enum=small,enum=medium,enum=large,enum=xlarge,enum=2xlarge,enum=4xlarge,enum=8xlarge,enum=12xlarge,enum=16xlarge,enum=24xlarge,enum=24xlarge_optimized_memory,enum=24xlarge_optimized_cpu,enum=24xlarge_high_memory,enum=48xlarge,enum=48xlarge_optimized_memory,enum=48xlarge_optimized_cpu,enum=48xlarge_high_memory" jsonschema_description:"Compute size; omit for the smallest."`
 }
@@ -81,7 +81,7 @@ type GetUpgradeEligibility struct{ ProjectRef }
 
 type GetUpgradeStatus struct {
 	ProjectRef
-	TrackingID string `json:"tracking_id,omitempty" in:"query" jsonschema_description:"Tracking id returned when the upgrade started."`
+	TrackingID string `json:"tracking_id,omitempty" in:"query" jsonschema_description:"Id from upgrade."`
 }
 
 type UpdateProject struct {

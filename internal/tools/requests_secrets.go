@@ -7,9 +7,16 @@ import (
 
 // SecretsRequests are the secrets tool's operations.
 type SecretsRequests struct {
-	List   ListSecrets
-	Create CreateSecrets
-	Delete DeleteSecrets
+	List          ListSecrets
+	Create        CreateSecrets
+	Delete        DeleteSecrets
+	ListAPIKeys   ListAPIKeys
+	GetAPIKey     GetAPIKey
+	CreateAPIKey  CreateAPIKey
+	UpdateAPIKey  UpdateAPIKey
+	DeleteAPIKey  DeleteAPIKey
+	GetLegacyKeys GetLegacyAPIKeys
+	SetLegacyKeys SetLegacyAPIKeys
 }
 
 type ListSecrets struct{ ProjectRef }

@@ -70,9 +70,13 @@ func (e *ExposedTool) OperationNames() []string {
 func (e *ExposedTool) Description() string {
 	var b strings.Builder
 	b.WriteString(e.Tool.Description)
+	common := e.commonArg()
+	if common != "" {
+		b.WriteString(" All take " + common + ".")
+	}
 	for _, op := range e.Operations {
-		b.WriteString("\n- ")
-		b.WriteString(e.signatureOf(op))
+		b.WriteByte('\n')
+		b.WriteString(e.signatureWithout(op, common))
 		b.WriteString(": ")
 		b.WriteString(op.Summary)
 		if note := e.Notes[op.Name]; note != "" {
@@ -82,11 +86,27 @@ func (e *ExposedTool) Description() string {
 	return b.String()
 }
 
+// commonArg is the project ref when every operation requires it and it is
+// visible: said once for the tool rather than in every signature.
+func (e *ExposedTool) commonArg() string {
+	if e.Hidden["ref"] || len(e.Operations) < 2 {
+		return ""
+	}
+	for _, op := range e.Operations {
+		if p := op.param("ref"); p == nil || !p.required {
+			return ""
+		}
+	}
+	return "ref"
+}
+
 // signatureOf is "get(ref, fields?)": the operation and its visible arguments.
-func (e *ExposedTool) signatureOf(op *Operation) string {
+func (e *ExposedTool) signatureOf(op *Operation) string { return e.signatureWithout(op, "") }
+
+func (e *ExposedTool) signatureWithout(op *Operation, omit string) string {
 	var parts []string
 	for _, p := range op.params {
-		if e.Hidden[p.name] {
+		if e.Hidden[p.name] || p.name == omit {
 			continue
 		}
 		if p.required {
@@ -111,7 +131,7 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 	props.Set("operation", &jsonschema.Schema{
 		Type:        "string",
 		Enum:        ops,
-		Description: "Which operation to run.",
+		Description: "Operation to run.",
 	})
 	for _, op := range e.Operations {
 		for _, p := range op.params {
@@ -174,7 +194,7 @@ const bigBodyFields = 8
 func listedSchema(op *Operation, p *param) *jsonschema.Schema {
 	s := p.schema
 	if op.Body != p.name {
-		return s
+		return withoutNestedClosure(s)
 	}
 	// A whole body that is an array of big objects (bulk updates) lists its
 	// items as bare objects, for the same reason.
@@ -182,9 +202,30 @@ func listedSchema(op *Operation, p *param) *jsonschema.Schema {
 		return &jsonschema.Schema{Type: "array", Description: s.Description, Items: &jsonschema.Schema{Type: "object"}, MinItems: s.MinItems}
 	}
 	if !isBigObject(s) {
-		return s
+		return withoutNestedClosure(s)
 	}
 	return &jsonschema.Schema{Type: "object", Description: s.Description}
+}
+
+// withoutNestedClosure drops "additionalProperties": false below the top
+// level of the listing: decoding rejects unknown keys at every depth anyway,
+// and the flag would be paid in context for every nested object.
+func withoutNestedClosure(s *jsonschema.Schema) *jsonschema.Schema {
+	if s == nil || (s.Properties == nil && s.Items == nil) {
+		return s
+	}
+	c := *s
+	if c.AdditionalProperties == jsonschema.FalseSchema {
+		c.AdditionalProperties = nil
+	}
+	c.Items = withoutNestedClosure(s.Items)
+	if s.Properties != nil {
+		c.Properties = jsonschema.NewProperties()
+		for pair := s.Properties.Oldest(); pair != nil; pair = pair.Next() {
+			c.Properties.Set(pair.Key, withoutNestedClosure(pair.Value))
+		}
+	}
+	return &c
 }
 
 func isBigObject(s *jsonschema.Schema) bool {
