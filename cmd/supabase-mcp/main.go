@@ -28,7 +28,7 @@ import (
 var version = ""
 
 // defaultFeatures are enabled when --features is not given.
-var defaultFeatures = []string{"account", "database"}
+var defaultFeatures = server.DefaultFeatures
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -18,7 +18,7 @@ func (s *Server) snippetsRoutes(mux *http.ServeMux) {
 
 // snippetsFixtures names this group's seeded objects for Fixtures.
 func snippetsFixtures() map[string]any {
-	return map[string]any{"snippets.get.id": SeedSnippetID}
+	return map[string]any{"organizations.get_snippet.id": SeedSnippetID}
 }
 
 type snippetUser struct {

@@ -41,7 +41,7 @@ func TestOrganizationsEndToEnd(t *testing.T) {
 	before := len(h.api.Requests())
 	h.fails("organizations", map[string]any{"operation": "create"}, "operation create needs name")
 	h.fails("organizations", map[string]any{"operation": "get", "slug": "acme corp"}, "does not match")
-	h.fails("organizations", map[string]any{"operation": "list_members", "slug": acme, "limit": 5}, "takes no argument limit (that is for list_projects)")
+	h.fails("organizations", map[string]any{"operation": "list_members", "slug": acme, "limit": 5}, "takes no argument limit (that is for list_projects, list_snippets)")
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad arguments sent %d requests", n-before)
 	}

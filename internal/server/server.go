@@ -177,3 +177,8 @@ func explain(op *tools.Operation, err error) string {
 	}
 	return fmt.Sprintf("Supabase API error %d on %s: %s. %s", apiErr.Status, op.QualifiedName(), apiErr.Message, hint)
 }
+
+// DefaultFeatures are the feature groups enabled without --features: what
+// day-to-day work needs (projects, SQL and schema, logs and advisors, edge
+// functions, branches), within the default context budget.
+var DefaultFeatures = []string{"account", "database", "analytics", "functions", "branching"}

@@ -21,7 +21,6 @@ type Requests struct {
 	Billing        BillingRequests
 	JitAccess      JitAccessRequests
 	Analytics      AnalyticsRequests
-	Snippets       SnippetsRequests
 	Actions        ActionsRequests
 }
 

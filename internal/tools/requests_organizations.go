@@ -12,6 +12,8 @@ type OrganizationsRequests struct {
 	GetClaim        GetProjectClaim
 	Claim           ClaimProject
 	GetProfile      GetProfile
+	ListSnippets    ListSnippets
+	GetSnippet      GetSnippet
 }
 
 type ListOrganizations struct{ NoArguments }

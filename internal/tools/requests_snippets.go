@@ -1,11 +1,5 @@
 package tools
 
-// SnippetsRequests are the snippets tool's operations.
-type SnippetsRequests struct {
-	List ListSnippets
-	Get  GetSnippet
-}
-
 type ListSnippets struct {
 	ProjectRef string `json:"project_ref,omitempty" in:"query" jsonschema:"pattern=^[a-z]{20}$" jsonschema_description:"Project filter."`
 	Cursor     string `json:"cursor,omitempty" in:"query" jsonschema_description:"From the previous page."`
