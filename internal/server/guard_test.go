@@ -241,3 +241,36 @@ func TestReadOnlySQLAttackCorpus(t *testing.T) {
 		}
 	}
 }
+
+// Under --project-ref, a branch operation addressed by branch id runs only
+// for branches of the scoped project, checked before any request about the
+// branch leaves.
+func TestBranchScope(t *testing.T) {
+	// A branch of another project, made by an unscoped server.
+	admin := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}})
+	other := decodeJSON[map[string]any](t, admin.ok("branches", map[string]any{"operation": "create", "ref": fakeapi.SeedProjectComing, "branch": map[string]any{"branch_name": "elsewhere"}}))
+	otherID, _ := other["id"].(string)
+	if otherID == "" {
+		t.Fatalf("create = %v", other)
+	}
+
+	h := newHarness(t, setup{policy: &guard.Policy{ProjectRef: activeRef, Confirm: guard.ConfirmNone}})
+	h.ok("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreviewID})
+	h.ok("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview}) // by its ref too
+	for _, op := range []string{"get_config", "delete", "merge", "reset", "push", "diff"} {
+		h.fails("branches", map[string]any{"operation": op, "branch_id_or_ref": otherID}, "does not belong to project "+activeRef)
+	}
+	h.fails("branches", map[string]any{"operation": "delete", "branch_id_or_ref": "not-a-branch"}, "Refused")
+	for _, r := range h.api.Requests() {
+		if strings.Contains(r.Path, otherID) || strings.Contains(r.Path, "not-a-branch") {
+			t.Fatalf("a request about a foreign branch left: %s %s", r.Method, r.Path)
+		}
+		if r.Method != "GET" {
+			t.Fatalf("a mutating request left: %s %s", r.Method, r.Path)
+		}
+	}
+	// The ownership list is cached: one lookup for all those calls.
+	if n := h.requestsTo("GET", "/v1/projects/"+activeRef+"/branches"); n != 1 {
+		t.Errorf("branch list fetched %d times, want 1 (cached)", n)
+	}
+}
