@@ -274,3 +274,20 @@ func TestBranchScope(t *testing.T) {
 		t.Errorf("branch list fetched %d times, want 1 (cached)", n)
 	}
 }
+
+// A token issued in one MCP session is useless in another.
+func TestConfirmationTokensAreBoundToTheSession(t *testing.T) {
+	for _, legacy := range []bool{false, true} {
+		t.Run(fmt.Sprintf("legacy=%v", legacy), func(t *testing.T) {
+			a := newHarness(t, setup{noElicitation: true, legacy: legacy})
+			b := a.secondClient(t, legacy)
+			args := map[string]any{"operation": "pause", "ref": activeRef}
+			text := a.fails("projects", args, "Confirmation required")
+			token := tokenRE.FindStringSubmatch(text)[1]
+			b.fails("projects", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "different call")
+			if n := a.requestsTo("POST", "/v1/projects/"+activeRef+"/pause"); n != 0 {
+				t.Fatal("a token from another session was accepted")
+			}
+		})
+	}
+}

@@ -28,6 +28,7 @@ type harness struct {
 	mcp    *mcpclient.Client
 	policy *guard.Policy
 	user   *user
+	srv    *Server
 }
 
 type setup struct {
@@ -114,6 +115,14 @@ func newHarness(t testing.TB, s setup) *harness {
 	if s.legacy {
 		opts = append(opts, mcpclient.WithProtocolVersion(mcp.ProtocolVersion20251125))
 	}
+	h := &harness{t: t, api: api, policy: s.policy, user: s.user, srv: srv}
+	h.mcp = connect(t, srv, s.legacy, opts...)
+	return h
+}
+
+// connect starts and initializes an in-process client of srv.
+func connect(t testing.TB, srv *Server, legacy bool, opts ...mcpclient.ClientOption) *mcpclient.Client {
+	t.Helper()
 	mc, err := mcpclient.NewInProcessClientWithOptions(srv.MCPServer(), opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -125,13 +134,22 @@ func newHarness(t testing.TB, s setup) *harness {
 	t.Cleanup(func() { _ = mc.Close() })
 	init := mcp.InitializeRequest{}
 	init.Params.ClientInfo = mcp.Implementation{Name: "harness", Version: "1"}
-	if s.legacy {
+	if legacy {
 		init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
 	}
 	if _, err := mc.Initialize(ctx, init); err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, api: api, mcp: mc, policy: s.policy, user: s.user}
+	return mc
+}
+
+// secondClient is another MCP session on the same server and fake API.
+func (h *harness) secondClient(t testing.TB, legacy bool) *harness {
+	var opts []mcpclient.ClientOption
+	if legacy {
+		opts = append(opts, mcpclient.WithProtocolVersion(mcp.ProtocolVersion20251125))
+	}
+	return &harness{t: t, api: h.api, policy: h.policy, user: h.user, srv: h.srv, mcp: connect(t, h.srv, legacy, opts...)}
 }
 
 // call invokes a tool and returns its text and isError flag. A protocol
