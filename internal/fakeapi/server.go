@@ -60,9 +60,9 @@ type Recorded struct {
 	Method, Path, RawQuery string
 	// EscapedPath is the path as sent, before percent-decoding.
 	EscapedPath string
-	Header                 http.Header
-	Body                   []byte
-	Time                   time.Time
+	Header      http.Header
+	Body        []byte
+	Time        time.Time
 }
 
 // Server is a running fake Management API. It is safe for concurrent use.
@@ -79,6 +79,8 @@ type Server struct {
 	faults  []*activeFault
 
 	rate rateLimiter
+
+	oauth oauthState // OAuth app, codes and issued tokens (oauth.go)
 
 	migMu sync.Mutex // serialises migration writes; taken before mu
 
@@ -166,13 +168,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f := s.takeFault(r); f != nil && s.applyFault(w, r, f) {
 		return
 	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token != s.opts.Token {
-		writeError(w, http.StatusUnauthorized, "Unauthorized")
-		return
-	}
-	if !s.rate.allow(w, token) {
-		return
+	if !oauthPaths[r.URL.Path] { // the OAuth endpoints are how a token is obtained
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || (token != s.opts.Token && !s.acceptsOAuthToken(token)) {
+			writeError(w, http.StatusUnauthorized, "Unauthorized")
+			return
+		}
+		if !s.rate.allow(w, token) {
+			return
+		}
 	}
 	s.mux.ServeHTTP(w, r)
 }
