@@ -2,6 +2,8 @@ package config
 
 import (
 	"log/slog"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -213,6 +215,45 @@ func TestLoginCommands(t *testing.T) {
 		_, err := Parse(tc.args, envOf(nil), known)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// Every flag the parser defines is in README.md's flags table, and every
+// flag there is defined.
+func TestReadmeListsEveryFlag(t *testing.T) {
+	src, err := os.ReadFile("config.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defined := map[string]bool{}
+	for _, m := range regexp.MustCompile(`fs\.(?:String|Bool|Int)Var\([^,]+, "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
+		defined[m[1]] = true
+	}
+	if len(defined) < 15 {
+		t.Fatalf("found only %d flags in config.go", len(defined))
+	}
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `--([a-z-]+)` \\|").FindAllStringSubmatch(string(readme), -1) {
+		documented[m[1]] = true
+	}
+	for f := range defined {
+		if !documented[f] {
+			t.Errorf("--%s is not in README.md's flags table", f)
+		}
+	}
+	for f := range documented {
+		if !defined[f] {
+			t.Errorf("README.md documents --%s, which does not exist", f)
+		}
+	}
+	for _, cmd := range []string{"supabase-mcp login", "supabase-mcp logout"} {
+		if !strings.Contains(string(readme), cmd) {
+			t.Errorf("README.md does not show %q", cmd)
 		}
 	}
 }
