@@ -283,12 +283,16 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, msg, status)
 		return
 	}
-	// A legacy SSE session may only be used with the credential that opened it.
+	// A session may only be used with the credential that opened it: the
+	// legacy SSE message endpoint names it in the query, Streamable HTTP in
+	// a header (on GET and DELETE too, where mcp-go does not validate it).
+	sid := r.Header.Get("Mcp-Session-Id")
 	if r.URL.Path == "/message" {
-		if sid := r.URL.Query().Get("sessionId"); sid != "" && !g.s.sessionBelongs(sid, id.principal) {
-			http.Error(w, "session not found", http.StatusNotFound)
-			return
-		}
+		sid = r.URL.Query().Get("sessionId")
+	}
+	if sid != "" && !g.s.sessionBelongs(sid, id.principal) {
+		http.Error(w, "session not found", http.StatusNotFound)
+		return
 	}
 	g.next.ServeHTTP(w, r.WithContext(withIdentity(r.Context(), id)))
 }
@@ -521,7 +525,10 @@ func (b boundSessions) Validate(id string) (bool, error) {
 	return false, nil
 }
 
-func (b boundSessions) Terminate(string) (bool, error) { return false, nil }
+func (b boundSessions) Terminate(id string) (bool, error) {
+	_, err := b.Validate(id)
+	return false, err
+}
 
 // callCounter counts running tool calls, for graceful shutdown.
 type callCounter = atomic.Int64

@@ -366,10 +366,11 @@ func TestHTTPConfirmationsAndSessionsAreBoundToTheToken(t *testing.T) {
 		t.Fatal("legacy client got no session id")
 	}
 	for _, tc := range []struct {
+		method string
 		bearer string
 		want   int
-	}{{tokenB, http.StatusNotFound}, {tokenA, http.StatusOK}} {
-		req, _ := http.NewRequest("POST", h.url+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	}{{"POST", tokenB, http.StatusNotFound}, {"GET", tokenB, http.StatusNotFound}, {"DELETE", tokenB, http.StatusNotFound}, {"POST", tokenA, http.StatusOK}} {
+		req, _ := http.NewRequest(tc.method, h.url+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json, text/event-stream")
 		req.Header.Set("Authorization", "Bearer "+tc.bearer)
@@ -381,7 +382,7 @@ func TestHTTPConfirmationsAndSessionsAreBoundToTheToken(t *testing.T) {
 		}
 		resp.Body.Close()
 		if resp.StatusCode != tc.want {
-			t.Errorf("session of A used with %s: %d, want %d", tc.bearer[:10], resp.StatusCode, tc.want)
+			t.Errorf("session of A used by %s with %s: %d, want %d", tc.method, tc.bearer[:10], resp.StatusCode, tc.want)
 		}
 	}
 
