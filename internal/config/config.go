@@ -299,7 +299,7 @@ func parseLogin(command string, args []string, env Env) (*Config, error) {
 	}
 	c.APIURL = strings.TrimRight(c.APIURL, "/")
 	if command == CommandLogin && (c.OAuthClientID == "" || c.OAuthClientSecret == "") {
-		return nil, fmt.Errorf("login needs your OAuth app's credentials: register an app (Organization settings > OAuth Apps) with the redirect URL http://127.0.0.1 (any port), then pass --oauth-client-id and --oauth-client-secret or set %s and %s", EnvOAuthClientID, EnvOAuthClientSecret)
+		return nil, fmt.Errorf("login needs your OAuth app's credentials: register an app (Organization settings > OAuth Apps) with the redirect URL http://127.0.0.1/callback (login listens on a random loopback port), then pass --oauth-client-id and --oauth-client-secret or set %s and %s", EnvOAuthClientID, EnvOAuthClientSecret)
 	}
 	return c, nil
 }
