@@ -49,6 +49,9 @@ type HTTPOptions struct {
 // DefaultShutdownGrace is how long running calls may take to finish on shutdown.
 const DefaultShutdownGrace = 10 * time.Second
 
+// sessionIdleTTL is how long a legacy Streamable HTTP session may idle.
+const sessionIdleTTL = 30 * time.Minute
+
 // identity is who an HTTP request acts for: the API client its tool calls
 // use, and a principal that binds sessions and confirmations to it. The
 // principal never holds a token, only a hash of it.
@@ -209,13 +212,15 @@ func (s *Server) httpHandler(o HTTPOptions) (http.Handler, func(context.Context)
 			mcpserver.WithHTTPContextFunc(copyIdentity),
 			mcpserver.WithSessionIdManagerResolver(sessionResolver{s}),
 			mcpserver.WithStreamableHTTPLogger(s.log),
+			// Legacy sessions whose client vanished without DELETE are dropped.
+			mcpserver.WithSessionIdleTTL(sessionIdleTTL),
 		}
 		if len(o.AllowedOrigins) > 0 {
 			opts = append(opts, mcpserver.WithStreamableHTTPCORS(corsOpts...))
 		}
 		st := mcpserver.NewStreamableHTTPServer(s.mcp, opts...)
 		mux.Handle("/mcp", st)
-		closeStreams = st.CloseSessions
+		closeStreams = func(ctx context.Context) { _ = st.Shutdown(ctx) } // used as a handler: closes sessions, stops the sweeper
 	case "sse":
 		opts := []mcpserver.SSEOption{
 			mcpserver.WithSSEContextFunc(copyIdentity),
