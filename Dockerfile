@@ -1,11 +1,19 @@
-# Build: docker build --build-arg VERSION=1.0.0 -t supabase-mcp .
+# Build:       docker build --build-arg VERSION=1.0.0 -t supabase-mcp .
 # Run (stdio): docker run -i --rm -e SUPABASE_ACCESS_TOKEN supabase-mcp
+# Run (http):  docker run --rm -p 8080:8080 supabase-mcp --transport http --listen 0.0.0.0:8080
+#   Inside the container the server must listen on 0.0.0.0, which it only
+#   does with client authentication: as above, each client sends its own
+#   Supabase token ("Authorization: Bearer sbp_..."); or give the server a
+#   token and a shared secret for clients:
+#   docker run --rm -p 8080:8080 -e SUPABASE_ACCESS_TOKEN -e SUPABASE_MCP_HTTP_TOKEN supabase-mcp --transport http --listen 0.0.0.0:8080
+#   Load balancers can probe GET /healthz.
 FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
+# Same flags as .ci/run's release build.
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/supabase-mcp ./cmd/supabase-mcp \
  && echo 'nonroot:x:65532:65532:nonroot:/nonexistent:/sbin/nologin' > /out/passwd
 
@@ -17,4 +25,5 @@ COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certifica
 COPY --from=build /out/passwd /etc/passwd
 COPY --from=build /out/supabase-mcp /supabase-mcp
 USER 65532:65532
+EXPOSE 8080
 ENTRYPOINT ["/supabase-mcp"]

@@ -8,18 +8,17 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/login"
 	"github.com/supabase-mcp/supabase-mcp/internal/server"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
@@ -45,10 +44,12 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	if err != nil {
 		return err
 	}
+	loginPath := loginFile()
 	cfg, err := config.Parse(args, env, config.Known{
 		Features:        catalogue.Features(),
 		DefaultFeatures: defaultFeatures,
 		Tools:           catalogue.OperationNames(),
+		StoredLogin:     loginPath != "" && login.Exists(loginPath),
 	})
 	if err != nil {
 		return err
@@ -59,16 +60,52 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	}
 	// stdout carries JSON-RPC only; every log line goes to stderr.
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	app := login.App{APIURL: cfg.APIURL, ClientID: cfg.OAuthClientID, ClientSecret: cfg.OAuthClientSecret}
+	switch cfg.Command {
+	case config.CommandLogin:
+		return runLogin(ctx, cfg, app, loginPath, stderr)
+	case config.CommandLogout:
+		if loginPath == "" {
+			return login.ErrNotLoggedIn
+		}
+		if err := login.Logout(ctx, loginPath, app); err != nil {
+			return err
+		}
+		fmt.Fprintln(stderr, "Signed out: the tokens were revoked and deleted.")
+		return nil
+	}
 
-	api, err := client.New(client.Options{
-		BaseURL:     cfg.APIURL,
-		TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.AccessToken}),
-		UserAgent:   "supabase-mcp/" + buildVersion(),
-		Limiters:    client.NewLimiterPool(cfg.RateLimit),
-		Logger:      logger,
-	})
-	if err != nil {
-		return err
+	opts := client.Options{
+		BaseURL:   cfg.APIURL,
+		UserAgent: "supabase-mcp/" + buildVersion(),
+		Limiters:  client.NewLimiterPool(cfg.RateLimit),
+		Logger:    logger,
+	}
+	// The server's own client: from the access token, or the stored login
+	// (refreshed before expiry), unless every HTTP client brings its own.
+	var api *client.Client
+	switch {
+	case cfg.AccessToken != "" && cfg.HTTPAuth != config.AuthBearer:
+		opts.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.AccessToken})
+	case cfg.UseStoredLogin:
+		src, err := login.NewSource(loginPath, app, 0)
+		if err != nil {
+			return err
+		}
+		src.Log = logger
+		opts.TokenSource = src
+		logger.Info("using the stored login", "api_url", cfg.APIURL)
+	}
+	if opts.TokenSource != nil {
+		if api, err = client.New(opts); err != nil {
+			return err
+		}
+	}
+	var pool *client.Pool
+	if cfg.HTTPAuth == config.AuthBearer || cfg.HTTPAuth == config.AuthLocal {
+		if pool, err = client.NewPool(opts, 0); err != nil {
+			return err
+		}
 	}
 	srv, err := server.New(server.Options{
 		Version:   buildVersion(),
@@ -81,8 +118,9 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 			DisabledTools: cfg.DisabledTools,
 			Confirm:       cfg.Confirm,
 		},
-		Client: api,
-		Logger: logger,
+		Client:  api,
+		Clients: pool,
+		Logger:  logger,
 	})
 	if err != nil {
 		return err
@@ -91,36 +129,48 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	guard.WarmSQLParser()
 	logger.Info("starting", "version", buildVersion(), "transport", cfg.Transport, "read_only", cfg.ReadOnly, "project_ref", cfg.ProjectRef, "features", cfg.Features)
 
-	switch cfg.Transport {
-	case "http":
-		return serveHTTP(ctx, cfg.Listen, srv.HTTPHandler(), logger)
-	case "sse":
-		return serveHTTP(ctx, cfg.Listen, srv.SSEHandler(), logger)
-	default:
+	if cfg.Transport == "stdio" {
 		return srv.ServeStdio(ctx, stdin, stdout)
 	}
-}
-
-func serveHTTP(ctx context.Context, addr string, h http.Handler, logger *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	logger.Info("listening", "addr", ln.Addr().String())
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
+	return srv.Serve(ctx, ln, server.HTTPOptions{
+		Transport:      cfg.Transport,
+		Auth:           cfg.HTTPAuth,
+		StaticToken:    cfg.HTTPToken,
+		AllowedOrigins: cfg.AllowedOrigins,
+	})
+}
+
+// loginFile is where `supabase-mcp login` keeps the token set; "" when
+// there is no user config directory (then there is no stored login).
+func loginFile() string {
+	path, err := login.DefaultPath()
+	if err != nil {
+		return ""
 	}
+	return path
+}
+
+func runLogin(ctx context.Context, cfg *config.Config, app login.App, path string, out io.Writer) error {
+	if path == "" {
+		return errors.New("login: no user config directory to keep the tokens in (set HOME or XDG_CONFIG_HOME)")
+	}
+	o := login.Options{App: app, Out: out}
+	if !cfg.NoBrowser {
+		o.Open = login.OpenBrowser
+	}
+	stored, err := login.Login(ctx, o)
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	if err := login.Save(path, stored); err != nil {
+		return fmt.Errorf("login: storing the tokens: %w", err)
+	}
+	fmt.Fprintf(out, "Signed in. The tokens are stored in %s (readable only by you); supabase-mcp uses them when no access token is given.\n", path)
+	return nil
 }
 
 func buildVersion() string {

@@ -150,11 +150,11 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	for attempt := 0; ; attempt++ {
 		tok, err := c.ts.Token()
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: getting access token: %w", method, path, err)
+			return nil, fmt.Errorf("%s %s: %w: %w", method, path, ErrToken, err)
 		}
 		secret := tok.AccessToken
 		if secret == "" {
-			return nil, fmt.Errorf("%s %s: empty access token", method, path)
+			return nil, fmt.Errorf("%s %s: %w: empty access token", method, path, ErrToken)
 		}
 		if err := c.limiters.Wait(ctx, secret); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", method, path, err)

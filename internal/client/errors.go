@@ -14,6 +14,11 @@ import (
 // response body exceeds Options.MaxResponseBytes.
 var ErrResponseTooLarge = errors.New("response too large")
 
+// ErrToken is wrapped by the error Do returns when the TokenSource yields no
+// usable token (for example a stored login that can no longer be refreshed);
+// nothing was sent.
+var ErrToken = errors.New("no usable access token")
+
 // maxSnippet bounds the raw body quoted in an APIError when the API gave no
 // structured message.
 const maxSnippet = 500

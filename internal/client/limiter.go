@@ -17,13 +17,20 @@ import (
 // Buckets are keyed by a SHA-256 of the token so the secret itself is never
 // kept as a map key. A refreshed OAuth token gets a fresh bucket; the 429
 // handling in Client.Do covers the brief overlap.
+//
+// Over HTTP every client brings its own token, so the pool may see many:
+// once it holds pruneAbove buckets, buckets that are full and unblocked (the
+// same as a fresh one) are dropped before a new one is added.
 type LimiterPool struct {
 	limit rate.Limit
 	burst int
 
 	mu      sync.Mutex
-	buckets map[[sha256.Size]byte]*bucket // one per distinct token; tokens are few, so never pruned
+	buckets map[[sha256.Size]byte]*bucket // one per distinct token
 }
+
+// pruneAbove is the bucket count above which idle buckets are dropped.
+const pruneAbove = 1024
 
 type bucket struct {
 	lim *rate.Limiter
@@ -55,10 +62,34 @@ func (p *LimiterPool) bucket(token string) *bucket {
 	defer p.mu.Unlock()
 	b := p.buckets[key]
 	if b == nil {
+		if len(p.buckets) >= pruneAbove {
+			p.pruneLocked(time.Now())
+		}
 		b = &bucket{lim: rate.NewLimiter(p.limit, p.burst)}
 		p.buckets[key] = b
 	}
 	return b
+}
+
+// pruneLocked drops the buckets that are indistinguishable from new ones:
+// full and not blocked. A caller queued on a bucket has reserved a token, so
+// its bucket is not full and stays.
+func (p *LimiterPool) pruneLocked(now time.Time) {
+	for key, b := range p.buckets {
+		b.mu.Lock()
+		blocked := b.until.After(now)
+		b.mu.Unlock()
+		if !blocked && (p.limit == rate.Inf || b.lim.TokensAt(now) >= float64(p.burst)) {
+			delete(p.buckets, key)
+		}
+	}
+}
+
+// size is the number of buckets (for tests).
+func (p *LimiterPool) size() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.buckets)
 }
 
 // Wait blocks until the token's bucket yields one request (and any Block has

@@ -27,6 +27,29 @@ var ConfirmPolicies = []string{"auto", "elicit", "token", "deny", "none"}
 // Transports the server speaks.
 var Transports = []string{"stdio", "http", "sse"}
 
+// Commands besides serving: `supabase-mcp login` and `supabase-mcp logout`.
+const (
+	CommandServe  = ""
+	CommandLogin  = "login"
+	CommandLogout = "logout"
+)
+
+// How HTTP clients authenticate (http and sse transports).
+const (
+	// AuthBearer: every request carries "Authorization: Bearer <Supabase
+	// token>", and that token makes the request's API calls.
+	AuthBearer = "bearer"
+	// AuthStatic: every request carries the --http-token secret; the server
+	// calls the API with its own token.
+	AuthStatic = "http-token"
+	// AuthLocal: loopback only, the server's own token, no credentials
+	// needed (a request that brings a bearer token uses it instead).
+	AuthLocal = "local"
+)
+
+// MinHTTPTokenLength is the shortest --http-token accepted.
+const MinHTTPTokenLength = 16
+
 // Config is the parsed command line.
 type Config struct {
 	AccessToken string
@@ -45,6 +68,25 @@ type Config struct {
 	Confirm       string
 	LogLevel      slog.Level
 	Version       bool
+
+	// Command is CommandServe, CommandLogin or CommandLogout.
+	Command string
+	// HTTPToken is the shared secret HTTP clients present (--http-token).
+	HTTPToken string
+	// AllowedOrigins are the browser origins (scheme://host[:port]) allowed
+	// besides the server's own.
+	AllowedOrigins []string
+	// HTTPAuth is how HTTP clients authenticate: AuthBearer, AuthStatic or
+	// AuthLocal (empty for stdio and the login commands).
+	HTTPAuth string
+	// UseStoredLogin: no access token was given, and the server runs on the
+	// token set stored by `supabase-mcp login`.
+	UseStoredLogin bool
+	// OAuth app for login, logout and refreshing a stored login.
+	OAuthClientID     string
+	OAuthClientSecret string
+	// NoBrowser: login prints the URL but does not open a browser.
+	NoBrowser bool
 }
 
 // Env reads an environment variable (os.LookupEnv in production, a map in tests).
@@ -57,21 +99,20 @@ type Known struct {
 	DefaultFeatures []string
 	// Tools maps each tool name to its operation names.
 	Tools map[string][]string
+	// StoredLogin reports whether `supabase-mcp login` has stored a token
+	// set, which serves when no access token is given.
+	StoredLogin bool
 }
 
-// Parse reads args (without the program name) and env.
+// Parse reads args (without the program name) and env. A first argument
+// "login" or "logout" selects that command, with its own flags.
 func Parse(args []string, env Env, known Known) (*Config, error) {
-	fs := flag.NewFlagSet("supabase-mcp", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-
-	c := &Config{}
-	envStr := func(name, def string) string {
-		if v, ok := env(name); ok && v != "" {
-			return v
-		}
-		return def
+	if len(args) > 0 && (args[0] == CommandLogin || args[0] == CommandLogout) {
+		return parseLogin(args[0], args[1:], env)
 	}
+	fs := newFlagSet()
+	c := &Config{}
+	envStr := envString(env)
 	readOnlyDefault, err := envBool(env, "SUPABASE_MCP_READ_ONLY")
 	if err != nil {
 		return nil, err
@@ -90,14 +131,16 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	fs.StringVar(&c.Confirm, "confirm", "auto", "")
 	fs.StringVar(&logLevel, "log-level", "info", "")
 	fs.BoolVar(&c.Version, "version", false, "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, fmt.Errorf("usage: supabase-mcp [flags]; see README.md for every flag")
-		}
+	var origins string
+	fs.StringVar(&c.HTTPToken, "http-token", envStr("SUPABASE_MCP_HTTP_TOKEN", ""), "")
+	fs.StringVar(&origins, "allowed-origins", "", "")
+	fs.StringVar(&c.OAuthClientID, "oauth-client-id", envStr(EnvOAuthClientID, ""), "")
+	fs.StringVar(&c.OAuthClientSecret, "oauth-client-secret", envStr(EnvOAuthClientSecret, ""), "")
+	if err := parseFlags(fs, args, "supabase-mcp [login|logout] [flags]"); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (flags start with --)", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q (flags start with --; commands: login, logout)", fs.Arg(0))
 	}
 	if c.Version {
 		return c, nil
@@ -135,10 +178,156 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	if c.DisabledTools, err = parseToolNames("--disable-tools", disabled, known.Tools); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(c.AccessToken) == "" {
-		return nil, fmt.Errorf("no access token: create a personal access token at %s and set SUPABASE_ACCESS_TOKEN (or pass --access-token)", TokensPage)
+	if c.AllowedOrigins, err = parseOrigins(origins); err != nil {
+		return nil, err
+	}
+	if err := c.resolveAuth(known.StoredLogin); err != nil {
+		return nil, err
 	}
 	return c, nil
+}
+
+// resolveAuth decides where the server's own Supabase token comes from and
+// how HTTP clients authenticate. Binding to a non-loopback address needs
+// client authentication: --http-token, or bearer tokens of each client's
+// own (never the server's token for anyone who can reach the port).
+func (c *Config) resolveAuth(storedLogin bool) error {
+	c.AccessToken = strings.TrimSpace(c.AccessToken)
+	hasToken := c.AccessToken != "" || storedLogin
+	noToken := fmt.Sprintf("no access token: create a personal access token at %s and set SUPABASE_ACCESS_TOKEN (or pass --access-token), or sign in with `supabase-mcp login`", TokensPage)
+	if c.Transport == "stdio" {
+		if c.HTTPToken != "" || len(c.AllowedOrigins) > 0 {
+			return errors.New("--http-token and --allowed-origins (or SUPABASE_MCP_HTTP_TOKEN) apply to --transport http or sse only")
+		}
+		if !hasToken {
+			return errors.New(noToken)
+		}
+		c.UseStoredLogin = c.AccessToken == ""
+		return nil
+	}
+	if c.HTTPToken != "" {
+		if len(c.HTTPToken) < MinHTTPTokenLength {
+			return fmt.Errorf("--http-token is too short: use at least %d random characters (for example from `openssl rand -hex 32`)", MinHTTPTokenLength)
+		}
+		if !hasToken {
+			return errors.New("--http-token: the server then calls the API with its own token, and it has none: " + noToken)
+		}
+		c.HTTPAuth, c.UseStoredLogin = AuthStatic, c.AccessToken == ""
+		return nil
+	}
+	if IsLoopback(c.Listen) {
+		if hasToken {
+			c.HTTPAuth, c.UseStoredLogin = AuthLocal, c.AccessToken == ""
+		} else {
+			c.HTTPAuth = AuthBearer
+		}
+		return nil
+	}
+	if c.AccessToken != "" {
+		return fmt.Errorf("--listen %s is not a loopback address: anyone who can reach it would act with the server's access token. Set --http-token (clients send it as a bearer token), or unset the access token so that each client sends its own Supabase token", c.Listen)
+	}
+	c.HTTPAuth = AuthBearer // a stored login stays unused: it is the local user's
+	return nil
+}
+
+// IsLoopback reports whether a host:port listen address binds to loopback
+// only ("localhost", 127.0.0.0/8 or ::1). An empty host binds every interface.
+func IsLoopback(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// parseOrigins reads a comma list of browser origins such as
+// https://app.example.com or http://localhost:6274.
+func parseOrigins(list string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(list, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return nil, fmt.Errorf("--allowed-origins: %q is not an origin; use scheme://host[:port], such as https://app.example.com", o)
+		}
+		o = strings.ToLower(u.Scheme + "://" + u.Host)
+		if !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// Environment variables of the OAuth app used by login, logout and refresh.
+const (
+	EnvOAuthClientID     = "SUPABASE_MCP_OAUTH_CLIENT_ID"
+	EnvOAuthClientSecret = "SUPABASE_MCP_OAUTH_CLIENT_SECRET"
+)
+
+// parseLogin reads the flags of `supabase-mcp login` and `supabase-mcp logout`.
+func parseLogin(command string, args []string, env Env) (*Config, error) {
+	fs := newFlagSet()
+	envStr := envString(env)
+	c := &Config{Command: command}
+	var logLevel string
+	fs.StringVar(&c.APIURL, "api-url", envStr("SUPABASE_API_URL", DefaultAPIURL), "")
+	fs.StringVar(&c.OAuthClientID, "oauth-client-id", envStr(EnvOAuthClientID, ""), "")
+	fs.StringVar(&c.OAuthClientSecret, "oauth-client-secret", envStr(EnvOAuthClientSecret, ""), "")
+	fs.StringVar(&logLevel, "log-level", "info", "")
+	if command == CommandLogin {
+		fs.BoolVar(&c.NoBrowser, "no-browser", false, "")
+	}
+	if err := parseFlags(fs, args, "supabase-mcp "+command+" [flags]"); err != nil {
+		return nil, fmt.Errorf("%s: %w", command, err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("%s: unexpected argument %q (flags start with --)", command, fs.Arg(0))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(logLevel)); err != nil {
+		return nil, fmt.Errorf("%s: --log-level %q: use debug, info, warn or error", command, logLevel)
+	}
+	u, err := url.Parse(c.APIURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("%s: --api-url %q: use an http(s) URL such as %s", command, c.APIURL, DefaultAPIURL)
+	}
+	c.APIURL = strings.TrimRight(c.APIURL, "/")
+	if command == CommandLogin && (c.OAuthClientID == "" || c.OAuthClientSecret == "") {
+		return nil, fmt.Errorf("login needs your OAuth app's credentials: register an app (Organization settings > OAuth Apps) with the redirect URL http://127.0.0.1/callback (login listens on a random loopback port), then pass --oauth-client-id and --oauth-client-secret or set %s and %s", EnvOAuthClientID, EnvOAuthClientSecret)
+	}
+	return c, nil
+}
+
+func newFlagSet() *flag.FlagSet {
+	fs := flag.NewFlagSet("supabase-mcp", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string, usage string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return fmt.Errorf("usage: %s; see README.md for every flag", usage)
+		}
+		return err
+	}
+	return nil
+}
+
+func envString(env Env) func(name, def string) string {
+	return func(name, def string) string {
+		if v, ok := env(name); ok && v != "" {
+			return v
+		}
+		return def
+	}
 }
 
 func parseFeatures(list string, known, defaults []string) ([]string, error) {

@@ -2,6 +2,8 @@ package config
 
 import (
 	"log/slog"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -40,12 +42,12 @@ func TestParseDefaultsAndEnv(t *testing.T) {
 }
 
 func TestFlagsOverrideEnv(t *testing.T) {
-	c, err := Parse([]string{"--access-token", "flagtok", "--read-only=false", "--features", "functions, account", "--rate-limit", "120", "--confirm", "token", "--transport", "http", "--listen", ":9000", "--log-level", "debug"},
+	c, err := Parse([]string{"--access-token", "flagtok", "--read-only=false", "--features", "functions, account", "--rate-limit", "120", "--confirm", "token", "--transport", "http", "--listen", "127.0.0.1:9000", "--log-level", "debug"},
 		envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "envtok", "SUPABASE_MCP_READ_ONLY": "1"}), known)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.AccessToken != "flagtok" || c.ReadOnly || c.RateLimit != 120 || c.Confirm != "token" || c.Transport != "http" || c.Listen != ":9000" || c.LogLevel != slog.LevelDebug {
+	if c.AccessToken != "flagtok" || c.ReadOnly || c.RateLimit != 120 || c.Confirm != "token" || c.Transport != "http" || c.Listen != "127.0.0.1:9000" || c.LogLevel != slog.LevelDebug {
 		t.Fatalf("flags not applied: %+v", c)
 	}
 	if !slices.Equal(c.Features, []string{"functions", "account"}) {
@@ -111,5 +113,147 @@ func TestToolFilters(t *testing.T) {
 	}
 	if !slices.Equal(c.Tools, []string{"projects.list", "database"}) || !slices.Equal(c.DisabledTools, []string{"projects.delete"}) {
 		t.Fatalf("tools %v disabled %v", c.Tools, c.DisabledTools)
+	}
+}
+
+func TestHTTPAuthModes(t *testing.T) {
+	secret := "0123456789abcdef0123"
+	cases := []struct {
+		args        []string
+		env         map[string]string
+		storedLogin bool
+		auth        string
+		useLogin    bool
+		want        string // error
+	}{
+		{[]string{"--transport", "http"}, map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}, false, AuthLocal, false, ""},
+		{[]string{"--transport", "http"}, nil, true, AuthLocal, true, ""},
+		{[]string{"--transport", "sse"}, nil, false, AuthBearer, false, ""},
+		{[]string{"--transport", "http", "--listen", "localhost:9"}, nil, false, AuthBearer, false, ""},
+		{[]string{"--transport", "http", "--listen", "0.0.0.0:8080"}, nil, false, AuthBearer, false, ""},
+		{[]string{"--transport", "http", "--listen", "0.0.0.0:8080"}, nil, true, AuthBearer, false, ""},
+		{[]string{"--transport", "http", "--listen", ":8080"}, map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}, false, "", false, "not a loopback address"},
+		{[]string{"--transport", "http", "--listen", "[::1]:8080"}, map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}, false, AuthLocal, false, ""},
+		{[]string{"--transport", "http", "--listen", "0.0.0.0:8080", "--http-token", secret}, map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}, false, AuthStatic, false, ""},
+		{[]string{"--transport", "http", "--listen", "0.0.0.0:8080"}, map[string]string{"SUPABASE_MCP_HTTP_TOKEN": secret}, true, AuthStatic, true, ""},
+		{[]string{"--transport", "http", "--http-token", secret}, nil, false, "", false, "has none"},
+		{[]string{"--transport", "http", "--http-token", "short"}, map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}, false, "", false, "too short"},
+		{[]string{"--http-token", secret}, map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}, false, "", false, "apply to --transport http or sse"},
+		{[]string{"--allowed-origins", "https://a.example"}, map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}, false, "", false, "apply to --transport http or sse"},
+		{nil, nil, true, "", true, ""},
+		{nil, nil, false, "", false, "supabase-mcp login"},
+	}
+	for _, tc := range cases {
+		k := known
+		k.StoredLogin = tc.storedLogin
+		c, err := Parse(tc.args, envOf(tc.env), k)
+		if tc.want != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("%v %v: err %v, want one line with %q", tc.args, tc.env, err, tc.want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%v %v: %v", tc.args, tc.env, err)
+			continue
+		}
+		if c.HTTPAuth != tc.auth || c.UseStoredLogin != tc.useLogin {
+			t.Errorf("%v %v stored=%v: auth %q login %v, want %q %v", tc.args, tc.env, tc.storedLogin, c.HTTPAuth, c.UseStoredLogin, tc.auth, tc.useLogin)
+		}
+	}
+}
+
+func TestAllowedOrigins(t *testing.T) {
+	c, err := Parse([]string{"--transport", "http", "--allowed-origins", "https://App.example.com/, http://localhost:6274,https://app.example.com"}, envOf(nil), known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.AllowedOrigins, []string{"https://app.example.com", "http://localhost:6274"}) {
+		t.Fatalf("origins = %v", c.AllowedOrigins)
+	}
+	for _, bad := range []string{"app.example.com", "https://a.example/path", "ftp://a.example", "*"} {
+		if _, err := Parse([]string{"--transport", "http", "--allowed-origins", bad}, envOf(nil), known); err == nil || !strings.Contains(err.Error(), "not an origin") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:8080": true, "127.0.0.2:1": true, "[::1]:80": true, "localhost:80": true, "LocalHost:1": true,
+		"0.0.0.0:8080": false, ":8080": false, "[::]:80": false, "192.168.1.2:80": false, "example.com:80": false, "nonsense": false,
+	} {
+		if IsLoopback(addr) != want {
+			t.Errorf("IsLoopback(%q) = %v", addr, !want)
+		}
+	}
+}
+
+func TestLoginCommands(t *testing.T) {
+	env := envOf(map[string]string{EnvOAuthClientID: "id-from-env", EnvOAuthClientSecret: "secret-from-env", "SUPABASE_ACCESS_TOKEN": "ignored"})
+	c, err := Parse([]string{"login", "--oauth-client-id", "id-flag", "--no-browser", "--api-url", "http://127.0.0.1:9/"}, env, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Command != CommandLogin || c.OAuthClientID != "id-flag" || c.OAuthClientSecret != "secret-from-env" || !c.NoBrowser || c.APIURL != "http://127.0.0.1:9" {
+		t.Fatalf("login = %+v", c)
+	}
+	c, err = Parse([]string{"logout"}, envOf(nil), known)
+	if err != nil || c.Command != CommandLogout {
+		t.Fatalf("logout: %+v %v", c, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"login"}, "--oauth-client-id"},
+		{[]string{"login", "--read-only"}, "login: flag provided but not defined: -read-only"},
+		{[]string{"logout", "--no-browser"}, "logout: flag provided but not defined"},
+		{[]string{"login", "now"}, `unexpected argument "now"`},
+		{[]string{"logout", "--api-url", "x"}, "--api-url"},
+	} {
+		_, err := Parse(tc.args, envOf(nil), known)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// Every flag the parser defines is in README.md's flags table, and every
+// flag there is defined.
+func TestReadmeListsEveryFlag(t *testing.T) {
+	src, err := os.ReadFile("config.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defined := map[string]bool{}
+	for _, m := range regexp.MustCompile(`fs\.(?:String|Bool|Int)Var\([^,]+, "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
+		defined[m[1]] = true
+	}
+	if len(defined) < 15 {
+		t.Fatalf("found only %d flags in config.go", len(defined))
+	}
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `--([a-z-]+)` \\|").FindAllStringSubmatch(string(readme), -1) {
+		documented[m[1]] = true
+	}
+	for f := range defined {
+		if !documented[f] {
+			t.Errorf("--%s is not in README.md's flags table", f)
+		}
+	}
+	for f := range documented {
+		if !defined[f] {
+			t.Errorf("README.md documents --%s, which does not exist", f)
+		}
+	}
+	for _, cmd := range []string{"supabase-mcp login", "supabase-mcp logout"} {
+		if !strings.Contains(string(readme), cmd) {
+			t.Errorf("README.md does not show %q", cmd)
+		}
 	}
 }

@@ -34,6 +34,7 @@ func (s *Server) routes() {
 		s.realtimeRoutes,
 		s.snippetsRoutes,
 		s.actionsRoutes,
+		s.oauthRoutes,
 	} {
 		group(s.mux)
 	}

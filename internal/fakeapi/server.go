@@ -80,6 +80,8 @@ type Server struct {
 
 	rate rateLimiter
 
+	oauth oauthState // OAuth app, codes and issued tokens (oauth.go)
+
 	migMu sync.Mutex // serialises migration writes; taken before mu
 
 	mu     sync.Mutex // guards the state below
@@ -173,13 +175,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f := s.takeFault(r); f != nil && s.applyFault(w, r, f) {
 		return
 	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token != s.opts.Token {
-		writeError(w, http.StatusUnauthorized, "Unauthorized")
-		return
-	}
-	if !s.rate.allow(w, token) {
-		return
+	if !oauthPaths[r.URL.Path] { // the OAuth endpoints are how a token is obtained
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || (token != s.opts.Token && !s.acceptsOAuthToken(token)) {
+			writeError(w, http.StatusUnauthorized, "Unauthorized")
+			return
+		}
+		if !s.rate.allow(w, token) {
+			return
+		}
 	}
 	s.mux.ServeHTTP(w, r)
 }

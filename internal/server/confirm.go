@@ -32,7 +32,7 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 	if err != nil {
 		return mcp.NewToolResultError("arguments cannot be encoded: " + err.Error())
 	}
-	binding := guard.Binding(sessionID(ctx), et.Name, call.Op.Name, args)
+	binding := guard.Binding(bindingSubject(ctx), et.Name, call.Op.Name, args)
 
 	// The answer of an elicitation round trip (modern clients send it back;
 	// for older ones mcp-go asks and re-invokes this handler).

@@ -1,0 +1,539 @@
+package server
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	mcpserver "github.com/mark3labs/mcp-go/server"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/client"
+	"github.com/supabase-mcp/supabase-mcp/internal/config"
+)
+
+// HTTPOptions configures the http (Streamable HTTP) and sse (legacy
+// HTTP+SSE) transports.
+type HTTPOptions struct {
+	// Transport is "http" or "sse".
+	Transport string
+	// Auth is how clients authenticate: config.AuthBearer (each request's
+	// bearer token is a Supabase token and makes its API calls),
+	// config.AuthStatic (clients present StaticToken; the server's own
+	// client makes the calls) or config.AuthLocal (no credentials needed;
+	// the server's own client, unless the request brings a bearer token).
+	Auth string
+	// StaticToken is the shared secret for config.AuthStatic.
+	StaticToken string
+	// AllowedOrigins are the browser origins (scheme://host[:port], lower
+	// case) allowed besides the server's own; CORS answers are sent for them.
+	AllowedOrigins []string
+	// ShutdownGrace bounds how long running calls may take to finish once
+	// the context ends; 0 means DefaultShutdownGrace.
+	ShutdownGrace time.Duration
+}
+
+// DefaultShutdownGrace is how long running calls may take to finish on shutdown.
+const DefaultShutdownGrace = 10 * time.Second
+
+// sessionIdleTTL is how long a legacy Streamable HTTP session may idle.
+const sessionIdleTTL = 30 * time.Minute
+
+// identity is who an HTTP request acts for: the API client its tool calls
+// use, and a principal that binds sessions and confirmations to it. The
+// principal never holds a token, only a hash of it.
+type identity struct {
+	client    *client.Client
+	principal string
+}
+
+type identityKey struct{}
+
+func withIdentity(ctx context.Context, id *identity) context.Context {
+	return context.WithValue(ctx, identityKey{}, id)
+}
+
+func identityFrom(ctx context.Context) *identity {
+	id, _ := ctx.Value(identityKey{}).(*identity)
+	return id
+}
+
+// clientFor is the API client for a tool call: the one of the HTTP request's
+// identity, else the server's own.
+func (s *Server) clientFor(ctx context.Context) *client.Client {
+	if id := identityFrom(ctx); id != nil {
+		return id.client
+	}
+	return s.opts.Client
+}
+
+// bindingSubject is what confirmations are bound to: the MCP session and,
+// over HTTP, the credential, so that one user's confirmation token is
+// useless to another even without a session (modern stateless requests).
+func bindingSubject(ctx context.Context) string {
+	subject := sessionID(ctx)
+	if id := identityFrom(ctx); id != nil {
+		subject += "\x00" + id.principal
+	}
+	return subject
+}
+
+// Serve serves o.Transport on ln until ctx ends, then shuts down
+// gracefully: new requests are refused, running tool calls may finish
+// (bounded by o.ShutdownGrace), open streams are closed, and Serve returns
+// nil.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, o HTTPOptions) error {
+	h, closeStreams, err := s.httpHandler(o)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	s.log.Info("listening", "transport", o.Transport, "addr", ln.Addr().String(), "auth", o.Auth)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+
+	grace := o.ShutdownGrace
+	if grace <= 0 {
+		grace = DefaultShutdownGrace
+	}
+	s.draining.Store(true)
+	s.log.Info("shutting down", "running_calls", s.calls.Load(), "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- hs.Shutdown(sctx) }() // closes the listener at once
+	s.waitForCalls(sctx)
+	// A finished call's result may still sit in a stream's queue: give the
+	// stream writers a moment before ending the streams.
+	select {
+	case <-time.After(100 * time.Millisecond):
+	case <-sctx.Done():
+	}
+	closeStreams(sctx)
+	if err := <-shutdown; err != nil {
+		s.log.Warn("calls still running after the grace period were cut off", "running_calls", s.calls.Load())
+		hs.Close()
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+// waitForCalls returns when no tool call runs or ctx ends.
+func (s *Server) waitForCalls(ctx context.Context) {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for s.calls.Load() > 0 {
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// HTTPHandler is the handler Serve uses, for tests and embedding: /mcp (or
+// /sse and /message) behind the origin and credential checks, and /healthz.
+func (s *Server) HTTPHandler(o HTTPOptions) (http.Handler, error) {
+	h, _, err := s.httpHandler(o)
+	return h, err
+}
+
+func (s *Server) httpHandler(o HTTPOptions) (http.Handler, func(context.Context), error) {
+	switch o.Auth {
+	case config.AuthStatic:
+		if len(o.StaticToken) < config.MinHTTPTokenLength {
+			return nil, nil, errors.New("http: the static token is missing or too short")
+		}
+		fallthrough
+	case config.AuthLocal:
+		if s.opts.Client == nil {
+			return nil, nil, fmt.Errorf("http: auth %s needs the server's own API client", o.Auth)
+		}
+	case config.AuthBearer:
+	default:
+		return nil, nil, fmt.Errorf("http: unknown auth mode %q", o.Auth)
+	}
+	if (o.Auth == config.AuthBearer || o.Auth == config.AuthLocal) && s.opts.Clients == nil {
+		return nil, nil, fmt.Errorf("http: auth %s needs a client pool for bearer tokens", o.Auth)
+	}
+	copyIdentity := func(ctx context.Context, r *http.Request) context.Context {
+		if id := identityFrom(r.Context()); id != nil {
+			return withIdentity(ctx, id)
+		}
+		return ctx
+	}
+	// Browsers on an allowed origin need CORS answers; the Mcp-Param-*
+	// headers of the modern protocol are covered by "*".
+	corsHeaders := []string{"*", "Authorization", "Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "Last-Event-ID"}
+	corsOpts := []mcpserver.CORSOption{
+		mcpserver.WithCORSAllowedOrigins(o.AllowedOrigins...),
+		mcpserver.WithCORSAllowedHeaders(corsHeaders...),
+		mcpserver.WithCORSExposedHeaders("Mcp-Session-Id", "WWW-Authenticate"),
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		if s.draining.Load() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		fmt.Fprintf(w, `{"status":"ok","version":%q}`+"\n", s.opts.Version)
+	})
+	var closeStreams func(context.Context)
+	switch o.Transport {
+	case "http":
+		opts := []mcpserver.StreamableHTTPOption{
+			mcpserver.WithEndpointPath("/mcp"),
+			mcpserver.WithHTTPContextFunc(copyIdentity),
+			mcpserver.WithSessionIdManagerResolver(sessionResolver{s}),
+			mcpserver.WithStreamableHTTPLogger(s.log),
+			// Legacy sessions whose client vanished without DELETE are dropped.
+			mcpserver.WithSessionIdleTTL(sessionIdleTTL),
+		}
+		if len(o.AllowedOrigins) > 0 {
+			opts = append(opts, mcpserver.WithStreamableHTTPCORS(corsOpts...))
+		}
+		st := mcpserver.NewStreamableHTTPServer(s.mcp, opts...)
+		mux.Handle("/mcp", st)
+		closeStreams = func(ctx context.Context) { _ = st.Shutdown(ctx) } // used as a handler: closes sessions, stops the sweeper
+	case "sse":
+		opts := []mcpserver.SSEOption{
+			mcpserver.WithSSEContextFunc(copyIdentity),
+			mcpserver.WithSessionIDGenerator(func(_ context.Context, r *http.Request) (string, error) {
+				id := identityFrom(r.Context())
+				if id == nil {
+					return "", errors.New("no identity")
+				}
+				return s.newSessionID(id.principal), nil
+			}),
+			mcpserver.WithKeepAlive(true),
+			mcpserver.WithKeepAliveInterval(25 * time.Second),
+		}
+		if len(o.AllowedOrigins) > 0 {
+			opts = append(opts, mcpserver.WithSSECORS(corsOpts...))
+		}
+		sse := mcpserver.NewSSEServer(s.mcp, opts...)
+		mux.Handle("/sse", sse.SSEHandler())
+		mux.Handle("/message", sse.MessageHandler())
+		closeStreams = func(context.Context) { sse.CloseSessions() }
+	default:
+		return nil, nil, fmt.Errorf("http: unknown transport %q", o.Transport)
+	}
+	g := &gate{s: s, o: o, next: mux, verified: newTokenCache()}
+	return g, closeStreams, nil
+}
+
+// gate checks every request before mcp-go sees it: the Origin (against DNS
+// rebinding and foreign web pages), then the credentials, and puts the
+// request's identity into its context.
+type gate struct {
+	s        *Server
+	o        HTTPOptions
+	next     http.Handler
+	verified *tokenCache
+}
+
+func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/healthz" {
+		g.next.ServeHTTP(w, r)
+		return
+	}
+	if !g.originAllowed(r) {
+		g.s.log.Info("refused request from a foreign origin", "origin", r.Header.Get("Origin"), "remote", r.RemoteAddr)
+		http.Error(w, fmt.Sprintf("Forbidden: origin %q is not allowed (the server allows its own origin and those listed in --allowed-origins)", r.Header.Get("Origin")), http.StatusForbidden)
+		return
+	}
+	if g.s.draining.Load() {
+		w.Header().Set("Connection", "close")
+		http.Error(w, "the server is shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+		g.next.ServeHTTP(w, r) // CORS preflight: carries no credentials by design
+		return
+	}
+	id, status, msg := g.authenticate(r)
+	if id == nil {
+		g.s.log.Info("refused request without valid credentials", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", msg)
+		challenge := `Bearer realm="supabase-mcp"`
+		if status == http.StatusUnauthorized && hasAuthorization(r) {
+			challenge += `, error="invalid_token"`
+		}
+		w.Header().Set("WWW-Authenticate", challenge)
+		http.Error(w, msg, status)
+		return
+	}
+	// A session may only be used with the credential that opened it: the
+	// legacy SSE message endpoint names it in the query, Streamable HTTP in
+	// a header (on GET and DELETE too, where mcp-go does not validate it).
+	sid := r.Header.Get("Mcp-Session-Id")
+	if r.URL.Path == "/message" {
+		sid = r.URL.Query().Get("sessionId")
+	}
+	if sid != "" && !g.s.sessionBelongs(sid, id.principal) {
+		http.Error(w, "session not found", http.StatusNotFound)
+		return
+	}
+	g.next.ServeHTTP(w, r.WithContext(withIdentity(r.Context(), id)))
+}
+
+// originAllowed: requests without Origin come from non-browser clients; a
+// browser's Origin must be the server's own or on the allow list.
+func (g *gate) originAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	origin = strings.ToLower(strings.TrimSuffix(origin, "/"))
+	if slices.Contains(g.o.AllowedOrigins, origin) {
+		return true
+	}
+	host := strings.ToLower(r.Host)
+	return host != "" && (origin == "http://"+host || origin == "https://"+host)
+}
+
+func hasAuthorization(r *http.Request) bool { return r.Header.Get("Authorization") != "" }
+
+// bearerToken reads "Authorization: Bearer <token>".
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
+}
+
+// authenticate returns the request's identity, or the status and message
+// to refuse it with. Messages never contain the credential.
+func (g *gate) authenticate(r *http.Request) (*identity, int, string) {
+	token, hasBearer := bearerToken(r)
+	if hasAuthorization(r) && !hasBearer {
+		return nil, http.StatusUnauthorized, "Unauthorized: the Authorization header must be \"Bearer <token>\""
+	}
+	switch g.o.Auth {
+	case config.AuthStatic:
+		if !hasBearer {
+			return nil, http.StatusUnauthorized, "Unauthorized: send the server's HTTP token as \"Authorization: Bearer <token>\""
+		}
+		want, got := sha256.Sum256([]byte(g.o.StaticToken)), sha256.Sum256([]byte(token))
+		if subtle.ConstantTimeCompare(want[:], got[:]) != 1 {
+			return nil, http.StatusUnauthorized, "Unauthorized: wrong HTTP token"
+		}
+		return &identity{client: g.s.opts.Client, principal: "static"}, 0, ""
+	case config.AuthLocal:
+		if !hasBearer {
+			return &identity{client: g.s.opts.Client, principal: "local"}, 0, ""
+		}
+	default:
+		if !hasBearer {
+			return nil, http.StatusUnauthorized, "Unauthorized: send your Supabase access token as \"Authorization: Bearer <token>\""
+		}
+	}
+	sum := sha256.Sum256([]byte(token))
+	c := g.s.opts.Clients.Get(token)
+	if !g.verified.check(r.Context(), sum, c, g.s.log) {
+		return nil, http.StatusUnauthorized, "Unauthorized: the Supabase API does not accept this access token"
+	}
+	return &identity{client: c, principal: "bearer:" + hex.EncodeToString(sum[:])}, 0, ""
+}
+
+// tokenCache remembers which bearer tokens the API accepted or refused, so
+// that a wrong token gets 401 at the door rather than a tool error, at the
+// cost of one API request per new token (GET /v1/profile, which every valid
+// token may read) every verifiedTTL.
+type tokenCache struct {
+	mu      sync.Mutex
+	entries map[[sha256.Size]byte]tokenVerdict
+	pending map[[sha256.Size]byte]chan struct{}
+}
+
+type tokenVerdict struct {
+	ok      bool
+	expires time.Time
+}
+
+const (
+	verifiedTTL   = 10 * time.Minute
+	refusedTTL    = time.Minute
+	maxVerdicts   = 4096
+	verifyTimeout = 15 * time.Second
+)
+
+func newTokenCache() *tokenCache {
+	return &tokenCache{entries: map[[sha256.Size]byte]tokenVerdict{}, pending: map[[sha256.Size]byte]chan struct{}{}}
+}
+
+// check reports whether the token may be used. When the API cannot be asked
+// (network trouble, 5xx, rate limit) the token is let through unremembered:
+// its tool calls then meet the same API.
+func (tc *tokenCache) check(ctx context.Context, key [sha256.Size]byte, c *client.Client, log *slog.Logger) bool {
+	for {
+		tc.mu.Lock()
+		if v, ok := tc.entries[key]; ok && time.Now().Before(v.expires) {
+			tc.mu.Unlock()
+			return v.ok
+		}
+		wait, busy := tc.pending[key]
+		if !busy {
+			done := make(chan struct{})
+			tc.pending[key] = done
+			tc.mu.Unlock()
+			ok, known := verify(ctx, c)
+			tc.mu.Lock()
+			delete(tc.pending, key)
+			close(done)
+			if known {
+				tc.remember(key, ok)
+			} else {
+				log.Warn("could not verify a bearer token with the Supabase API; letting the request through")
+			}
+			tc.mu.Unlock()
+			return ok || !known
+		}
+		tc.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
+func (tc *tokenCache) remember(key [sha256.Size]byte, ok bool) {
+	now := time.Now()
+	if len(tc.entries) >= maxVerdicts {
+		for k, v := range tc.entries {
+			if now.After(v.expires) {
+				delete(tc.entries, k)
+			}
+		}
+		for k := range tc.entries { // still full: forget arbitrary ones
+			if len(tc.entries) < maxVerdicts*3/4 {
+				break
+			}
+			delete(tc.entries, k)
+		}
+	}
+	ttl := verifiedTTL
+	if !ok {
+		ttl = refusedTTL
+	}
+	tc.entries[key] = tokenVerdict{ok: ok, expires: now.Add(ttl)}
+}
+
+// verify asks the API about a token: known is false when it could not tell.
+func verify(ctx context.Context, c *client.Client) (ok, known bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), verifyTimeout)
+	defer cancel()
+	_, err := c.Do(ctx, &client.Request{Method: http.MethodGet, Path: "/v1/profile"})
+	var apiErr *client.APIError
+	switch {
+	case err == nil:
+		return true, true
+	case errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized:
+		return false, true
+	case errors.As(err, &apiErr) && apiErr.Status < 500 && apiErr.Status != http.StatusTooManyRequests:
+		return true, true // authenticated, whatever else the answer says
+	default:
+		return false, false
+	}
+}
+
+// Session ids carry a MAC of the principal that opened the session, so a
+// session can only be used with the same credential. They need no state:
+// several server processes with the same key would accept each other's.
+
+func (s *Server) newSessionID(principal string) string {
+	nonce := make([]byte, 16)
+	if _, err := rand.Read(nonce); err != nil {
+		panic(err)
+	}
+	enc := base64.RawURLEncoding
+	return "mcp-" + enc.EncodeToString(nonce) + "." + enc.EncodeToString(s.sessionMAC(nonce, principal))
+}
+
+func (s *Server) sessionBelongs(id, principal string) bool {
+	rest, ok := strings.CutPrefix(id, "mcp-")
+	if !ok {
+		return false
+	}
+	n, m, ok := strings.Cut(rest, ".")
+	if !ok {
+		return false
+	}
+	enc := base64.RawURLEncoding
+	nonce, err1 := enc.DecodeString(n)
+	mac, err2 := enc.DecodeString(m)
+	return err1 == nil && err2 == nil && len(nonce) == 16 && hmac.Equal(mac, s.sessionMAC(nonce, principal))
+}
+
+func (s *Server) sessionMAC(nonce []byte, principal string) []byte {
+	h := hmac.New(sha256.New, s.sessionKey)
+	h.Write(nonce)
+	h.Write([]byte(principal))
+	return h.Sum(nil)[:16]
+}
+
+// sessionResolver gives mcp-go, per request, a session id manager bound to
+// the request's principal.
+type sessionResolver struct{ s *Server }
+
+func (r sessionResolver) ResolveSessionIdManager(req *http.Request) mcpserver.SessionIdManager {
+	if req == nil { // mcp-go's own housekeeping
+		return boundSessions{s: r.s, any: true}
+	}
+	m := boundSessions{s: r.s}
+	if id := identityFrom(req.Context()); id != nil {
+		m.principal = id.principal
+	}
+	return m
+}
+
+type boundSessions struct {
+	s         *Server
+	principal string
+	any       bool
+}
+
+func (b boundSessions) Generate() string { return b.s.newSessionID(b.principal) }
+
+func (b boundSessions) Validate(id string) (bool, error) {
+	if !b.any && !b.s.sessionBelongs(id, b.principal) {
+		return false, errors.New("session not found")
+	}
+	return false, nil
+}
+
+func (b boundSessions) Terminate(id string) (bool, error) {
+	_, err := b.Validate(id)
+	return false, err
+}
+
+// callCounter counts running tool calls, for graceful shutdown.
+type callCounter = atomic.Int64
