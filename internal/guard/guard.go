@@ -215,19 +215,28 @@ func (p *Policy) checkBranch(ctx context.Context, api API, id string) error {
 // branchCacheTTL bounds how stale the ownership list may be.
 const branchCacheTTL = 30 * time.Second
 
+// branchCache remembers, per API client (that is, per access token), which
+// branch ids belong to the scoped project.
 type branchCache struct {
 	mu      sync.Mutex
+	entries map[API]branchEntry
+}
+
+type branchEntry struct {
 	ids     map[string]bool
 	expires time.Time
-	owner   API
 }
+
+// maxBranchCacheEntries bounds the cache when many tokens come and go (HTTP).
+const maxBranchCacheEntries = 1024
 
 func (c *branchCache) get(ctx context.Context, api API, ref string) (map[string]bool, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ids != nil && c.owner == api && time.Now().Before(c.expires) {
-		return c.ids, nil
+	if e, ok := c.entries[api]; ok && time.Now().Before(e.expires) {
+		c.mu.Unlock()
+		return e.ids, nil
 	}
+	c.mu.Unlock()
 	resp, err := api.Do(ctx, &client.Request{Method: "GET", Path: "/v1/projects/" + ref + "/branches"})
 	if err != nil {
 		return nil, err
@@ -247,6 +256,11 @@ func (c *branchCache) get(ctx context.Context, api API, ref string) (map[string]
 			ids[b.ProjectRef] = true
 		}
 	}
-	c.ids, c.expires, c.owner = ids, time.Now().Add(branchCacheTTL), api
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= maxBranchCacheEntries {
+		c.entries = map[API]branchEntry{}
+	}
+	c.entries[api] = branchEntry{ids: ids, expires: time.Now().Add(branchCacheTTL)}
 	return ids, nil
 }
