@@ -43,7 +43,7 @@ func main() {
 	flag.StringVar(&o.oursPure, "bin-purego", "", "optional CGO_ENABLED=0 build of the same source (the container image's flavour)")
 	flag.StringVar(&o.official, "official", "", "optional path to the official server's mcp-server-supabase script")
 	flag.IntVar(&o.runs, "runs", 20, "cold starts per server")
-	flag.IntVar(&o.samples, "samples", 2000, "sequential calls for the per-call latencies")
+	flag.IntVar(&o.samples, "samples", 3000, "sequential calls for the per-call latencies")
 	flag.IntVar(&o.calls, "calls", 1000, "tool calls for the memory growth check")
 	flag.IntVar(&o.concurrency, "concurrency", 16, "concurrent callers for the throughput figure")
 	flag.BoolVar(&o.limiter, "limiter", false, "also measure limiter accuracy (about 2.5 minutes at 120/min)")
