@@ -26,11 +26,13 @@ const token = "sbp_bench_0123456789abcdef0123456789abcdef"
 
 type options struct {
 	ours, oursPure, official string
+	floor                    string
 	runs, samples, calls     int
 	concurrency              int
 	limiter                  bool
 	limiterRate, burst       int
 	settle                   time.Duration
+	settleRuns               int
 	only                     map[string]bool
 }
 
@@ -41,6 +43,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.ours, "bin", "", "supabase-mcp binary to measure (required)")
 	flag.StringVar(&o.oursPure, "bin-purego", "", "optional CGO_ENABLED=0 build of the same source (the container image's flavour)")
+	flag.StringVar(&o.floor, "bin-empty", "", "optional empty mcp-go stdio server linking the same SQL parser (bench/cmd/emptyserver): the start-up floor")
 	flag.StringVar(&o.official, "official", "", "optional path to the official server's mcp-server-supabase script")
 	flag.IntVar(&o.runs, "runs", 20, "cold starts per server")
 	flag.IntVar(&o.samples, "samples", 3000, "sequential calls for the per-call latencies")
@@ -50,6 +53,7 @@ func main() {
 	flag.IntVar(&o.limiterRate, "limiter-rate", 120, "requests per minute for --limiter")
 	flag.IntVar(&o.burst, "limiter-burst", 300, "concurrent calls for --limiter")
 	flag.DurationVar(&o.settle, "settle", 3*time.Second, "how long after start the settled memory is read")
+	flag.IntVar(&o.settleRuns, "settle-runs", 5, "starts per server for the settled memory")
 	only := flag.String("only", "", "comma list of sections to run: start, context, calls, memory, limiter (default: all; limiter needs --limiter)")
 	flag.Parse()
 	if *only != "" {
@@ -81,6 +85,9 @@ func run(o options) error {
 	servers := []spec{ours}
 	if o.oursPure != "" {
 		servers = append(servers, spec{name: "ours CGO_ENABLED=0", path: o.oursPure, env: ours.env})
+	}
+	if o.floor != "" {
+		servers = append(servers, spec{name: "empty mcp-go server", path: o.floor})
 	}
 	var official *spec
 	if o.official != "" {
@@ -114,10 +121,15 @@ func run(o options) error {
 		if r.starts, err = coldStarts(ctx, servers, o.runs); err != nil {
 			return err
 		}
-		for i, s := range servers {
-			progress("settled memory: %s", s.name)
-			if r.starts[i].settled, err = settled(ctx, s, o.settle); err != nil {
-				return err
+		progress("settled memory: %d runs per server, read %s after the start", o.settleRuns, o.settle)
+		for range o.settleRuns {
+			for i, s := range servers {
+				m, err := settled(ctx, s, o.settle)
+				if err != nil {
+					return err
+				}
+				r.starts[i].settledHWM = append(r.starts[i].settledHWM, m.HWM)
+				r.starts[i].settledRSS = append(r.starts[i].settledRSS, m.RSS)
 			}
 		}
 	}

@@ -69,7 +69,7 @@ func (r *report) printStarts(w io.Writer) {
 	for _, s := range r.starts {
 		names = append(names, s.name)
 	}
-	fmt.Fprintf(w, "\n== Start-up over stdio: %d cold starts each, from exec to the response\n", r.opts.runs)
+	fmt.Fprintf(w, "\n== Start-up over stdio: %d cold starts each, from exec to the response; memory %d more starts each\n", r.opts.runs, r.opts.settleRuns)
 	tw := table(w)
 	header := "\t" + strings.Join(names, "\t")
 	if official != nil {
@@ -92,14 +92,18 @@ func (r *report) printStarts(w io.Writer) {
 	row("first tools/list, ms min / median / max", func(s *startResult) string {
 		return ms(s.list.min()) + " / " + ms(s.list.pct(50)) + " / " + ms(s.list.max())
 	}, func(s *startResult) float64 { return float64(s.list.pct(50)) })
-	row("peak RSS after tools/list, MB (median)", func(s *startResult) string {
+	row("peak RSS at the tools/list response, MB (median)", func(s *startResult) string {
 		return mb(medianInt(s.hwm)) + " (private " + mb(medianInt(s.anon)) + ")"
 	}, func(s *startResult) float64 { return float64(medianInt(s.hwm)) })
-	row(fmt.Sprintf("%s after start: peak / now, MB", r.opts.settle), func(s *startResult) string {
-		return mb(s.settled.HWM) + " / " + mb(s.settled.RSS)
-	}, func(s *startResult) float64 { return float64(s.settled.HWM) })
+	row(fmt.Sprintf("%s after start: peak RSS, MB (median)", r.opts.settle), func(s *startResult) string {
+		return mb(medianInt(s.settledHWM))
+	}, func(s *startResult) float64 { return float64(medianInt(s.settledHWM)) })
+	row(fmt.Sprintf("%s after start: RSS now, MB (median)", r.opts.settle), func(s *startResult) string {
+		return mb(medianInt(s.settledRSS))
+	}, func(s *startResult) float64 { return float64(medianInt(s.settledRSS)) })
 	tw.Flush()
-	fmt.Fprintln(w, "(private = RssAnon; the rest of RSS is the mapped executable, shared with the page cache)")
+	fmt.Fprintln(w, "(peak RSS is VmHWM, so it includes the work a server does in the background after answering;")
+	fmt.Fprintln(w, " private = RssAnon, the rest of RSS being the mapped executable, shared with the page cache)")
 }
 
 func (r *report) printContext(w io.Writer, official bool) {
@@ -200,8 +204,8 @@ func (r *report) printTargets(w io.Writer) {
 		check(oi*30 <= oo, "initialize median <= 1/30 of official", fmt.Sprintf("%s vs %s ms (%s)", ms(oi), ms(oo), ratio(float64(oo), float64(oi))))
 		li, lo := ours.list.pct(50), official.list.pct(50)
 		check(li*30 <= lo, "first tools/list median <= 1/30 of official", fmt.Sprintf("%s vs %s ms (%s)", ms(li), ms(lo), ratio(float64(lo), float64(li))))
-		hi, ho := medianInt(ours.hwm), medianInt(official.hwm)
-		check(hi*5 <= ho, "peak RSS <= 1/5 of official", fmt.Sprintf("%s vs %s MB (%s)", mb(hi), mb(ho), ratio(float64(ho), float64(hi))))
+		hi, ho := medianInt(ours.settledHWM), medianInt(official.settledHWM)
+		check(hi*5 <= ho, "peak RSS <= 1/5 of official", fmt.Sprintf("%s vs %s MB, %s after start (%s)", mb(hi), mb(ho), r.opts.settle, ratio(float64(ho), float64(hi))))
 	default:
 		na("initialize, tools/list and peak RSS vs official", "official not measured")
 	}
