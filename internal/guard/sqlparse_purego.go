@@ -27,8 +27,10 @@ func parseSQL(sql string) (*pgquery.ParseResult, error) {
 }
 
 // warmDelay lets the MCP handshake and the first tools/list go first: the
-// compilation keeps a CPU busy for a second or two.
-const warmDelay = 500 * time.Millisecond
+// compilation keeps a CPU busy for a second or two. It also comes after the
+// first garbage collection (cmd/supabase-mcp defers it by 500 ms), so that
+// the compiler's garbage is collected as it goes.
+const warmDelay = time.Second
 
 // warmParser compiles the module in the background, then hands the
 // compiler's scratch memory back to the operating system: without that an
