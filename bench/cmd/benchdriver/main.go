@@ -156,7 +156,7 @@ func run(o options) error {
 	if o.wants("memory") {
 		progress("memory over %d calls", o.calls)
 		fresh := fakeapi.New(fakeapi.Options{Token: token, DatabaseURL: dbURL})
-		r.growth, err = memoryOverCalls(ctx, withAPI(ours, fresh.URL()), o.calls)
+		r.growth, err = memoryOverCalls(ctx, withAPI(ours, fresh.URL()), o.calls, o.settle)
 		fresh.Close()
 		if err != nil {
 			return err

@@ -416,7 +416,11 @@ type growthResult struct {
 
 // memoryOverCalls runs calls tool calls twice over (a mix of reads, SQL
 // included) and reads the memory after tools/list and after each round.
-func memoryOverCalls(ctx context.Context, s spec, calls int) (*growthResult, error) {
+//
+// The calls start settle after the start, once start-up work is over (the
+// deferred first garbage collection, the pure-Go parser's warm-up), so that
+// the figures are about calls.
+func memoryOverCalls(ctx context.Context, s spec, calls int, settle time.Duration) (*growthResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	p, err := launch(s, "--rate-limit", "0")
@@ -446,6 +450,7 @@ func memoryOverCalls(ctx context.Context, s spec, calls int) (*growthResult, err
 	for _, m := range mix {
 		res.mix = append(res.mix, m.label)
 	}
+	time.Sleep(time.Until(p.started.Add(settle)))
 	if res.afterList, err = p.memory(); err != nil {
 		return nil, err
 	}

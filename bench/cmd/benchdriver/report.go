@@ -155,10 +155,10 @@ func (r *report) printCalls(w io.Writer) {
 		if r.dbURL {
 			sql = "SQL on PostgreSQL"
 		}
-		fmt.Fprintf(w, "\n== Memory over calls (ours, limiter off; round robin of %s; %s)\n", strings.Join(g.mix, ", "), sql)
+		fmt.Fprintf(w, "\n== Memory over calls (ours, limiter off, calls from %s after start; round robin of %s; %s)\n", r.opts.settle, strings.Join(g.mix, ", "), sql)
 		tw := table(w)
 		fmt.Fprintln(tw, "\tpeak RSS, MB\tRSS now, MB\tprivate, MB")
-		fmt.Fprintf(tw, "after tools/list\t%s\t%s\t%s\n", mb(g.afterList.HWM), mb(g.afterList.RSS), mb(g.afterList.Anon))
+		fmt.Fprintf(tw, "before the calls\t%s\t%s\t%s\n", mb(g.afterList.HWM), mb(g.afterList.RSS), mb(g.afterList.Anon))
 		fmt.Fprintf(tw, "after one call of each kind\t%s (%s)\t%s\t%s\n", mb(g.warm.HWM), signedMB(g.warm.HWM-g.afterList.HWM), mb(g.warm.RSS), mb(g.warm.Anon))
 		fmt.Fprintf(tw, "after %s calls\t%s (%s)\t%s\t%s\n", num(g.calls), mb(g.first.HWM), signedMB(g.first.HWM-g.warm.HWM), mb(g.first.RSS), mb(g.first.Anon))
 		fmt.Fprintf(tw, "after %s more\t%s (%s)\t%s\t%s\n", num(g.calls), mb(g.second.HWM), signedMB(g.second.HWM-g.first.HWM), mb(g.second.RSS), mb(g.second.Anon))
