@@ -118,7 +118,7 @@ func New(opts Options) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	rt := http.DefaultTransport
+	rt := defaultTransport
 	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
 		rt = opts.HTTPClient.Transport
 	}
@@ -127,6 +127,16 @@ func New(opts Options) (*Client, error) {
 	c.hc = &http.Client{Transport: rt}
 	return c, nil
 }
+
+// defaultTransport is http.DefaultTransport keeping more idle connections per
+// host: with its 2, every concurrent call beyond two (mcp-go runs five tool
+// calls at once on stdio, more over HTTP) closed its connection afterwards,
+// so the next ones paid a new TCP and TLS handshake to the API.
+var defaultTransport http.RoundTripper = func() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 16
+	return t
+}()
 
 // Do sends req, waiting for the rate limiter and retrying where safe:
 //   - 429: the API did not process the request, so any method is retried

@@ -282,6 +282,7 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// WarmSQLParser parses once in the background so the first real check is
-// fast (the pure-Go parser compiles a WebAssembly module on first use).
-func WarmSQLParser() { go func() { _, _ = parseSQL("select 1") }() }
+// WarmSQLParser readies the parser in the background so the first real check
+// is fast. Only the pure-Go parser needs it (it compiles a WebAssembly module
+// on first use); see warmParser in sqlparse_*.go.
+func WarmSQLParser() { warmParser() }
