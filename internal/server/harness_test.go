@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -39,6 +40,7 @@ type setup struct {
 	user          *user
 	noElicitation bool
 	legacy        bool // pin the client to protocol 2025-11-25
+	logger        *slog.Logger
 	clientOpt     []mcpclient.ClientOption
 }
 
@@ -101,7 +103,7 @@ func newHarness(t testing.TB, s setup) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: c})
+	srv, err := New(Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: c, Logger: s.logger})
 	if err != nil {
 		t.Fatal(err)
 	}

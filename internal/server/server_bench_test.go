@@ -26,43 +26,12 @@ import (
 // off, against the fake API, reached through mcp-go's in-process client.
 func benchServer(b *testing.B, policy *guard.Policy) (*fakeapi.Server, *mcpclient.Client) {
 	b.Helper()
-	api := fakeapi.NewFromEnv(b, testToken)
-	cat, err := tools.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
 	if policy.Features == nil {
-		policy.Features = []string{"account", "database"}
-	}
-	c, err := client.New(client.Options{
-		BaseURL:     api.URL(),
-		TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: testToken}),
-		Limiters:    client.NewLimiterPool(0),
-	})
-	if err != nil {
-		b.Fatal(err)
+		policy.Features = DefaultFeatures
 	}
 	// Logging on, to a discarding handler, as in production at level info.
-	srv, err := New(Options{Version: "bench", Catalogue: cat, Policy: policy, Client: c,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	mc, err := mcpclient.NewInProcessClient(srv.MCPServer())
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := mc.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = mc.Close() })
-	init := mcp.InitializeRequest{}
-	init.Params.ClientInfo = mcp.Implementation{Name: "bench", Version: "1"}
-	if _, err := mc.Initialize(ctx, init); err != nil {
-		b.Fatal(err)
-	}
-	return api, mc
+	h := newHarness(b, setup{policy: policy, logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return h.api, h.mcp
 }
 
 func benchCall(b *testing.B, mc *mcpclient.Client, tool string, args map[string]any) {
