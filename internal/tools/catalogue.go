@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -71,7 +72,41 @@ type Operation struct {
 	Tool *Tool `yaml:"-"`
 	// request is the typed request struct (not a pointer type).
 	request reflect.Type
-	params  []*param
+	// The arguments are reflected from the request struct on first use, so
+	// that start-up pays only for the operations it exposes.
+	reflectOnce sync.Once
+	reflected   []*param
+	reflectErr  error
+}
+
+// args returns the operation's arguments, reflecting them on first use.
+func (op *Operation) args() []*param {
+	op.reflectOnce.Do(func() {
+		ps, err := reflectParams(op.request)
+		if err == nil {
+			err = checkParams(op, ps)
+		}
+		if err != nil {
+			op.reflectErr = fmt.Errorf("%s: %w", op.QualifiedName(), err)
+			return
+		}
+		op.reflected = ps
+	})
+	return op.reflected
+}
+
+// Check reflects every operation's request struct and checks it against its
+// catalogue entry. Load leaves that to first use; tests call Check.
+func (c *Catalogue) Check() error {
+	for _, t := range c.Tools {
+		for _, op := range t.Operations {
+			op.args()
+			if op.reflectErr != nil {
+				return op.reflectErr
+			}
+		}
+	}
+	return nil
 }
 
 // QualifiedName is "tool.operation", the name used by --tools and in logs.
@@ -82,8 +117,8 @@ func (op *Operation) RequestType() reflect.Type { return op.request }
 
 // Params lists the operation's argument names in declaration order.
 func (op *Operation) Params() []string {
-	names := make([]string, len(op.params))
-	for i, p := range op.params {
+	names := make([]string, len(op.args()))
+	for i, p := range op.args() {
 		names[i] = p.name
 	}
 	return names
@@ -99,7 +134,7 @@ func (op *Operation) IsPathParam(name string) bool {
 func (op *Operation) HasParam(name string) bool { return op.param(name) != nil }
 
 func (op *Operation) param(name string) *param {
-	for _, p := range op.params {
+	for _, p := range op.args() {
 		if p.name == name {
 			return p
 		}
@@ -193,12 +228,6 @@ func Load(data []byte, requests any) (*Catalogue, error) {
 			}
 			delete(bindings, op.QualifiedName())
 			op.request = typ
-			if op.params, err = reflectParams(typ); err != nil {
-				return nil, fmt.Errorf("%s: %w", op.QualifiedName(), err)
-			}
-			if err := checkParams(op); err != nil {
-				return nil, fmt.Errorf("%s: %w", op.QualifiedName(), err)
-			}
 		}
 	}
 	for name := range bindings {
@@ -225,28 +254,36 @@ func checkOperation(op *Operation, seen map[string]bool) error {
 
 // checkParams ties the struct to the path template: every {name} in the path is
 // a path parameter of the struct and vice versa, and `body:` names a field.
-func checkParams(op *Operation) error {
+func checkParams(op *Operation, ps []*param) error {
+	param := func(name string) *param {
+		for _, p := range ps {
+			if p.name == name {
+				return p
+			}
+		}
+		return nil
+	}
 	inPath := map[string]bool{}
 	for _, m := range pathParam.FindAllStringSubmatch(op.Path, -1) {
 		inPath[m[1]] = true
-		p := op.param(m[1])
+		p := param(m[1])
 		if p == nil || p.in != inPath_ {
 			return fmt.Errorf("path parameter {%s} needs a field tagged in:\"path\"", m[1])
 		}
 	}
-	for _, p := range op.params {
+	for _, p := range ps {
 		if p.in == inPath_ && !inPath[p.name] {
 			return fmt.Errorf("field %s is tagged in:\"path\" but %s has no {%s}", p.name, op.Path, p.name)
 		}
 	}
-	if op.SQL != "" && op.param(op.SQL) == nil {
+	if op.SQL != "" && param(op.SQL) == nil {
 		return fmt.Errorf("sql: %s names no argument", op.SQL)
 	}
 	if op.Irreversible && op.Class != ClassDestructive {
 		return fmt.Errorf("irreversible needs class destructive")
 	}
 	if op.Body != "" {
-		p := op.param(op.Body)
+		p := param(op.Body)
 		if p == nil || p.in != inBody {
 			return fmt.Errorf("body: %s names no body field", op.Body)
 		}

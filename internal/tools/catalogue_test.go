@@ -89,7 +89,11 @@ func TestLoadBindsAndRejectsMismatches(t *testing.T) {
 		"missing summary":      strings.Replace(okYAML, "summary: List.", "summary: ''", 1),
 	}
 	for name, y := range cases {
-		if _, err := Load([]byte(y), okRequests{}); err == nil {
+		c, err := Load([]byte(y), okRequests{})
+		if err == nil {
+			err = c.Check() // struct-level checks run on first use, or here
+		}
+		if err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -102,6 +106,18 @@ func TestLoadBindsAndRejectsMismatches(t *testing.T) {
 	}
 	if _, err := Load([]byte(okYAML), extra{}); err == nil || !strings.Contains(err.Error(), "things.count") {
 		t.Errorf("struct without entry: %v", err)
+	}
+}
+
+// The embedded catalogue reflects cleanly: every request struct matches its
+// entry (path parameters, body and sql arguments, descriptions).
+func TestEmbeddedCatalogueChecks(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Check(); err != nil {
+		t.Fatal(err)
 	}
 }
 

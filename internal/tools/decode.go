@@ -54,6 +54,9 @@ func (e *ExposedTool) Decode(args map[string]any, injected map[string]any) (*Cal
 		return nil, argErr("%s. Operations: %s.", msg, strings.Join(e.OperationNames(), ", "))
 	}
 
+	if op.args(); op.reflectErr != nil {
+		return nil, op.reflectErr // a catalogue defect, caught by Catalogue.Check in tests
+	}
 	call := &Call{Op: op, Args: map[string]any{}, Extra: map[string]any{}}
 	for _, key := range sortedKeys(args) {
 		val := args[key]
@@ -93,7 +96,7 @@ func (e *ExposedTool) Decode(args map[string]any, injected map[string]any) (*Cal
 		}
 	}
 	var missing []string
-	for _, p := range op.params {
+	for _, p := range op.args() {
 		if _, ok := call.Args[p.name]; p.required && !ok {
 			missing = append(missing, p.name)
 		}
@@ -144,7 +147,7 @@ func (e *ExposedTool) unknownArgument(op *Operation, key string) error {
 	}
 	msg := fmt.Sprintf("unknown argument %s for operation %s", key, op.Name)
 	var names []string
-	for _, p := range op.params {
+	for _, p := range op.args() {
 		if !e.Hidden[p.name] {
 			names = append(names, p.name)
 		}

@@ -12,7 +12,7 @@ import (
 // test code.
 func MinimalArgs(op *Operation, fixtures map[string]any) map[string]any {
 	args := map[string]any{"operation": op.Name}
-	for _, p := range op.params {
+	for _, p := range op.args() {
 		if v, ok := fixtures[op.QualifiedName()+"."+p.name]; ok {
 			args[p.name] = v // an operation's own fixture, even for an optional argument
 			continue

@@ -41,7 +41,7 @@ func (c *Call) HTTPRequest() (*client.Request, error) {
 
 	path := op.Path
 	body := map[string]any{}
-	for _, p := range op.params {
+	for _, p := range op.args() {
 		fv := v.FieldByIndex(p.index)
 		switch p.in {
 		case inPath_:

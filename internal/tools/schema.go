@@ -105,7 +105,7 @@ func (e *ExposedTool) signatureOf(op *Operation) string { return e.signatureWith
 
 func (e *ExposedTool) signatureWithout(op *Operation, omit string) string {
 	var parts []string
-	for _, p := range op.params {
+	for _, p := range op.args() {
 		if e.Hidden[p.name] || p.name == omit {
 			continue
 		}
@@ -134,7 +134,10 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 		Description: "Operation to run.",
 	})
 	for _, op := range e.Operations {
-		for _, p := range op.params {
+		if op.args(); op.reflectErr != nil {
+			return nil, op.reflectErr
+		}
+		for _, p := range op.args() {
 			if e.Hidden[p.name] {
 				continue
 			}
