@@ -125,17 +125,8 @@ func (s *Server) listMigrations(w http.ResponseWriter, r *http.Request, p *proje
 // applyMigration runs the query (when a database is configured) and records
 // it. A repeated Idempotency-Key is answered 200 without running it again.
 func (s *Server) applyMigration(w http.ResponseWriter, r *http.Request) {
-	ref := r.PathValue("ref")
-	if _, ok := s.Project(ref); !ok {
-		writeError(w, http.StatusNotFound, "Project not found")
-		return
-	}
-	var body migrationBody
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	if body.Query == "" {
-		badRequest(w, "query is required")
+	ref, body, ok := s.migrationRequest(w, r)
+	if !ok {
 		return
 	}
 	if !s.checkRunnable(w, r) {
@@ -167,17 +158,8 @@ func (s *Server) applyMigration(w http.ResponseWriter, r *http.Request) {
 // upsertMigration records a migration without running it; with an
 // Idempotency-Key already recorded it updates that entry instead.
 func (s *Server) upsertMigration(w http.ResponseWriter, r *http.Request) {
-	ref := r.PathValue("ref")
-	if _, ok := s.Project(ref); !ok {
-		writeError(w, http.StatusNotFound, "Project not found")
-		return
-	}
-	var body migrationBody
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	if body.Query == "" {
-		badRequest(w, "query is required")
+	ref, body, ok := s.migrationRequest(w, r)
+	if !ok {
 		return
 	}
 	key := r.Header.Get("Idempotency-Key")
@@ -191,6 +173,25 @@ func (s *Server) upsertMigration(w http.ResponseWriter, r *http.Request) {
 	}
 	s.recordMigration(ref, key, body, i)
 	writeEmpty(w, http.StatusOK)
+}
+
+// migrationRequest checks the project and the body shared by apply and
+// upsert, answering the error itself when they are not valid.
+func (s *Server) migrationRequest(w http.ResponseWriter, r *http.Request) (string, migrationBody, bool) {
+	var body migrationBody
+	ref := r.PathValue("ref")
+	if _, ok := s.Project(ref); !ok {
+		writeError(w, http.StatusNotFound, "Project not found")
+		return "", body, false
+	}
+	if !decodeBody(w, r, &body) {
+		return "", body, false
+	}
+	if body.Query == "" {
+		badRequest(w, "query is required")
+		return "", body, false
+	}
+	return ref, body, true
 }
 
 // findMigration is the index of the migration recorded with key, or -1.

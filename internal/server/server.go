@@ -5,11 +5,13 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -148,7 +150,20 @@ func (s *Server) call(ctx context.Context, et *tools.ExposedTool, req mcp.CallTo
 	if err != nil {
 		return mcp.NewToolResultError(explain(call.Op, err))
 	}
+	// A JSON answer that does not parse is the API's fault, not data to
+	// hand the model as if it were a result.
+	if strings.Contains(resp.Header.Get("Content-Type"), "json") && len(resp.Body) > 0 && !json.Valid(resp.Body) {
+		return mcp.NewToolResultError(fmt.Sprintf("The Supabase API answered %s with malformed JSON. %s", call.Op.QualifiedName(), retryHint(call.Op)))
+	}
 	return mcp.NewToolResultText(call.FormatResult(resp.Status, tools.ResultBody(call.Op, resp.Header, resp.Body), s.opts.MaxResultBytes))
+}
+
+// retryHint says whether a failed call may simply be repeated.
+func retryHint(op *tools.Operation) string {
+	if op.Method == "GET" || op.Method == "HEAD" {
+		return "Try again shortly."
+	}
+	return "The outcome is unknown: check the state (for example with a get or list operation) before retrying."
 }
 
 // explain turns a client error into a sentence saying what to do next.
@@ -164,10 +179,7 @@ func explain(op *tools.Operation, err error) string {
 		if errors.Is(err, client.ErrResponseTooLarge) {
 			return err.Error()
 		}
-		if op.Method == "GET" || op.Method == "HEAD" {
-			return fmt.Sprintf("Could not reach the Supabase API: %v. Try again shortly.", err)
-		}
-		return fmt.Sprintf("Could not reach the Supabase API: %v. The outcome is unknown: check the state (for example with a get or list operation) before retrying.", err)
+		return fmt.Sprintf("Could not reach the Supabase API: %v. %s", err, retryHint(op))
 	}
 	var hint string
 	switch s := apiErr.Status; {
