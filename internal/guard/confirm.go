@@ -22,7 +22,10 @@ type Confirmation struct {
 	// Action says what will happen, e.g. "projects.delete on project abc…".
 	Action string
 	// Reason says why it needs confirmation.
-	Reason   string
+	Reason string
+	// Details are the facts that decide the effect (arguments, body fields,
+	// SQL statements), one line each, shown in full under the action.
+	Details  []string
 	Billable bool
 	// Irreversible calls make the user type Target rather than click yes.
 	Irreversible bool
@@ -40,6 +43,10 @@ func (c *Confirmation) Message() string {
 	}
 	if c.Billable {
 		b.WriteString(" It adds to the bill.")
+	}
+	for _, d := range c.Details {
+		b.WriteString("\n- ")
+		b.WriteString(d)
 	}
 	return b.String()
 }
