@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -186,6 +187,9 @@ func operationConfirmation(ctx context.Context, call *tools.Call, api API) *Conf
 	}
 	if sensitive {
 		c.Reason += " " + tools.SensitiveReason(op.Sensitive)
+		if len(op.SensitiveArgs) > 0 {
+			c.Reason += " (" + strings.Join(op.SensitiveArgs, ", ") + " is stored for a later operation to run.)"
+		}
 	}
 	if isMigrationRollback(op) {
 		c.Details = append(c.Details, rollbackDetails(ctx, api, call)...)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
@@ -81,7 +82,7 @@ func appendValue(lines []string, label, key string, v any) []string {
 					lines = append(lines, fmt.Sprintf("%s: … and %d more items not shown", label, len(x)-i))
 					break
 				}
-				lines = append(lines, fmt.Sprintf("%s[%d]: %s", label, i, inline(key, item)))
+				lines = append(lines, fmt.Sprintf("%s[%d]: %s", label, i, inline(itemKey(key, item), item)))
 			}
 			return lines
 		}
@@ -98,7 +99,11 @@ func appendValue(lines []string, label, key string, v any) []string {
 		}
 		return append(lines, line)
 	}
-	return append(lines, label+": "+scalar(v))
+	line := label + ": " + scalar(v)
+	if f, ok := v.(float64); ok && strings.HasSuffix(key, "_unix") {
+		line += " (" + time.Unix(int64(f), 0).UTC().Format(time.RFC3339) + ")"
+	}
+	return append(lines, line)
 }
 
 // inline renders one value on one line, e.g. a list item {name, value}.
@@ -118,7 +123,7 @@ func inline(key string, v any) string {
 		l := v.([]any)
 		parts := make([]string, len(l))
 		for i, item := range l {
-			parts[i] = inline(key, item)
+			parts[i] = inline(itemKey(key, item), item)
 		}
 		s = "[" + countItems(len(l)) + ": " + strings.Join(parts, ", ") + "]"
 	default:
@@ -128,6 +133,15 @@ func inline(key string, v any) string {
 		s = string([]rune(s)[:maxInlineChars]) + fmt.Sprintf("… (shortened: %d of %d chars shown)", maxInlineChars, n)
 	}
 	return s
+}
+
+// itemKey is the name a list item is judged by: an object item stands for
+// itself (its fields are judged by their own names), a scalar for the list.
+func itemKey(listKey string, item any) string {
+	if isMap(item) {
+		return ""
+	}
+	return listKey
 }
 
 func isMap(v any) bool  { _, ok := v.(map[string]any); return ok }
@@ -195,11 +209,15 @@ func secretField(name string) bool {
 }
 
 // isSecretCarrier: strings and structures can carry a secret; booleans and
-// numbers under such a name are settings and are shown.
+// numbers under such a name are settings and are shown. A list of objects
+// (secrets: [{name, value}]) is a collection: its items are looked into, and
+// their own secret fields hidden.
 func isSecretCarrier(v any) bool {
-	switch v.(type) {
+	switch x := v.(type) {
 	case bool, float64, nil:
 		return false
+	case []any:
+		return len(x) == 0 || allScalar(x)
 	}
 	return true
 }
