@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
 // preview makes an unconfirmed call through the token flow and returns the
@@ -192,4 +194,58 @@ func TestRollbackPromptShowsVersionAndSQL(t *testing.T) {
 	long := "select 1;\n" + strings.Repeat("-- padding\n", 500) + "drop table hidden_at_the_end"
 	preview(t, h, "database", map[string]any{"operation": "update_migration", "ref": activeRef, "version": "20250115093000", "rollback": long},
 		fmt.Sprintf("rollback (SQL), %d chars:", len(long)), fmt.Sprintf("… shortened: 4000 of %d chars shown; the statements after this point are not shown", len(long)))
+}
+
+// Read-only mode lists no operation that needs confirmation; in write mode
+// every tool with such an operation is hinted destructive and takes a
+// confirm token, and --confirm deny notes each of them as refused.
+func TestConfirmationClassesAcrossModes(t *testing.T) {
+	cat, err := tools.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	needs := map[string][]string{} // tool -> operations needing confirmation
+	for _, tl := range cat.Tools {
+		for _, op := range tl.Operations {
+			if op.MayNeedConfirmation() {
+				needs[tl.Name] = append(needs[tl.Name], op.Name)
+			}
+		}
+	}
+	ro := newHarness(t, setup{policy: &guard.Policy{ReadOnly: true}})
+	for _, tl := range ro.listTools() {
+		for _, opName := range needs[tl.Name] {
+			if strings.Contains(tl.Description, "\n"+opName+"(") {
+				t.Errorf("read-only mode lists %s.%s", tl.Name, opName)
+			}
+		}
+		if _, ok := tl.InputSchema.Properties["confirm"]; ok {
+			t.Errorf("read-only %s takes a confirm token", tl.Name)
+		}
+	}
+	ro.fails("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "A", "value": "b"}}}, "disabled on this server")
+
+	rw := newHarness(t, setup{})
+	for _, tl := range rw.listTools() {
+		_, hasConfirm := tl.InputSchema.Properties["confirm"]
+		destructive := tl.Annotations.DestructiveHint != nil && *tl.Annotations.DestructiveHint
+		for _, opName := range needs[tl.Name] {
+			if !strings.Contains(tl.Description, "\n"+opName+"(") {
+				t.Errorf("write mode does not list %s.%s as the read-only check expects", tl.Name, opName)
+			}
+		}
+		if want := len(needs[tl.Name]) > 0; destructive != want || hasConfirm != want {
+			t.Errorf("%s: destructiveHint %v, confirm property %v, want %v (%v)", tl.Name, destructive, hasConfirm, want, needs[tl.Name])
+		}
+	}
+	deny := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmDeny}})
+	for _, tl := range deny.listTools() {
+		if tl.Name == "projects" && !strings.Contains(tl.Description, "create_claim_token(ref): Let another org claim it. [refused on this server]") {
+			t.Errorf("deny mode does not note a sensitive write as refused: %s", tl.Description)
+		}
+	}
+	deny.fails("projects", map[string]any{"operation": "create_claim_token", "ref": activeRef}, "--confirm deny")
+	if n := len(deny.api.Requests()); n != 0 {
+		t.Fatalf("deny mode sent %d requests", n)
+	}
 }
