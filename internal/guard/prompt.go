@@ -282,7 +282,7 @@ func rollbackDetails(ctx context.Context, api API, call *tools.Call) []string {
 	base := "/v1/projects/" + url.PathEscape(ref) + "/database/migrations"
 	resp, err := api.Do(ctx, &client.Request{Method: "GET", Path: base})
 	if err != nil {
-		return []string{fmt.Sprintf("%s (%v).", unseen, shortText(err.Error()))}
+		return []string{fmt.Sprintf("%s (%s).", unseen, strconv.Quote(shortText(err.Error())))}
 	}
 	var list []struct {
 		Version string `json:"version"`
@@ -309,7 +309,7 @@ func rollbackDetails(ctx context.Context, api API, call *tools.Call) []string {
 		}
 		r, err := api.Do(ctx, &client.Request{Method: "GET", Path: base + "/" + url.PathEscape(v)})
 		if err != nil {
-			lines = append(lines, fmt.Sprintf("migration %s: its rollback SQL could not be fetched (%v); whatever it holds will run", v, shortText(err.Error())))
+			lines = append(lines, fmt.Sprintf("migration %s: its rollback SQL could not be fetched (%s); whatever it holds will run", v, strconv.Quote(shortText(err.Error()))))
 			continue
 		}
 		var m struct {
