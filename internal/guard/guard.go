@@ -133,7 +133,7 @@ func (p *Policy) Check(ctx context.Context, call *tools.Call, api API) (*Confirm
 	if err != nil {
 		return nil, err
 	}
-	return joinConfirmations(operationConfirmation(ctx, call, api), sqlConf), nil
+	return joinConfirmations(p.operationConfirmation(ctx, call, api), sqlConf), nil
 }
 
 // check applies exposure, branch scope and the SQL guard.
@@ -171,7 +171,7 @@ func (p *Policy) check(ctx context.Context, call *tools.Call, api API) (*Confirm
 // operationConfirmation is the consent the operation itself needs, by the
 // rubric (destructive, billable, sensitive), with every argument that
 // decides the effect in Details; nil when it needs none.
-func operationConfirmation(ctx context.Context, call *tools.Call, api API) *Confirmation {
+func (p *Policy) operationConfirmation(ctx context.Context, call *tools.Call, api API) *Confirmation {
 	op := call.Op
 	sensitive := op.SensitiveCall(call.Args)
 	if !op.NeedsConfirmation() && !sensitive {
@@ -191,7 +191,7 @@ func operationConfirmation(ctx context.Context, call *tools.Call, api API) *Conf
 			c.Reason += " (" + strings.Join(op.SensitiveArgs, ", ") + " is stored for a later operation to run.)"
 		}
 	}
-	if isMigrationRollback(op) {
+	if isMigrationRollback(op) && p.Confirm != ConfirmNone { // --confirm none shows no prompt: no lookups
 		c.Details = append(c.Details, rollbackDetails(ctx, api, call)...)
 	}
 	return c

@@ -249,3 +249,17 @@ func TestConfirmationClassesAcrossModes(t *testing.T) {
 		t.Fatalf("deny mode sent %d requests", n)
 	}
 }
+
+// With --confirm none no prompt is shown, so a rollback looks nothing up.
+func TestRollbackWithoutConfirmationLooksNothingUp(t *testing.T) {
+	h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}})
+	h.ok("database", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "20250116120000"})
+	for _, r := range h.api.Requests() {
+		if r.Method == "GET" {
+			t.Fatalf("an unprompted rollback sent GET %s", r.Path)
+		}
+	}
+	if n := h.requestsTo("DELETE", "/v1/projects/"+activeRef+"/database/migrations"); n != 1 {
+		t.Fatalf("%d rollbacks sent", n)
+	}
+}
