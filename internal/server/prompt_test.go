@@ -166,11 +166,10 @@ func TestRollbackPromptShowsVersionAndSQL(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
 	rollbackSQL := "drop table public.profiles_" + randomSuffix()
 	// Plant rollback SQL on the newest seeded migration: confirmed, shown.
-	text := preview(t, h, "database", map[string]any{"operation": "update_migration", "ref": activeRef, "version": "20250116120000", "rollback": rollbackSQL}, rollbackSQL)
+	preview(t, h, "database", map[string]any{"operation": "update_migration", "ref": activeRef, "version": "20250116120000", "rollback": rollbackSQL}, rollbackSQL)
 	confirmed(t, h, "database", map[string]any{"operation": "update_migration", "ref": activeRef, "version": "20250116120000", "rollback": rollbackSQL})
-	_ = text
 
-	text = preview(t, h, "database", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "20250115093000"},
+	preview(t, h, "database", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "20250115093000"},
 		"gte: \"20250115093000\"",
 		"rolls back 2 migration(s), newest first: 20250116120000, 20250115093000",
 		"migration 20250116120000 \"add_profiles_email\" runs rollback SQL, "+fmt.Sprint(len(rollbackSQL))+" chars:\n    "+rollbackSQL,
