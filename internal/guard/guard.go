@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -56,7 +57,7 @@ func (p *Policy) Expose(c *tools.Catalogue) []*tools.ExposedTool {
 		for _, op := range t.Operations {
 			if p.allows(op) {
 				e.Operations = append(e.Operations, op)
-				if p.Confirm == ConfirmDeny && op.Class == tools.ClassDestructive {
+				if p.Confirm == ConfirmDeny && op.NeedsConfirmation() {
 					if e.Notes == nil {
 						e.Notes = map[string]string{}
 					}
@@ -123,9 +124,20 @@ func refuse(format string, a ...any) error { return &Refusal{fmt.Sprintf(format,
 
 // Check decides whether a decoded call may be sent. It returns a
 // Confirmation when the call needs the user's consent first (how consent is
-// asked is the server's business, per --confirm). Nothing here sends a
-// mutating request.
+// asked is the server's business, per --confirm): every operation the rubric
+// covers (Operation.NeedsConfirmation, sensitive arguments) and SQL the guard
+// finds destructive. Nothing here sends a mutating request; a rollback's
+// prompt GETs the migrations it would undo.
 func (p *Policy) Check(ctx context.Context, call *tools.Call, api API) (*Confirmation, error) {
+	sqlConf, err := p.check(ctx, call, api)
+	if err != nil {
+		return nil, err
+	}
+	return joinConfirmations(p.operationConfirmation(ctx, call, api), sqlConf), nil
+}
+
+// check applies exposure, branch scope and the SQL guard.
+func (p *Policy) check(ctx context.Context, call *tools.Call, api API) (*Confirmation, error) {
 	op := call.Op
 	if !p.allows(op) {
 		return nil, refuse("operation %s is not allowed on this server", op.QualifiedName())
@@ -153,20 +165,56 @@ func (p *Policy) Check(ctx context.Context, call *tools.Call, api API) (*Confirm
 			}, nil
 		}
 	}
-	if op.Class == tools.ClassDestructive {
-		return &Confirmation{
-			Action:       describeCall(call),
-			Reason:       op.Summary,
-			Billable:     op.Billable,
-			Irreversible: op.Irreversible,
-			Target:       target,
-		}, nil
-	}
-	if op.Billable {
-		// Billable writes are not destructive but cost money: they too ask.
-		return &Confirmation{Action: describeCall(call), Reason: op.Summary, Billable: true, Target: target}, nil
-	}
 	return nil, nil
+}
+
+// operationConfirmation is the consent the operation itself needs, by the
+// rubric (destructive, billable, sensitive), with every argument that
+// decides the effect in Details; nil when it needs none.
+func (p *Policy) operationConfirmation(ctx context.Context, call *tools.Call, api API) *Confirmation {
+	op := call.Op
+	sensitive := op.SensitiveCall(call.Args)
+	if !op.NeedsConfirmation() && !sensitive {
+		return nil
+	}
+	c := &Confirmation{
+		Action:       describeCall(call),
+		Reason:       op.Summary,
+		Billable:     op.Billable,
+		Irreversible: op.Irreversible,
+		Target:       confirmTarget(call),
+		Details:      callDetails(call),
+	}
+	if sensitive {
+		c.Reason += " " + tools.SensitiveReason(op.Sensitive)
+		if len(op.SensitiveArgs) > 0 {
+			c.Reason += " (" + strings.Join(op.SensitiveArgs, ", ") + " is stored for a later operation to run.)"
+		}
+	}
+	if isMigrationRollback(op) && p.Confirm != ConfirmNone { // --confirm none shows no prompt: no lookups
+		c.Details = append(c.Details, rollbackDetails(ctx, api, call)...)
+	}
+	return c
+}
+
+// joinConfirmations makes one prompt of the operation's and the SQL guard's:
+// the user consents once, to everything both found.
+func joinConfirmations(opConf, sqlConf *Confirmation) *Confirmation {
+	if opConf == nil {
+		return sqlConf
+	}
+	if sqlConf == nil {
+		return opConf
+	}
+	c := *opConf
+	c.Details = append(slices.Clone(opConf.Details), "SQL guard: "+sqlConf.Action+": "+sqlConf.Reason)
+	c.Details = append(c.Details, sqlConf.Details...)
+	c.Irreversible = opConf.Irreversible || sqlConf.Irreversible
+	c.Billable = opConf.Billable || sqlConf.Billable
+	if c.Target == "" {
+		c.Target = sqlConf.Target
+	}
+	return &c
 }
 
 // describeCall names the operation and the resources it addresses.

@@ -30,6 +30,33 @@ const (
 	ClassDestructive = "destructive"
 )
 
+// Sensitive kinds: why a write needs confirmation (the rubric in tools.yaml).
+const (
+	SensitiveData     = "data"     // overwrites what is there
+	SensitiveAccess   = "access"   // changes who can get in or how
+	SensitiveCode     = "code"     // runs or replaces code
+	SensitiveExposure = "exposure" // exposes data
+	SensitiveService  = "service"  // interrupts service
+)
+
+// SensitiveReason is the reason a confirmation gives for a sensitive kind,
+// or "" for an unknown kind.
+func SensitiveReason(kind string) string {
+	switch kind {
+	case SensitiveData:
+		return "It overwrites existing data."
+	case SensitiveAccess:
+		return "It changes who can get in, or how."
+	case SensitiveCode:
+		return "It runs or replaces code."
+	case SensitiveExposure:
+		return "It exposes data."
+	case SensitiveService:
+		return "It can interrupt service."
+	}
+	return ""
+}
+
 // Catalogue is the loaded tools.yaml with every operation bound to its typed
 // request struct and reflected schema.
 type Catalogue struct {
@@ -55,6 +82,12 @@ type Operation struct {
 	Body string `yaml:"body"`
 	// Billable operations cost money; confirmation says so.
 	Billable bool `yaml:"billable"`
+	// Sensitive names the rubric kind of a write that needs confirmation
+	// although it deletes nothing (see SensitiveReason).
+	Sensitive string `yaml:"sensitive"`
+	// SensitiveArgs, when set, limits Sensitive to calls that give one of
+	// these arguments (rollback SQL planted for a later rollback).
+	SensitiveArgs []string `yaml:"sensitive_args"`
 	// Untrusted marks results holding data that users or third parties wrote;
 	// they are wrapped in an untrusted-data boundary.
 	Untrusted bool `yaml:"untrusted"`
@@ -107,6 +140,36 @@ func (c *Catalogue) Check() error {
 		}
 	}
 	return nil
+}
+
+// NeedsConfirmation reports whether every call of the operation needs the
+// user's consent: destructive, billable or sensitive ones.
+func (op *Operation) NeedsConfirmation() bool {
+	return op.Class == ClassDestructive || op.Billable || (op.Sensitive != "" && len(op.SensitiveArgs) == 0)
+}
+
+// MayNeedConfirmation reports whether some call of the operation can need
+// consent: those that always do, sensitive arguments, and SQL the guard may
+// find destructive.
+func (op *Operation) MayNeedConfirmation() bool {
+	return op.NeedsConfirmation() || op.Sensitive != "" || (op.SQL != "" && op.Class != ClassRead)
+}
+
+// SensitiveCall reports whether the call's arguments make it sensitive: the
+// operation is, and either it has no sensitive arguments or args gives one.
+func (op *Operation) SensitiveCall(args map[string]any) bool {
+	if op.Sensitive == "" {
+		return false
+	}
+	if len(op.SensitiveArgs) == 0 {
+		return true
+	}
+	for _, name := range op.SensitiveArgs {
+		if v, ok := args[name]; ok && v != nil && v != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // QualifiedName is "tool.operation", the name used by --tools and in logs.
@@ -248,6 +311,8 @@ func checkOperation(op *Operation, seen map[string]bool) error {
 		return fmt.Errorf("class %q must be read, write or destructive", op.Class)
 	case op.Summary == "":
 		return fmt.Errorf("summary is missing")
+	case op.Sensitive != "" && (SensitiveReason(op.Sensitive) == "" || op.Class != ClassWrite):
+		return fmt.Errorf("sensitive: %q needs class write and one of data, access, code, exposure, service", op.Sensitive)
 	}
 	return nil
 }
@@ -281,6 +346,11 @@ func checkParams(op *Operation, ps []*param) error {
 	}
 	if op.Irreversible && op.Class != ClassDestructive {
 		return fmt.Errorf("irreversible needs class destructive")
+	}
+	for _, name := range op.SensitiveArgs {
+		if op.Sensitive == "" || param(name) == nil {
+			return fmt.Errorf("sensitive_args: %s needs sensitive and must name an argument", name)
+		}
 	}
 	if op.Body != "" {
 		p := param(op.Body)

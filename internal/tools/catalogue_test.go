@@ -143,4 +143,13 @@ func TestAnnotationsFollowClasses(t *testing.T) {
 	if a := reads.Annotations(); !a.ReadOnly || a.Destructive || !a.Idempotent {
 		t.Errorf("read-only subset annotations = %+v", a)
 	}
+	// A sensitive write alone (no delete) still makes the hint destructive.
+	claim := &ExposedTool{Tool: projects, Operations: []*Operation{projects.Operation("get"), projects.Operation("create_claim_token")}}
+	if a := claim.Annotations(); a.ReadOnly || !a.Destructive || !claim.NeedsConfirmation() {
+		t.Errorf("sensitive subset annotations = %+v", a)
+	}
+	plain := &ExposedTool{Tool: projects, Operations: []*Operation{projects.Operation("get"), projects.Operation("update")}}
+	if a := plain.Annotations(); a.ReadOnly || a.Destructive || plain.NeedsConfirmation() {
+		t.Errorf("plain write subset annotations = %+v", a)
+	}
 }

@@ -19,11 +19,18 @@ func MarkdownToolList(c *Catalogue) string {
 	for _, t := range c.Tools {
 		total += len(t.Operations)
 	}
-	fmt.Fprintf(&b, "%d tools, %d operations. Class: read (listed in read-only mode), write, destructive (needs confirmation); $ = billable.\n", len(c.Tools), total)
+	fmt.Fprintf(&b, "%d tools, %d operations. Class: read (listed in read-only mode), write, destructive (needs confirmation); write (confirm: kind) = a write that needs confirmation, with the rubric's kind (data, access, code, exposure, service; \"with arg\": only calls that give arg); $ = billable (needs confirmation).\n", len(c.Tools), total)
 	for _, t := range c.Tools {
 		fmt.Fprintf(&b, "\n### `%s` (feature `%s`)\n\n%s\n\n| operation | class | endpoint | what it does |\n|---|---|---|---|\n", t.Name, t.Feature, t.Description)
 		for _, op := range t.Operations {
 			class := op.Class
+			if op.Sensitive != "" {
+				kind := op.Sensitive
+				if len(op.SensitiveArgs) > 0 {
+					kind += ", with " + strings.Join(op.SensitiveArgs, ", ")
+				}
+				class += " (confirm: " + kind + ")"
+			}
 			if op.Billable {
 				class += " $"
 			}

@@ -28,10 +28,10 @@ var ConfirmProperty = ExtraProperty{
 }
 
 // NeedsConfirmation reports whether any enabled operation can need the
-// user's consent: destructive or billable ones, and SQL that may drop data.
+// user's consent (Operation.MayNeedConfirmation).
 func (e *ExposedTool) NeedsConfirmation() bool {
 	for _, op := range e.Operations {
-		if op.Class == ClassDestructive || op.Billable || (op.SQL != "" && op.Class != ClassRead) {
+		if op.MayNeedConfirmation() {
 			return true
 		}
 	}
@@ -168,14 +168,16 @@ type Annotations struct {
 }
 
 // Annotations: read-only only where every operation reads; destructive where
-// any operation is; idempotent where every method is (GET, HEAD, PUT, DELETE).
+// any operation can need confirmation (the rubric: destructive, billable,
+// sensitive, destructive SQL); idempotent where every method is (GET, HEAD,
+// PUT, DELETE).
 func (e *ExposedTool) Annotations() Annotations {
 	a := Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true}
 	for _, op := range e.Operations {
 		if op.Class != ClassRead {
 			a.ReadOnly = false
 		}
-		if op.Class == ClassDestructive {
+		if op.MayNeedConfirmation() {
 			a.Destructive = true
 		}
 		switch op.Method {
