@@ -244,7 +244,7 @@ func Logout(ctx context.Context, path string, app App) error {
 		return fmt.Errorf("deleting the stored tokens: %w", err)
 	}
 	if revokeErr != nil {
-		return fmt.Errorf("%w: the local tokens were deleted, but the grant may still be live at %s (%w); revoke supabase-mcp's access in the Supabase dashboard (Account or Organization settings, OAuth Apps)", ErrRevokeFailed, hostOf(s.APIURL), revokeErr)
+		return fmt.Errorf("%w: the local tokens were deleted, but the grant may still be live at %s (%w); revoke supabase-mcp's access in the Supabase dashboard (Organization settings, OAuth Apps)", ErrRevokeFailed, hostOf(s.APIURL), revokeErr)
 	}
 	return nil
 }
