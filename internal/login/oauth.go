@@ -299,7 +299,7 @@ func revoke(ctx context.Context, app App, refreshToken string) error {
 	body, _ := json.Marshal(map[string]string{"client_id": app.ClientID, "client_secret": app.ClientSecret, "refresh_token": refreshToken})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, app.APIURL+"/v1/oauth/revoke", bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("the OAuth revoke endpoint URL is unusable")
+		return errors.New("the OAuth revoke endpoint URL is unusable")
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
