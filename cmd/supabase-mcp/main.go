@@ -91,6 +91,17 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	// stdout carries JSON-RPC only; every log line goes to stderr.
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	app := login.App{APIURL: cfg.APIURL, ClientID: cfg.OAuthClientID, ClientSecret: cfg.OAuthClientSecret}
+	// A stored login's tokens only go to the issuer recorded with it: an
+	// API URL given explicitly must match it; none given means the issuer.
+	storedApp := login.App{}
+	if cfg.APIURLGiven {
+		storedApp.APIURL = cfg.APIURL
+	}
+	if cfg.Command == config.CommandLogin || cfg.Command == config.CommandLogout || cfg.UseStoredLogin {
+		if err := secureLoginDir(loginPath, logger); err != nil {
+			return err
+		}
+	}
 	switch cfg.Command {
 	case config.CommandLogin:
 		return runLogin(ctx, cfg, app, loginPath, stderr)
@@ -98,10 +109,10 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		if loginPath == "" {
 			return login.ErrNotLoggedIn
 		}
-		if err := login.Logout(ctx, loginPath, app); err != nil {
-			return err
+		if err := login.Logout(ctx, loginPath, storedApp); err != nil {
+			return fmt.Errorf("logout: %w", err)
 		}
-		fmt.Fprintln(stderr, "Signed out: the tokens were revoked and deleted.")
+		fmt.Fprintln(stderr, "Signed out: the grant was revoked and the stored tokens deleted.")
 		return nil
 	}
 
@@ -118,13 +129,14 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	case cfg.AccessToken != "" && cfg.HTTPAuth != config.AuthBearer:
 		opts.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.AccessToken})
 	case cfg.UseStoredLogin:
-		src, err := login.NewSource(loginPath, app, 0)
+		src, err := login.NewSource(loginPath, storedApp, 0)
 		if err != nil {
 			return err
 		}
 		src.Log = logger
 		opts.TokenSource = src
-		logger.Info("using the stored login", "api_url", cfg.APIURL)
+		opts.BaseURL = src.Issuer()
+		logger.Info("using the stored login", "api_url", src.Issuer())
 	}
 	if opts.TokenSource != nil {
 		if api, err = client.New(opts); err != nil {
@@ -196,10 +208,32 @@ func runLogin(ctx context.Context, cfg *config.Config, app login.App, path strin
 	if err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
-	if err := login.Save(path, stored); err != nil {
+	// Replace revokes the login this one replaces (an older one, or one
+	// that raced it); failing that, the new login still counts.
+	err = login.Replace(ctx, path, stored, app.HTTPClient)
+	if err != nil && !errors.Is(err, login.ErrPreviousGrantLive) {
 		return fmt.Errorf("login: storing the tokens: %w", err)
 	}
-	fmt.Fprintf(out, "Signed in. The tokens are stored in %s (readable only by you); supabase-mcp uses them when no access token is given.\n", path)
+	fmt.Fprintf(out, "Signed in. The tokens are stored in %s (readable only by you); supabase-mcp uses them when no access token is given, and running servers pick them up.\n", path)
+	if err != nil {
+		fmt.Fprintf(out, "Warning: %v\n", err)
+	}
+	return nil
+}
+
+// secureLoginDir tightens the login directory (or refuses it) before it is
+// used, and says so when it changed anything.
+func secureLoginDir(path string, logger *slog.Logger) error {
+	if path == "" {
+		return nil
+	}
+	note, err := login.SecureDir(path)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		logger.Warn(note)
+	}
 	return nil
 }
 

@@ -82,6 +82,9 @@ type Config struct {
 	// UseStoredLogin: no access token was given, and the server runs on the
 	// token set stored by `supabase-mcp login`.
 	UseStoredLogin bool
+	// APIURLGiven: --api-url or SUPABASE_API_URL set APIURL (else it is the
+	// default, and a stored login's own issuer is used instead).
+	APIURLGiven bool
 	// OAuth app for login, logout and refreshing a stored login.
 	OAuthClientID     string
 	OAuthClientSecret string
@@ -139,6 +142,7 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	if err := parseFlags(fs, args, "supabase-mcp [login|logout] [flags]"); err != nil {
 		return nil, err
 	}
+	c.APIURLGiven = apiURLGiven(fs, env)
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (flags start with --; commands: login, logout)", fs.Arg(0))
 	}
@@ -287,6 +291,7 @@ func parseLogin(command string, args []string, env Env) (*Config, error) {
 	if err := parseFlags(fs, args, "supabase-mcp "+command+" [flags]"); err != nil {
 		return nil, fmt.Errorf("%s: %w", command, err)
 	}
+	c.APIURLGiven = apiURLGiven(fs, env)
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("%s: unexpected argument %q (flags start with --)", command, fs.Arg(0))
 	}
@@ -302,6 +307,14 @@ func parseLogin(command string, args []string, env Env) (*Config, error) {
 		return nil, fmt.Errorf("login needs your OAuth app's credentials: register an app (Organization settings > OAuth Apps) with the redirect URL http://127.0.0.1/callback (login listens on a random loopback port), then pass --oauth-client-id and --oauth-client-secret or set %s and %s", EnvOAuthClientID, EnvOAuthClientSecret)
 	}
 	return c, nil
+}
+
+// apiURLGiven reports whether --api-url or SUPABASE_API_URL was set.
+func apiURLGiven(fs *flag.FlagSet, env Env) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "api-url" })
+	v, ok := env("SUPABASE_API_URL")
+	return given || ok && v != ""
 }
 
 func newFlagSet() *flag.FlagSet {

@@ -257,3 +257,25 @@ func TestReadmeListsEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+// APIURLGiven tells a chosen API URL from the default (a stored login then
+// uses its own issuer), for serving and for the login commands.
+func TestAPIURLGiven(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want bool
+	}{
+		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "sbp_x"}, false},
+		{[]string{"--api-url", DefaultAPIURL}, map[string]string{"SUPABASE_ACCESS_TOKEN": "sbp_x"}, true},
+		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "sbp_x", "SUPABASE_API_URL": "http://127.0.0.1:9"}, true},
+		{[]string{"logout"}, nil, false},
+		{[]string{"logout"}, map[string]string{"SUPABASE_API_URL": "http://127.0.0.1:9"}, true},
+		{[]string{"logout", "--api-url", "http://127.0.0.1:9"}, nil, true},
+	} {
+		c, err := Parse(tc.args, envOf(tc.env), known)
+		if err != nil || c.APIURLGiven != tc.want {
+			t.Errorf("%v %v: given %v, want %v (%v)", tc.args, tc.env, c != nil && c.APIURLGiven, tc.want, err)
+		}
+	}
+}

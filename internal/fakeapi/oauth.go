@@ -6,9 +6,11 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -37,6 +39,17 @@ type oauthState struct {
 	access   map[string]*oauthAccess // by access token
 	refresh  map[string]*oauthGrant  // by current refresh token
 	grants   []*oauthGrant
+	echo     *OAuthEcho // when set, the token and revoke endpoints fail with it
+}
+
+// OAuthEcho makes the token and revoke endpoints fail as a careless
+// authorization server might: with Status and a JSON body whose fields
+// repeat everything the request carried (refresh token, client secret,
+// code, verifier), so tests can check that none of it is passed on.
+type OAuthEcho struct {
+	Status int
+	// ErrorCode is the body's "error" field; empty puts the echo there too.
+	ErrorCode string
 }
 
 type oauthCode struct {
@@ -83,6 +96,37 @@ func (s *Server) RevokeOAuthGrants() {
 	s.oauth.mu.Unlock()
 }
 
+// EchoOAuthErrors makes the token and revoke endpoints answer every request
+// with e (nil restores normal handling). The requests are still recorded.
+func (s *Server) EchoOAuthErrors(e *OAuthEcho) {
+	s.oauth.mu.Lock()
+	s.oauth.echo = e
+	s.oauth.mu.Unlock()
+}
+
+// echoOAuthError answers r with the configured echo, if any.
+func (s *Server) echoOAuthError(w http.ResponseWriter, r *http.Request) bool {
+	s.oauth.mu.Lock()
+	e := s.oauth.echo
+	s.oauth.mu.Unlock()
+	if e == nil {
+		return false
+	}
+	raw, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
+	echo := "you sent: " + string(raw)
+	if form, err := url.ParseQuery(string(raw)); err == nil {
+		for k, v := range form {
+			echo += " " + k + "=" + strings.Join(v, ",")
+		}
+	}
+	code := e.ErrorCode
+	if code == "" {
+		code = echo
+	}
+	writeJSON(w, e.Status, map[string]string{"error": code, "error_description": echo, "message": echo, "hint": echo})
+	return true
+}
+
 // OAuthGrants counts the grants issued and those still live.
 func (s *Server) OAuthGrants() (issued, live int) {
 	s.oauth.mu.Lock()
@@ -93,6 +137,15 @@ func (s *Server) OAuthGrants() (issued, live int) {
 		}
 	}
 	return len(s.oauth.grants), live
+}
+
+// OAuthGrantLive reports whether the grant that refreshToken currently
+// belongs to (its latest refresh token) is live.
+func (s *Server) OAuthGrantLive(refreshToken string) bool {
+	s.oauth.mu.Lock()
+	defer s.oauth.mu.Unlock()
+	g := s.oauth.refresh[refreshToken]
+	return g != nil && !g.revoked
 }
 
 // acceptsOAuthToken reports whether token is a live access token.
@@ -158,6 +211,9 @@ func isLoopbackHost(h string) bool { return h == "127.0.0.1" || h == "localhost"
 var oauthTokenFields = map[string]bool{"grant_type": true, "client_id": true, "client_secret": true, "code": true, "code_verifier": true, "redirect_uri": true, "refresh_token": true, "resource": true, "scope": true}
 
 func (s *Server) oauthToken(w http.ResponseWriter, r *http.Request) {
+	if s.echoOAuthError(w, r) {
+		return
+	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
 		badRequest(w, "the body must be application/x-www-form-urlencoded")
 		return
@@ -237,6 +293,9 @@ func pkceMatches(challenge, method, verifier string) bool {
 }
 
 func (s *Server) oauthRevoke(w http.ResponseWriter, r *http.Request) {
+	if s.echoOAuthError(w, r) {
+		return
+	}
 	var body struct {
 		ClientID     string `json:"client_id"`
 		ClientSecret string `json:"client_secret"`

@@ -133,3 +133,39 @@ func TestOAuthAuthorizeValidates(t *testing.T) {
 		}
 	}
 }
+
+// EchoOAuthErrors makes the token and revoke endpoints fail with a body
+// repeating what they were sent; OAuthGrantLive follows a grant's rotation.
+func TestOAuthEchoAndGrantLive(t *testing.T) {
+	s := New(Options{Token: testToken})
+	defer s.Close()
+	redirect := "http://127.0.0.1:5555/callback"
+	verifier := "the-verifier-0123456789012345678901234567"
+	code := authorizeCode(t, s, verifier, redirect)
+	st, tok := tokenCall(t, s, creds(url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "code_verifier": {verifier}}))
+	refresh, _ := tok["refresh_token"].(string)
+	if st != http.StatusCreated || !s.OAuthGrantLive(refresh) || s.OAuthGrantLive("nope") {
+		t.Fatalf("exchange %d; live %v", st, s.OAuthGrantLive(refresh))
+	}
+
+	s.EchoOAuthErrors(&OAuthEcho{Status: 400, ErrorCode: "invalid_grant"})
+	st, m := tokenCall(t, s, creds(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}}))
+	if st != 400 || m["error"] != "invalid_grant" || !strings.Contains(m["error_description"].(string), refresh) || !strings.Contains(m["message"].(string), SeedOAuthClientSecret) {
+		t.Fatalf("token echo: %d %v", st, m)
+	}
+	s.EchoOAuthErrors(&OAuthEcho{Status: 500})
+	st, _, body := call(t, s, "POST", "/v1/oauth/revoke", map[string]string{"client_id": SeedOAuthClientID, "client_secret": SeedOAuthClientSecret, "refresh_token": refresh})
+	if e := decode[map[string]string](t, body); st != 500 || !strings.Contains(e["error"], refresh) {
+		t.Fatalf("revoke echo: %d %s", st, body)
+	}
+	if !s.OAuthGrantLive(refresh) {
+		t.Fatal("an echoed request changed the grant")
+	}
+
+	s.EchoOAuthErrors(nil)
+	st, tok = tokenCall(t, s, creds(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}}))
+	next, _ := tok["refresh_token"].(string)
+	if st != http.StatusCreated || s.OAuthGrantLive(refresh) || !s.OAuthGrantLive(next) {
+		t.Fatalf("after rotation: %d, old live %v, new live %v", st, s.OAuthGrantLive(refresh), s.OAuthGrantLive(next))
+	}
+}

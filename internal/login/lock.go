@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -17,6 +18,9 @@ const lockTimeout = 30 * time.Second
 // advisory flock where there is one; elsewhere a lock file created with
 // O_EXCL (createLock).
 func lockFile(ctx context.Context, path string) (unlock func(), err error) {
+	if _, err := secureDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
 	return platformLock(ctx, path)
 }
 
@@ -24,7 +28,8 @@ func lockFile(ctx context.Context, path string) (unlock func(), err error) {
 // over by a crashed process. A refresh is one HTTP request: far shorter.
 const staleLock = 2 * time.Minute
 
-// createLock is the portable lock: the holder is whoever created the file.
+// createLock is the portable lock: the holder is whoever created the file
+// (O_EXCL never follows a symbolic link).
 func createLock(ctx context.Context, path string) (func(), error) {
 	for {
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
@@ -36,7 +41,7 @@ func createLock(ctx context.Context, path string) (func(), error) {
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, err
 		}
-		if st, err := os.Stat(path); err == nil && time.Since(st.ModTime()) > staleLock {
+		if st, err := os.Lstat(path); err == nil && time.Since(st.ModTime()) > staleLock {
 			os.Remove(path)
 			continue
 		}

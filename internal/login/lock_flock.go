@@ -14,9 +14,16 @@ import (
 // platformLock is an advisory flock: released by the kernel if the process
 // dies, so a crash never leaves the login locked.
 func platformLock(ctx context.Context, path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := openNoFollow(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if isLinkError(err) {
+		return nil, fmt.Errorf("%w: the lock file %s is a symbolic link; supabase-mcp does not follow it: remove it", ErrUnsafeStore, path)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%w: the lock file %s is not a regular file: remove it", ErrUnsafeStore, path)
 	}
 	for {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)

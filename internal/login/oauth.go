@@ -2,6 +2,7 @@ package login
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -13,11 +14,11 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
-	"strings"
+	"strconv"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -76,10 +77,12 @@ type Options struct {
 // Login runs the authorization-code flow with PKCE: it listens on a random
 // loopback port, shows the authorization URL (and opens a browser), waits
 // for the redirect with the code, and exchanges the code for a token set.
+// Replace stores the result.
 func Login(ctx context.Context, o Options) (*Stored, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = 5 * time.Minute
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 
@@ -105,11 +108,17 @@ func Login(ctx context.Context, o Options) (*Stored, error) {
 			page(w, http.StatusBadRequest, "This sign-in link is not the one supabase-mcp is waiting for. Start again with supabase-mcp login.")
 			return
 		}
+		// The page is written and flushed before the code is handed on:
+		// once Login has the code it shuts this server down, and the
+		// browser must already have the whole page by then.
 		var res result
 		switch {
 		case q.Get("error") != "":
-			res.err = fmt.Errorf("authorization refused: %s %s", q.Get("error"), q.Get("error_description"))
-			page(w, http.StatusOK, "Sign-in was refused: "+q.Get("error")+". You can close this tab.")
+			// Only a known code is repeated: the rest of the redirect is
+			// whatever the browser was sent to.
+			code := cmp.Or(knownOAuthError(q.Get("error")), "unknown_error")
+			res.err = fmt.Errorf("authorization refused: %s", code)
+			page(w, http.StatusOK, "Sign-in was refused ("+code+"). You can close this tab.")
 		case q.Get("code") == "":
 			res.err = errors.New("the redirect carried no authorization code")
 			page(w, http.StatusBadRequest, "The redirect carried no authorization code.")
@@ -123,8 +132,21 @@ func Login(ctx context.Context, o Options) (*Stored, error) {
 		}
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
+	served := make(chan struct{})
+	go func() {
+		srv.Serve(ln)
+		close(served)
+	}()
+	defer func() {
+		// Graceful: a page being written is finished; a connection that
+		// hangs on is cut after a short while.
+		sctx, scancel := context.WithTimeout(context.Background(), callbackShutdown)
+		defer scancel()
+		if srv.Shutdown(sctx) != nil {
+			srv.Close()
+		}
+		<-served
+	}()
 
 	fmt.Fprintf(o.Out, "To sign in to Supabase, open this URL in a browser:\n\n  %s\n\nWaiting for the redirect to %s ...\n", authURL, redirect)
 	if o.Open != nil {
@@ -137,6 +159,9 @@ func Login(ctx context.Context, o Options) (*Stored, error) {
 	select {
 	case res = <-results:
 	case <-ctx.Done():
+		if parent.Err() != nil {
+			return nil, fmt.Errorf("login cancelled: %w", parent.Err())
+		}
 		return nil, fmt.Errorf("no sign-in within %s: %w", o.Timeout, ctx.Err())
 	}
 	if res.err != nil {
@@ -144,7 +169,7 @@ func Login(ctx context.Context, o Options) (*Stored, error) {
 	}
 	tok, err := cfg.Exchange(o.ctx(ctx), res.code, oauth2.VerifierOption(verifier))
 	if err != nil {
-		return nil, fmt.Errorf("exchanging the authorization code: %w", describe(err))
+		return nil, fmt.Errorf("exchanging the authorization code: %w", summarise(tokenEndpoint, o.APIURL, err))
 	}
 	if tok.RefreshToken == "" {
 		return nil, errors.New("the token endpoint returned no refresh token")
@@ -154,10 +179,21 @@ func Login(ctx context.Context, o Options) (*Stored, error) {
 	return s, nil
 }
 
+// callbackShutdown bounds how long the callback server waits for open
+// connections when Login returns.
+const callbackShutdown = 2 * time.Second
+
+// page writes a complete response (with its length) and flushes it.
 func page(w http.ResponseWriter, status int, msg string) {
+	body := fmt.Sprintf("<!doctype html><title>supabase-mcp</title><p>%s</p>\n", html.EscapeString(msg))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	fmt.Fprintf(w, "<!doctype html><title>supabase-mcp</title><p>%s</p>\n", html.EscapeString(msg))
+	io.WriteString(w, body)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 func randomString() string {
@@ -168,95 +204,119 @@ func randomString() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// describe shortens an x/oauth2 error to the endpoint's own words (never
-// echoing tokens: the bodies of token-endpoint errors carry none).
-func describe(err error) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
-		return err
-	}
-	msg := re.ErrorCode
-	if re.ErrorDescription != "" {
-		msg += ": " + re.ErrorDescription
-	}
-	if msg == "" {
-		var body struct {
-			Message string `json:"message"`
-		}
-		if json.Unmarshal(re.Body, &body) == nil && body.Message != "" {
-			msg = body.Message
-		} else {
-			msg = strings.TrimSpace(string(re.Body))
-			if len(msg) > 200 {
-				msg = msg[:200]
-			}
-		}
-	}
-	status := 0
-	if re.Response != nil {
-		status = re.Response.StatusCode
-	}
-	return &endpointError{status: status, msg: msg, err: err}
-}
+// ErrRevokeFailed is wrapped by Logout's error when the local tokens were
+// deleted but the authorization server did not confirm the revocation.
+var ErrRevokeFailed = errors.New("revoking the grant failed")
 
-type endpointError struct {
-	status int
-	msg    string
-	err    error
-}
-
-func (e *endpointError) Error() string { return fmt.Sprintf("%d %s", e.status, e.msg) }
-func (e *endpointError) Unwrap() error { return e.err }
-
-// Logout revokes the stored grant through POST /v1/oauth/revoke and deletes
-// the stored token set. The local tokens are deleted even when revoking
-// fails; the error then says so.
+// Logout revokes the stored grant at the issuer recorded with it (POST
+// /v1/oauth/revoke) and deletes the stored token set, under the login lock
+// (so that no refresh rotates the token meanwhile). app.APIURL, when set,
+// is the API URL the user asked for: if it is not the stored issuer,
+// nothing is sent and nothing deleted. The stored app credentials are the
+// ones used: the grant is theirs.
+//
+// The local tokens are deleted even when revoking fails (a running server
+// notices and stops using them); the error then wraps ErrRevokeFailed and
+// says to revoke the app's access in the dashboard.
 func Logout(ctx context.Context, path string, app App) error {
 	s, err := Load(path)
 	if err != nil {
 		return err
 	}
-	if app.APIURL == "" {
-		app.APIURL = s.APIURL
+	if err := sameIssuer(s, app.APIURL); err != nil {
+		return fmt.Errorf("%w; nothing was sent or deleted: run `supabase-mcp logout --api-url %s`", err, s.APIURL)
 	}
-	if app.ClientID == "" {
-		app.ClientID, app.ClientSecret = s.ClientID, s.ClientSecret
+	lctx, cancel := context.WithTimeout(ctx, lockTimeout)
+	defer cancel()
+	unlock, err := lockFile(lctx, path+".lock")
+	if err != nil {
+		return err
 	}
-	revokeErr := revoke(ctx, app, s.RefreshToken)
+	defer unlock()
+	if s, err = Load(path); err != nil { // a refresh may have rotated it meanwhile
+		return err
+	}
+	if err := sameIssuer(s, app.APIURL); err != nil {
+		return fmt.Errorf("%w; nothing was sent or deleted", err)
+	}
+	revokeErr := revoke(ctx, s.app(app.HTTPClient), s.RefreshToken)
 	if err := Remove(path); err != nil {
 		return fmt.Errorf("deleting the stored tokens: %w", err)
 	}
 	if revokeErr != nil {
-		return fmt.Errorf("the stored tokens were deleted, but revoking them failed (%w): revoke the app's access in the Supabase dashboard", revokeErr)
+		return fmt.Errorf("%w: the local tokens were deleted, but the grant may still be live at %s (%w); revoke supabase-mcp's access in the Supabase dashboard (Organization settings, OAuth Apps)", ErrRevokeFailed, hostOf(s.APIURL), revokeErr)
 	}
 	return nil
 }
 
+// sameIssuer refuses a configured API URL that is not the stored login's.
+func sameIssuer(s *Stored, apiURL string) error {
+	if apiURL == "" || apiURL == s.APIURL {
+		return nil
+	}
+	return fmt.Errorf("the stored login was issued by %s, not %s (the API URL given); its tokens are only ever sent to their issuer", s.APIURL, apiURL)
+}
+
+// ErrPreviousGrantLive is wrapped by Replace's error when the new login
+// was stored but the grant it replaced could not be revoked.
+var ErrPreviousGrantLive = errors.New("the login this one replaced could not be revoked")
+
+// Replace stores a new login at path and revokes the grant it replaces
+// (an earlier login, or a login that raced this one and stored first), all
+// under the login lock, so that no grant is left live with nobody holding
+// it. The replaced grant is revoked at its own issuer with its own app.
+// When that revocation fails the new login is stored anyway and the error
+// wraps ErrPreviousGrantLive.
+func Replace(ctx context.Context, path string, s *Stored, httpClient *http.Client) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	lctx, cancel := context.WithTimeout(ctx, lockTimeout)
+	defer cancel()
+	unlock, err := lockFile(lctx, path+".lock")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// A file others could read is still worth revoking; a damaged one
+	// (or a link, or another user's) cannot be, and is replaced.
+	old, _, _ := load(path, false)
+	if _, err := save(path, s); err != nil {
+		return err
+	}
+	if old == nil || old.RefreshToken == "" || old.RefreshToken == s.RefreshToken {
+		return nil
+	}
+	if err := revoke(ctx, old.app(httpClient), old.RefreshToken); err != nil {
+		return fmt.Errorf("%w: the new login is stored, but the one it replaced may still be live at %s (%w); revoke the older access in the Supabase dashboard", ErrPreviousGrantLive, hostOf(old.APIURL), err)
+	}
+	return nil
+}
+
+// revoke asks the issuer to revoke the grant of refreshToken. Its error is
+// a summary (status and known OAuth error code): never the body.
 func revoke(ctx context.Context, app App, refreshToken string) error {
 	body, _ := json.Marshal(map[string]string{"client_id": app.ClientID, "client_secret": app.ClientSecret, "refresh_token": refreshToken})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, app.APIURL+"/v1/oauth/revoke", bytes.NewReader(body))
 	if err != nil {
-		return err
+		return errors.New("the OAuth revoke endpoint URL is unusable")
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	resp, err := app.httpClient().Do(req)
 	if err != nil {
-		if ue, ok := errors.AsType[*url.Error](err); ok {
-			err = ue.Err
-		}
-		return err
+		return summarise(revokeEndpoint, app.APIURL, err)
 	}
 	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode/100 == 2 {
 		return nil
 	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	var msg struct {
-		Message string `json:"message"`
+		Error string `json:"error"`
 	}
 	json.Unmarshal(b, &msg)
-	return fmt.Errorf("POST /v1/oauth/revoke: %d %s", resp.StatusCode, msg.Message)
+	return &endpointError{endpoint: revokeEndpoint, status: resp.StatusCode, code: knownOAuthError(msg.Error)}
 }
 
 // OpenBrowser opens url in the user's browser, where there is one.
