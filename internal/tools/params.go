@@ -26,8 +26,12 @@ type param struct {
 	name     string
 	in       string
 	required bool
-	schema   *jsonschema.Schema
-	index    []int // field index in the request struct
+	// schema validates the argument: the listed keywords plus the field's
+	// check tag and the rules of its place (path or query).
+	schema *jsonschema.Schema
+	// listed is what tools/list shows: the jsonschema tags alone.
+	listed *jsonschema.Schema
+	index  []int // field index in the request struct
 }
 
 // reflector builds inline schemas: no $ref, no $defs, no $schema, `{}` for
@@ -60,6 +64,10 @@ func reflectSchema(t reflect.Type) *jsonschema.Schema {
 
 func reflectParams(t reflect.Type) ([]*param, error) {
 	s := reflectSchema(t)
+	rules, err := validationSchema(t)
+	if err != nil {
+		return nil, err
+	}
 	fields := map[string]reflect.StructField{}
 	collectFields(t, nil, fields)
 	var out []*param
@@ -78,11 +86,22 @@ func reflectParams(t reflect.Type) ([]*param, error) {
 		if pair.Value.Description == "" {
 			return nil, fmt.Errorf("field %s has no jsonschema_description", f.Name)
 		}
+		schema, _ := rules.Properties.Get(pair.Key)
+		switch in {
+		case inPath_:
+			if schema.Type != "string" && schema.Type != "integer" {
+				return nil, fmt.Errorf("field %s: a path value must be a string or an integer", f.Name)
+			}
+			attach(schema, &checks{pathValue: true})
+		case inQuery:
+			attach(schema, &checks{queryValue: true})
+		}
 		out = append(out, &param{
 			name:     pair.Key,
 			in:       in,
 			required: slices.Contains(s.Required, pair.Key),
-			schema:   pair.Value,
+			schema:   schema,
+			listed:   pair.Value,
 			index:    f.Index,
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -47,20 +46,7 @@ type UpdateAuthConfig struct {
 
 // SigningKeyID addresses one signing key.
 type SigningKeyID struct {
-	ID string `json:"id" in:"path" jsonschema:"required" jsonschema_description:"Key id."`
-}
-
-func (k SigningKeyID) Validate() error { return checkUUID("id", k.ID) }
-
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-// checkUUID checks an id argument: the schema leaves out format uuid to keep
-// the tool listing small.
-func checkUUID(name, v string) error {
-	if !uuidRE.MatchString(v) {
-		return fmt.Errorf("%s %q is not a UUID: take it from the matching list operation", name, clip(v, 60))
-	}
-	return nil
+	ID string `json:"id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Key id."`
 }
 
 // fieldError drops the final period of unknownKeyError's text, which the
@@ -104,10 +90,9 @@ type CreateLegacySigningKey struct{ ProjectRef }
 
 // SSOProviderID addresses one SSO provider.
 type SSOProviderID struct {
-	ProviderID string `json:"provider_id" in:"path" jsonschema:"required" jsonschema_description:"Provider id."`
+	ProviderID string `json:"provider_id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Provider id."`
 }
 
-func (p SSOProviderID) Validate() error { return checkUUID("provider_id", p.ProviderID) }
 
 // SAMLSettings are the fields shared by creating and updating a provider.
 // attribute_mapping is listed as a plain object to keep the tool small, and
@@ -227,12 +212,7 @@ type UpdateSSOProvider struct {
 	SAMLSettings
 }
 
-func (r UpdateSSOProvider) Validate() error {
-	if err := r.SSOProviderID.Validate(); err != nil {
-		return err
-	}
-	return r.SAMLSettings.validate()
-}
+func (r UpdateSSOProvider) Validate() error { return r.SAMLSettings.validate() }
 
 // EncodeBody always sends an object: the spec requires a body even when
 // nothing is given.
@@ -249,10 +229,9 @@ type DeleteSSOProvider struct {
 
 // ThirdPartyAuthID addresses one third-party auth integration.
 type ThirdPartyAuthID struct {
-	TPAID string `json:"tpa_id" in:"path" jsonschema:"required" jsonschema_description:"Integration id."`
+	TPAID string `json:"tpa_id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Integration id."`
 }
 
-func (t ThirdPartyAuthID) Validate() error { return checkUUID("tpa_id", t.TPAID) }
 
 type ListThirdPartyAuth struct{ ProjectRef }
 

@@ -15,11 +15,13 @@ type UpdateStorageConfig struct {
 	Config map[string]any `json:"config" jsonschema:"required" jsonschema_description:"Fields as get_config returns them, e.g. {\"fileSizeLimit\":52428800}."`
 }
 
-var storageConfigSchema = reflectSchema(reflect.TypeFor[StorageConfig]())
-
 // Validate checks config against StorageConfig and keeps the repaired value.
 func (r *UpdateStorageConfig) Validate() error {
-	v, err := validate(storageConfigSchema, r.Config, "config")
+	schema, err := validationSchema(reflect.TypeFor[StorageConfig]())
+	if err != nil {
+		return err
+	}
+	v, err := validate(schema, r.Config, "config")
 	if err != nil {
 		return err
 	}
