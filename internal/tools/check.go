@@ -352,6 +352,9 @@ func (c *checks) checkString(path, s string) error {
 	if err := checkLength(path, s, c.minLength, c.maxLength); err != nil {
 		return err
 	}
+	if c.pattern != nil && c.pattern.notPrefix != "" && strings.HasPrefix(s, c.pattern.notPrefix) {
+		return refused("%s must not start with %s (pattern %s)", path, c.pattern.notPrefix, c.pattern.src)
+	}
 	if c.pattern != nil && !c.pattern.match(s) {
 		return refused("%s does not match the pattern %s", path, c.pattern.src)
 	}

@@ -87,6 +87,15 @@ func reflectParams(t reflect.Type) ([]*param, error) {
 			return nil, fmt.Errorf("field %s has no jsonschema_description", f.Name)
 		}
 		schema, _ := rules.Properties.Get(pair.Key)
+		listed := pair.Value
+		if f.Tag.Get("list") == "object" {
+			// A typed object listed bare: its fields would cost more context
+			// than they help, and it is still validated in full.
+			if listed.Type != "object" {
+				return nil, fmt.Errorf("field %s: list:\"object\" on a %s", f.Name, listed.Type)
+			}
+			listed = &jsonschema.Schema{Type: "object", Description: listed.Description}
+		}
 		switch in {
 		case inPath_:
 			if schema.Type != "string" && schema.Type != "integer" {
@@ -101,7 +110,7 @@ func reflectParams(t reflect.Type) ([]*param, error) {
 			in:       in,
 			required: slices.Contains(s.Required, pair.Key),
 			schema:   schema,
-			listed:   pair.Value,
+			listed:   listed,
 			index:    f.Index,
 		})
 	}

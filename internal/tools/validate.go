@@ -259,11 +259,14 @@ func enumList(enum []any, v any) string {
 	for i, e := range enum {
 		names[i] = fmt.Sprint(e)
 	}
-	if len(names) <= 20 {
+	if len(names) <= 30 {
 		return strings.Join(names, ", ")
 	}
 	near := closest(fmt.Sprint(v), names, 5)
-	return strings.Join(near, ", ") + fmt.Sprintf(" (closest of %d; the schema lists all)", len(names))
+	if len(near) == 0 {
+		near = names[:10]
+	}
+	return strings.Join(near, ", ") + fmt.Sprintf(" (%d of %d; the schema lists all)", len(near), len(names))
 }
 
 var (
