@@ -342,11 +342,11 @@ func (c *checks) checkString(path, s string) error {
 			return refused("%s must hold printable characters only (no NUL or other control characters)", path)
 		case utf8.RuneCountInString(s) > maxPathValue:
 			return refused("%s must have at most %d characters", path, maxPathValue)
+		case s == "." || s == ".." || strings.ContainsAny(s, "/\\?#%"):
+			return refused("%s must be one path segment: not . or .., and without / \\ ? # or %%", path)
 		}
 	}
-	if c.queryValue && (!utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool {
-		return !unicode.IsPrint(r) && r != '\t' && r != '\n' && r != '\r'
-	})) {
+	if c.queryValue && !queryValueOK(s) {
 		return refused("%s must not contain NUL or other control characters", path)
 	}
 	if err := checkLength(path, s, c.minLength, c.maxLength); err != nil {

@@ -102,7 +102,8 @@ func reflectParams(t reflect.Type) ([]*param, error) {
 				return nil, fmt.Errorf("field %s: a path value must be a string or an integer", f.Name)
 			}
 			attach(schema, &checks{pathValue: true})
-		case inQuery:
+		case inQuery, inNone:
+			// in:"none" values become query strings or SQL in Finish.
 			attach(schema, &checks{queryValue: true})
 		}
 		out = append(out, &param{

@@ -8,7 +8,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/textproto"
-	"strings"
 )
 
 // FunctionsRequests are the functions tool's operations.
@@ -59,15 +58,15 @@ func (r DeployFunction) Validate() error {
 	}
 	seen := map[string]bool{}
 	var names []string
-	for _, f := range r.Files {
+	for i, f := range r.Files {
 		if seen[f.Name] {
-			return fmt.Errorf("files: %q appears twice", f.Name)
+			return fmt.Errorf("files[%d].name repeats an earlier file's name", i)
 		}
 		seen[f.Name] = true
 		names = append(names, f.Name)
 	}
 	if !seen[r.EntrypointPath] {
-		return fmt.Errorf("entrypoint_path %q is not among files (%s)", r.EntrypointPath, strings.Join(names, ", "))
+		return fmt.Errorf("entrypoint_path is not the name of one of the %d files", len(names))
 	}
 	return nil
 }
