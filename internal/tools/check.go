@@ -331,7 +331,10 @@ func (c *checks) check(path string, v any) error {
 	return nil
 }
 
-func (c *checks) checkString(path, s string) error {
+// checkPlace enforces the rules of where a string goes (path segment or
+// query value); they come before any pattern, whose message would be less
+// to the point.
+func (c *checks) checkPlace(path, s string) error {
 	if c.pathValue {
 		switch {
 		case strings.TrimSpace(s) == "":
@@ -348,6 +351,13 @@ func (c *checks) checkString(path, s string) error {
 	}
 	if c.queryValue && !queryValueOK(s) {
 		return refused("%s must not contain NUL or other control characters", path)
+	}
+	return nil
+}
+
+func (c *checks) checkString(path, s string) error {
+	if err := c.checkPlace(path, s); err != nil {
+		return err
 	}
 	if err := checkLength(path, s, c.minLength, c.maxLength); err != nil {
 		return err

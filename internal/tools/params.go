@@ -138,3 +138,21 @@ func collectFields(t reflect.Type, prefix []int, out map[string]reflect.StructFi
 		out[name] = f
 	}
 }
+
+// ParamIn says where an argument goes: "path", "query", "body" or "none"
+// (turned into the request by the struct's Finish method); "" if the
+// operation has no such argument.
+func (op *Operation) ParamIn(name string) string {
+	if p := op.param(name); p != nil {
+		return p.in
+	}
+	return ""
+}
+
+// ParamType is an argument's JSON schema type ("string", "integer", ...).
+func (op *Operation) ParamType(name string) string {
+	if p := op.param(name); p != nil {
+		return p.schema.Type
+	}
+	return ""
+}

@@ -39,6 +39,11 @@ func validate(s *jsonschema.Schema, v any, path string) (any, error) {
 			return nil, typeError(path, "a string", v)
 		}
 		str := v.(string)
+		if c := checksOf(s, false); c != nil {
+			if err := c.checkPlace(path, str); err != nil {
+				return nil, err
+			}
+		}
 		if err := checkLength(path, str, s.MinLength, s.MaxLength); err != nil {
 			return nil, err
 		}
