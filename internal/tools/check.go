@@ -91,13 +91,15 @@ func (p *pattern) match(s string) bool {
 }
 
 var formats = map[string]string{
-	"uuid":      "a UUID such as 3f2b8a4e-6c1d-4e5f-9a7b-2c8d0e1f3a5b",
+	"uuid":      "an RFC 9562 UUID such as 3f2b8a4e-6c1d-4e5f-9a7b-2c8d0e1f3a5b",
 	"uri":       "an absolute URI such as https://example.com/path",
 	"date-time": "an RFC 3339 date-time such as 2026-01-02T03:04:05Z",
 	"email":     "a plain email address such as dev@example.com",
 }
 
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// uuidRE is an RFC 9562 UUID: versions 1 to 8 with the RFC variant, or the
+// nil or max UUID.
+var uuidRE = regexp.MustCompile(`^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$`)
 
 // formatOK reports whether s has the format; unknown formats (int64,
 // binary) say nothing about a string and pass.
