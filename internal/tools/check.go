@@ -91,7 +91,7 @@ func (p *pattern) match(s string) bool {
 }
 
 var formats = map[string]string{
-	"uuid":      "an RFC 9562 UUID such as 3f2b8a4e-6c1d-4e5f-9a7b-2c8d0e1f3a5b",
+	"uuid":      "a UUID (RFC 9562) such as 3f2b8a4e-6c1d-4e5f-9a7b-2c8d0e1f3a5b",
 	"uri":       "an absolute URI such as https://example.com/path",
 	"date-time": "an RFC 3339 date-time such as 2026-01-02T03:04:05Z",
 	"email":     "a plain email address such as dev@example.com",
