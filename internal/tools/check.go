@@ -297,7 +297,8 @@ func applyChecks(t reflect.Type, s *jsonschema.Schema) error {
 	return nil
 }
 
-// check enforces c on a value that has passed its listed schema.
+// check enforces c on a value that has passed its listed schema (and, for
+// a string, checkPlace).
 func (c *checks) check(path string, v any) error {
 	switch x := v.(type) {
 	case string:
@@ -357,10 +358,9 @@ func (c *checks) checkPlace(path, s string) error {
 	return nil
 }
 
+// checkString enforces the value's own constraints; validate has run
+// checkPlace before the listed keywords.
 func (c *checks) checkString(path, s string) error {
-	if err := c.checkPlace(path, s); err != nil {
-		return err
-	}
 	if err := checkLength(path, s, c.minLength, c.maxLength); err != nil {
 		return err
 	}
