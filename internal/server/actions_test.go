@@ -47,9 +47,9 @@ func TestActionsEndToEnd(t *testing.T) {
 	// Step names and statuses are checked before anything is sent.
 	before := len(h.api.Requests())
 	h.fails("actions", map[string]any{"operation": "update_status", "ref": activeRef, "run_id": run,
-		"steps": map[string]any{"migrte": "RUNNING"}}, "unknown step migrte", "did you mean migrate")
+		"steps": map[string]any{"migrte": "RUNNING"}}, "unknown field steps.migrte", "did you mean migrate")
 	h.fails("actions", map[string]any{"operation": "update_status", "ref": activeRef, "run_id": run,
-		"steps": map[string]any{"deploy": "DONE"}}, `steps.deploy "DONE"`, "RUNNING")
+		"steps": map[string]any{"deploy": "DONE"}}, "steps.deploy is not one of the allowed values", "RUNNING")
 	h.fails("actions", map[string]any{"operation": "list", "ref": activeRef, "limit": 5}, "limit must be at least 10")
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad arguments sent %d requests", n-before)

@@ -82,8 +82,8 @@ func TestFunctionsEndToEnd(t *testing.T) {
 
 	// Bad arguments never reach the API.
 	before := len(h.api.Requests())
-	h.fails("functions", map[string]any{"operation": "deploy", "ref": activeRef, "slug": "f", "entrypoint_path": "main.ts", "files": files}, `entrypoint_path "main.ts" is not among files (index.ts, greet.ts)`)
-	h.fails("functions", map[string]any{"operation": "deploy", "ref": activeRef, "slug": "9lives", "entrypoint_path": "index.ts", "files": files}, "must start with a letter")
+	h.fails("functions", map[string]any{"operation": "deploy", "ref": activeRef, "slug": "f", "entrypoint_path": "main.ts", "files": files}, "entrypoint_path is not the name of one of the 2 files")
+	h.fails("functions", map[string]any{"operation": "deploy", "ref": activeRef, "slug": "9lives", "entrypoint_path": "index.ts", "files": files}, "slug does not match the pattern ^[A-Za-z][A-Za-z0-9_-]*$")
 	h.fails("functions", map[string]any{"operation": "deploy", "ref": activeRef, "slug": "f", "entrypoint_path": "index.ts", "files": []any{}}, "files needs at least one")
 	h.fails("functions", map[string]any{"operation": "deploy", "ref": activeRef, "slug": "f", "entrypoint_path": "index.ts", "files": []any{map[string]any{"name": "index.ts", "contents": "x"}}}, "unknown field files[0].contents", "did you mean content")
 	h.fails("functions", map[string]any{"operation": "bulk_update", "ref": activeRef, "functions": []any{map[string]any{"id": "1", "slug": "a", "name": "a", "status": "ACTIVE", "version": 1, "verify": true}}}, "unknown field functions[0].verify", "did you mean verify_jwt")

@@ -274,9 +274,10 @@ func TestBranchScope(t *testing.T) {
 	for _, op := range []string{"get_config", "delete", "merge", "reset", "push", "diff"} {
 		h.fails("branches", map[string]any{"operation": op, "branch_id_or_ref": otherID}, "does not belong to project "+activeRef)
 	}
-	h.fails("branches", map[string]any{"operation": "delete", "branch_id_or_ref": "not-a-branch"}, "Refused")
+	h.fails("branches", map[string]any{"operation": "delete", "branch_id_or_ref": "zzzzzzzzzzzzzzzzzzzz"}, "Refused")  // well-formed, unknown
+	h.fails("branches", map[string]any{"operation": "delete", "branch_id_or_ref": "not-a-branch"}, "Nothing was sent") // neither a ref nor a UUID
 	for _, r := range h.api.Requests() {
-		if strings.Contains(r.Path, otherID) || strings.Contains(r.Path, "not-a-branch") {
+		if strings.Contains(r.Path, otherID) || strings.Contains(r.Path, "not-a-branch") || strings.Contains(r.Path, "zzzzzzzzzzzzzzzzzzzz") {
 			t.Fatalf("a request about a foreign branch left: %s %s", r.Method, r.Path)
 		}
 		if r.Method != "GET" {

@@ -39,7 +39,7 @@ func TestSecretsEndToEnd(t *testing.T) {
 	before := len(h.api.Requests())
 	h.fails("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{
 		map[string]any{"name": "OK_NAME", "value": "x"}, map[string]any{"name": "SUPABASE_URL", "value": "x"},
-	}}, `secrets[1].name "SUPABASE_URL"`, "reserved")
+	}}, "secrets[1].name must not start with SUPABASE_")
 	h.fails("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "A", "val": "x"}}}, "unknown field secrets[0].val", "did you mean value")
 	h.fails("secrets", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{}}, "names needs at least one")
 	if n := len(h.api.Requests()); n != before {

@@ -66,6 +66,9 @@ func Load() (*Spec, error) {
 			loadErr = err
 			return
 		}
+		// kin-openapi checks uuid only when told to; without it a project
+		// ref also "matches" the deprecated UUID branch of branch_id_or_ref.
+		openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562))
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromFile(path)
 		if err != nil {

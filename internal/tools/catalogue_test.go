@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func exposeAll(t *testing.T) (*Catalogue, []*ExposedTool) {
+func exposeAll(t testing.TB) (*Catalogue, []*ExposedTool) {
 	t.Helper()
 	c, err := Default()
 	if err != nil {

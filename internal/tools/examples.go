@@ -33,6 +33,15 @@ func exampleValue(s *jsonschema.Schema, fixtures map[string]any) any {
 	if len(s.Enum) > 0 {
 		return s.Enum[0]
 	}
+	format := s.Format
+	if c := checksOf(s, false); c != nil {
+		if len(c.enum) > 0 {
+			return c.enum[0]
+		}
+		if c.format != "" {
+			format = c.format
+		}
+	}
 	if s.Default != nil {
 		return s.Default
 	}
@@ -65,7 +74,7 @@ func exampleValue(s *jsonschema.Schema, fixtures map[string]any) any {
 		}
 		return out
 	}
-	switch s.Format {
+	switch format {
 	case "uuid":
 		return "3f2b8a4e-6c1d-4e5f-9a7b-2c8d0e1f3a5b"
 	case "email":

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 )
@@ -33,8 +35,39 @@ type BodyEncoder interface {
 
 // HTTPRequest builds the Management API request for a decoded call. Path
 // arguments are escaped one segment each, so no value can change which
-// endpoint is called.
+// endpoint is called. Decode has checked every value against the spec's
+// constraints; the checks here hold even for values a Finish method adds.
 func (c *Call) HTTPRequest() (*client.Request, error) {
+	req, err := c.httpRequest()
+	if err != nil {
+		return nil, err
+	}
+	for name, vals := range req.Query {
+		for _, v := range vals {
+			if !queryValueOK(v) {
+				return nil, refused("query value %s must not contain NUL or other control characters", name)
+			}
+		}
+	}
+	return req, nil
+}
+
+// queryValueOK: valid UTF-8 without control characters but tab, newline
+// and carriage return (a logs query is multi-line SQL).
+func queryValueOK(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
+		return !unicode.IsPrint(r) && r != '\t' && r != '\n' && r != '\r'
+	})
+}
+
+// pathValueOK: one printable segment that cannot be read as another path.
+func pathValueOK(seg string) bool {
+	return strings.TrimSpace(seg) == seg && seg != "" && seg != "." && seg != ".." &&
+		utf8.RuneCountInString(seg) <= maxPathValue && !strings.ContainsAny(seg, "/\\?#%") &&
+		utf8.ValidString(seg) && !strings.ContainsFunc(seg, func(r rune) bool { return !unicode.IsPrint(r) })
+}
+
+func (c *Call) httpRequest() (*client.Request, error) {
 	op := c.Op
 	v := reflect.ValueOf(c.Request).Elem()
 	req := &client.Request{Method: op.Method, Query: url.Values{}}
@@ -46,8 +79,8 @@ func (c *Call) HTTPRequest() (*client.Request, error) {
 		switch p.in {
 		case inPath_:
 			seg := fmt.Sprint(fv.Interface())
-			if seg == "" || seg == "." || seg == ".." || strings.ContainsAny(seg, "/\\?#%") || strings.ContainsFunc(seg, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-				return nil, argErr("%s %q is not a valid path value", p.name, clip(seg, 80))
+			if !pathValueOK(seg) {
+				return nil, refused("%s is not a valid path value: one segment of at most %d printable characters, without / \\ ? # %% or surrounding whitespace", p.name, maxPathValue)
 			}
 			path = strings.Replace(path, "{"+p.name+"}", url.PathEscape(seg), 1)
 		case inQuery:

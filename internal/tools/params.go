@@ -26,8 +26,12 @@ type param struct {
 	name     string
 	in       string
 	required bool
-	schema   *jsonschema.Schema
-	index    []int // field index in the request struct
+	// schema validates the argument: the listed keywords plus the field's
+	// check tag and the rules of its place (path or query).
+	schema *jsonschema.Schema
+	// listed is what tools/list shows: the jsonschema tags alone.
+	listed *jsonschema.Schema
+	index  []int // field index in the request struct
 }
 
 // reflector builds inline schemas: no $ref, no $defs, no $schema, `{}` for
@@ -60,6 +64,10 @@ func reflectSchema(t reflect.Type) *jsonschema.Schema {
 
 func reflectParams(t reflect.Type) ([]*param, error) {
 	s := reflectSchema(t)
+	rules, err := validationSchema(t)
+	if err != nil {
+		return nil, err
+	}
 	fields := map[string]reflect.StructField{}
 	collectFields(t, nil, fields)
 	var out []*param
@@ -78,11 +86,32 @@ func reflectParams(t reflect.Type) ([]*param, error) {
 		if pair.Value.Description == "" {
 			return nil, fmt.Errorf("field %s has no jsonschema_description", f.Name)
 		}
+		schema, _ := rules.Properties.Get(pair.Key)
+		listed := pair.Value
+		if f.Tag.Get("list") == "object" {
+			// A typed object listed bare: its fields would cost more context
+			// than they help, and it is still validated in full.
+			if listed.Type != "object" {
+				return nil, fmt.Errorf("field %s: list:\"object\" on a %s", f.Name, listed.Type)
+			}
+			listed = &jsonschema.Schema{Type: "object", Description: listed.Description}
+		}
+		switch in {
+		case inPath_:
+			if schema.Type != "string" && schema.Type != "integer" {
+				return nil, fmt.Errorf("field %s: a path value must be a string or an integer", f.Name)
+			}
+			attach(schema, &checks{pathValue: true})
+		case inQuery, inNone:
+			// in:"none" values become query strings or SQL in Finish.
+			attach(schema, &checks{queryValue: true})
+		}
 		out = append(out, &param{
 			name:     pair.Key,
 			in:       in,
 			required: slices.Contains(s.Required, pair.Key),
-			schema:   pair.Value,
+			schema:   schema,
+			listed:   listed,
 			index:    f.Index,
 		})
 	}
@@ -108,4 +137,22 @@ func collectFields(t reflect.Type, prefix []int, out map[string]reflect.StructFi
 		}
 		out[name] = f
 	}
+}
+
+// ParamIn says where an argument goes: "path", "query", "body" or "none"
+// (turned into the request by the struct's Finish method); "" if the
+// operation has no such argument.
+func (op *Operation) ParamIn(name string) string {
+	if p := op.param(name); p != nil {
+		return p.in
+	}
+	return ""
+}
+
+// ParamType is an argument's JSON schema type ("string", "integer", ...).
+func (op *Operation) ParamType(name string) string {
+	if p := op.param(name); p != nil {
+		return p.schema.Type
+	}
+	return ""
 }

@@ -1,11 +1,5 @@
 package tools
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-)
-
 // ActionsRequests are the actions tool's operations.
 type ActionsRequests struct {
 	List         ListActionRuns
@@ -32,32 +26,22 @@ type ActionRun struct {
 type GetActionRun struct{ ActionRun }
 type GetActionRunLogs struct{ ActionRun }
 
-// UpdateActionRunStatus takes UpdateRunStatusBody as a map from step to
-// status: seven enum-typed properties would cost more context than the rest
-// of the tool, so the names are checked here instead of in the schema.
+// UpdateActionRunStatus takes UpdateRunStatusBody. Seven enum-typed
+// properties would cost more context than the rest of the tool, so it is
+// listed as a bare object and validated in full: unknown steps are named
+// with their closest matches.
 type UpdateActionRunStatus struct {
 	ActionRun
-	Steps map[string]string `json:"steps" jsonschema:"required" jsonschema_description:"Step to status as in get's run_steps, e.g. {\"migrate\":\"RUNNING\"}."`
+	Steps RunSteps `json:"steps" list:"object" jsonschema:"required" jsonschema_description:"Step to status as in get's run_steps, e.g. {\"migrate\":\"RUNNING\"}."`
 }
 
-var (
-	actionSteps    = []string{"clone", "pull", "health", "configure", "migrate", "seed", "deploy"}
-	actionStatuses = []string{"CREATED", "DEAD", "EXITED", "PAUSED", "REMOVING", "RESTARTING", "RUNNING"}
-)
-
-// Validate checks step names and statuses against the spec's enums.
-func (r UpdateActionRunStatus) Validate() error {
-	for _, step := range sortedKeys(r.Steps) {
-		if !slices.Contains(actionSteps, step) {
-			msg := fmt.Sprintf("steps: unknown step %s", step)
-			if near := closest(step, actionSteps, 3); len(near) > 0 {
-				msg += "; did you mean " + strings.Join(near, " or ") + "?"
-			}
-			return fmt.Errorf("%s Steps: %s", msg, strings.Join(actionSteps, ", "))
-		}
-		if st := r.Steps[step]; !slices.Contains(actionStatuses, st) {
-			return fmt.Errorf("steps.%s %q is not one of %s", step, st, strings.Join(actionStatuses, ", "))
-		}
-	}
-	return nil
+// RunSteps is UpdateRunStatusBody: each step's new status.
+type RunSteps struct {
+	Clone     string `json:"clone,omitempty" jsonschema:"enum=CREATED,enum=DEAD,enum=EXITED,enum=PAUSED,enum=REMOVING,enum=RESTARTING,enum=RUNNING" jsonschema_description:"Status of clone."`
+	Pull      string `json:"pull,omitempty" jsonschema:"enum=CREATED,enum=DEAD,enum=EXITED,enum=PAUSED,enum=REMOVING,enum=RESTARTING,enum=RUNNING" jsonschema_description:"Status of pull."`
+	Health    string `json:"health,omitempty" jsonschema:"enum=CREATED,enum=DEAD,enum=EXITED,enum=PAUSED,enum=REMOVING,enum=RESTARTING,enum=RUNNING" jsonschema_description:"Status of health."`
+	Configure string `json:"configure,omitempty" jsonschema:"enum=CREATED,enum=DEAD,enum=EXITED,enum=PAUSED,enum=REMOVING,enum=RESTARTING,enum=RUNNING" jsonschema_description:"Status of configure."`
+	Migrate   string `json:"migrate,omitempty" jsonschema:"enum=CREATED,enum=DEAD,enum=EXITED,enum=PAUSED,enum=REMOVING,enum=RESTARTING,enum=RUNNING" jsonschema_description:"Status of migrate."`
+	Seed      string `json:"seed,omitempty" jsonschema:"enum=CREATED,enum=DEAD,enum=EXITED,enum=PAUSED,enum=REMOVING,enum=RESTARTING,enum=RUNNING" jsonschema_description:"Status of seed."`
+	Deploy    string `json:"deploy,omitempty" jsonschema:"enum=CREATED,enum=DEAD,enum=EXITED,enum=PAUSED,enum=REMOVING,enum=RESTARTING,enum=RUNNING" jsonschema_description:"Status of deploy."`
 }

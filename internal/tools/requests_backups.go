@@ -1,7 +1,7 @@
 package tools
 
 import (
-	"fmt"
+	"errors"
 	"regexp"
 )
 
@@ -51,7 +51,7 @@ var scheduleTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]
 // Validate checks the time format (kept out of the schema to save context).
 func (r UpdateBackupSchedule) Validate() error {
 	if !scheduleTime.MatchString(r.ScheduleFor) {
-		return fmt.Errorf("schedule_for %q must be a UTC time of day as HH:MM:SS, such as 04:00:00", r.ScheduleFor)
+		return errors.New("schedule_for must be a UTC time of day as HH:MM:SS, such as 04:00:00")
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ type BranchesRequests struct {
 
 // BranchID addresses one branch by its project ref (or its deprecated UUID).
 type BranchID struct {
-	BranchIDOrRef string `json:"branch_id_or_ref" in:"path" jsonschema:"required" jsonschema_description:"Branch ref or id."`
+	BranchIDOrRef string `json:"branch_id_or_ref" in:"path" jsonschema:"required" check:"pattern=^(?:[a-z]{20}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$" jsonschema_description:"Branch ref or id."`
 }
 
 type ListBranches struct{ ProjectRef }

@@ -1,7 +1,7 @@
 package tools
 
 import (
-	"fmt"
+	"errors"
 	"regexp"
 	"strings"
 )
@@ -23,7 +23,7 @@ type GetCustomHostname struct{ ProjectRef }
 
 type InitializeCustomHostname struct {
 	ProjectRef
-	CustomHostname string `json:"custom_hostname" jsonschema:"required" jsonschema_description:"E.g. api.example.com."`
+	CustomHostname string `json:"custom_hostname" jsonschema:"required" check:"minLength=1,maxLength=253" jsonschema_description:"E.g. api.example.com."`
 }
 
 // dnsLabel is one label of a hostname (letters, digits, inner hyphens).
@@ -34,11 +34,11 @@ func (r InitializeCustomHostname) Validate() error {
 	labels := strings.Split(r.CustomHostname, ".")
 	for _, l := range labels {
 		if !dnsLabel.MatchString(l) {
-			return fmt.Errorf("custom_hostname %q is not a hostname: give a name such as api.example.com, without scheme, port or path", clip(r.CustomHostname, 80))
+			return errors.New("custom_hostname is not a hostname: give a name such as api.example.com, without scheme, port or path")
 		}
 	}
 	if len(labels) < 2 {
-		return fmt.Errorf("custom_hostname %q needs a domain: give a name such as api.example.com", clip(r.CustomHostname, 80))
+		return errors.New("custom_hostname needs a domain: give a name such as api.example.com")
 	}
 	return nil
 }
@@ -67,7 +67,7 @@ type GetVanitySubdomain struct{ ProjectRef }
 
 // VanitySubdomain is VanitySubdomainBody.
 type VanitySubdomain struct {
-	VanitySubdomain string `json:"vanity_subdomain" jsonschema:"required" jsonschema_description:"E.g. acme (.supabase.co)."`
+	VanitySubdomain string `json:"vanity_subdomain" jsonschema:"required" check:"maxLength=63" jsonschema_description:"E.g. acme (.supabase.co)."`
 }
 
 // vanityLabel is what a vanity subdomain may be: one DNS label in lowercase.
@@ -75,7 +75,7 @@ var vanityLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 
 func (v VanitySubdomain) validate() error {
 	if !vanityLabel.MatchString(v.VanitySubdomain) {
-		return fmt.Errorf("vanity_subdomain %q must be lowercase letters, digits and inner hyphens, such as acme-prod (without .supabase.co)", clip(v.VanitySubdomain, 80))
+		return errors.New("vanity_subdomain must be lowercase letters, digits and inner hyphens, such as acme-prod (without .supabase.co)")
 	}
 	return nil
 }

@@ -8,8 +8,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/textproto"
-	"regexp"
-	"strings"
 )
 
 // FunctionsRequests are the functions tool's operations.
@@ -27,7 +25,7 @@ type FunctionsRequests struct {
 // FunctionSlug addresses one function of a project.
 type FunctionSlug struct {
 	ProjectRef
-	FunctionSlug string `json:"function_slug" in:"path" jsonschema:"required" jsonschema_description:"Function slug."`
+	FunctionSlug string `json:"function_slug" in:"path" jsonschema:"required" check:"pattern=^[A-Za-z0-9_-]+$" jsonschema_description:"Function slug."`
 }
 
 type ListFunctions struct{ ProjectRef }
@@ -46,43 +44,29 @@ type FunctionFile struct {
 // FunctionDeployBody): a JSON "metadata" part and one "file" part per file.
 type DeployFunction struct {
 	ProjectRef
-	Slug           string         `json:"slug" in:"query" jsonschema:"required" jsonschema_description:"Function slug."`
+	Slug           string         `json:"slug" in:"query" jsonschema:"required" check:"pattern=^[A-Za-z][A-Za-z0-9_-]*$" jsonschema_description:"Function slug."`
 	EntrypointPath string         `json:"entrypoint_path" jsonschema:"required" jsonschema_description:"Entry file name."`
 	VerifyJWT      *bool          `json:"verify_jwt,omitempty" jsonschema_description:"Check JWT (default true)."`
 	Name           string         `json:"name,omitempty" jsonschema_description:"Name."`
 	Files          []FunctionFile `json:"files" jsonschema:"required" jsonschema_description:"Source files."`
 }
 
-// newSlug is the spec's pattern for the slug of a new function; it is checked
-// here rather than listed in the schema, which every model turn pays for.
-var newSlug = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
-
-func checkNewSlug(slug string) error {
-	if !newSlug.MatchString(slug) {
-		return fmt.Errorf("slug %q must start with a letter and hold only letters, digits, _ and -", slug)
-	}
-	return nil
-}
-
-// Validate checks the slug and that the files can make a function.
+// Validate checks that the files can make a function.
 func (r DeployFunction) Validate() error {
-	if err := checkNewSlug(r.Slug); err != nil {
-		return err
-	}
 	if len(r.Files) == 0 {
 		return errors.New("files needs at least one {name, content}")
 	}
 	seen := map[string]bool{}
 	var names []string
-	for _, f := range r.Files {
+	for i, f := range r.Files {
 		if seen[f.Name] {
-			return fmt.Errorf("files: %q appears twice", f.Name)
+			return fmt.Errorf("files[%d].name repeats an earlier file's name", i)
 		}
 		seen[f.Name] = true
 		names = append(names, f.Name)
 	}
 	if !seen[r.EntrypointPath] {
-		return fmt.Errorf("entrypoint_path %q is not among files (%s)", r.EntrypointPath, strings.Join(names, ", "))
+		return fmt.Errorf("entrypoint_path is not the name of one of the %d files", len(names))
 	}
 	return nil
 }
@@ -135,14 +119,11 @@ func (r DeployFunction) EncodeBody() ([]byte, string, error) {
 // query parameters of the endpoint only serve eszip uploads).
 type CreateFunction struct {
 	ProjectRef
-	Slug      string `json:"slug" jsonschema:"required" jsonschema_description:"Function slug."`
+	Slug      string `json:"slug" jsonschema:"required" check:"pattern=^[A-Za-z][A-Za-z0-9_-]*$" jsonschema_description:"Function slug."`
 	Name      string `json:"name" jsonschema:"required" jsonschema_description:"Name."`
 	Body      string `json:"body" jsonschema:"required" jsonschema_description:"Source code."`
 	VerifyJWT *bool  `json:"verify_jwt,omitempty" jsonschema_description:"Check JWT (default true)."`
 }
-
-// Validate checks the slug.
-func (r CreateFunction) Validate() error { return checkNewSlug(r.Slug) }
 
 // UpdateFunction is V1UpdateFunctionBody; the body is required even when no
 // field changes.

@@ -94,7 +94,7 @@ func (r UpdateJitAccess) Validate() error {
 					if list.v6 {
 						family = "IPv6"
 					}
-					return fmt.Errorf("roles[%d].allowed_networks.%s[%d].cidr %q is not an %s CIDR such as %s", i, list.name, j, n.CIDR, family, map[bool]string{false: "203.0.113.0/24", true: "2001:db8::/32"}[list.v6])
+					return fmt.Errorf("roles[%d].allowed_networks.%s[%d].cidr is not an %s CIDR such as %s", i, list.name, j, family, map[bool]string{false: "203.0.113.0/24", true: "2001:db8::/32"}[list.v6])
 				}
 			}
 		}

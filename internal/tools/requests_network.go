@@ -29,14 +29,14 @@ func (c *AllowedCIDRs) validate() error {
 		v4   bool
 		cidr []string
 	}{{"dbAllowedCidrs", true, c.DBAllowedCidrs}, {"dbAllowedCidrsV6", false, c.DBAllowedCidrsV6}} {
-		for _, s := range list.cidr {
+		for i, s := range list.cidr {
 			p, err := netip.ParsePrefix(s)
 			if err != nil || p.Addr().Is4() != list.v4 {
 				kind := "an IPv6 CIDR such as 2001:db8::/32"
 				if list.v4 {
 					kind = "an IPv4 CIDR such as 203.0.113.0/24"
 				}
-				return fmt.Errorf("%s: %q is not %s", list.name, clip(s, 60), kind)
+				return fmt.Errorf("%s[%d] is not %s", list.name, i, kind)
 			}
 		}
 	}
@@ -58,11 +58,11 @@ func splitCIDRs(where string, cidrs []string) (*AllowedCIDRs, error) {
 		return nil, nil
 	}
 	out := &AllowedCIDRs{}
-	for _, s := range cidrs {
+	for i, s := range cidrs {
 		p, err := netip.ParsePrefix(s)
 		switch {
 		case err != nil:
-			return nil, fmt.Errorf("%s: %q is not a CIDR such as 203.0.113.0/24 or 2001:db8::/32", where, clip(s, 60))
+			return nil, fmt.Errorf("%s[%d] is not a CIDR such as 203.0.113.0/24 or 2001:db8::/32", where, i)
 		case p.Addr().Is4():
 			out.DBAllowedCidrs = append(out.DBAllowedCidrs, s)
 		default:
@@ -121,9 +121,9 @@ type DeleteNetworkBans struct {
 }
 
 func (r DeleteNetworkBans) Validate() error {
-	for _, s := range r.IPv4Addresses {
+	for i, s := range r.IPv4Addresses {
 		if a, err := netip.ParseAddr(s); err != nil || !a.Is4() {
-			return fmt.Errorf("ipv4_addresses: %q is not an IPv4 address", clip(s, 60))
+			return fmt.Errorf("ipv4_addresses[%d] is not an IPv4 address", i)
 		}
 	}
 	return nil

@@ -1,30 +1,16 @@
 package tools
 
-import "reflect"
-
 type ListBuckets struct{ ProjectRef }
 type GetStorageConfig struct{ ProjectRef }
 
-// UpdateStorageConfig takes UpdateStorageConfigBody as a free-form object.
-// With only three top-level fields a typed body would be listed in full,
-// every nested feature field with it; instead Validate checks it against the
-// full StorageConfig schema (unknown fields with their closest names,
-// required nested fields, ranges, enums) before it is sent.
+// UpdateStorageConfig takes UpdateStorageConfigBody. With only three
+// top-level fields a typed body would be listed in full, every nested feature
+// field with it; list:"object" lists it bare, and it is still validated in
+// full (unknown fields with their closest names, required nested fields,
+// ranges, enums) before it is sent.
 type UpdateStorageConfig struct {
 	ProjectRef
-	Config map[string]any `json:"config" jsonschema:"required" jsonschema_description:"Fields as get_config returns them, e.g. {\"fileSizeLimit\":52428800}."`
-}
-
-var storageConfigSchema = reflectSchema(reflect.TypeFor[StorageConfig]())
-
-// Validate checks config against StorageConfig and keeps the repaired value.
-func (r *UpdateStorageConfig) Validate() error {
-	v, err := validate(storageConfigSchema, r.Config, "config")
-	if err != nil {
-		return err
-	}
-	r.Config = v.(map[string]any)
-	return nil
+	Config StorageConfig `json:"config" list:"object" jsonschema:"required" jsonschema_description:"Fields as get_config returns them, e.g. {\"fileSizeLimit\":52428800}."`
 }
 
 // StorageConfig is UpdateStorageConfigBody.

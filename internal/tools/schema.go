@@ -197,7 +197,7 @@ func (e *ExposedTool) Annotations() Annotations {
 const bigBodyFields = 8
 
 func listedSchema(op *Operation, p *param) *jsonschema.Schema {
-	s := p.schema
+	s := p.listed
 	if op.Body != p.name {
 		return withoutNestedClosure(s)
 	}

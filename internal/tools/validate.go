@@ -16,7 +16,9 @@ import (
 
 // validate checks v against s and returns it with common model type slips
 // repaired ("5" for 5, "true" for true, 5 for "5", a JSON-encoded array or
-// object passed as a string). The error text is written for a model to act on.
+// object passed as a string). s is a validation schema: the listed keywords
+// plus the field's check tag. The error text is written for a model to act
+// on; it names the argument and what was expected, never the value.
 func validate(s *jsonschema.Schema, v any, path string) (any, error) {
 	if s == nil {
 		return v, nil
@@ -37,14 +39,19 @@ func validate(s *jsonschema.Schema, v any, path string) (any, error) {
 			return nil, typeError(path, "a string", v)
 		}
 		str := v.(string)
-		if s.MinLength != nil && uint64(len([]rune(str))) < *s.MinLength {
-			return nil, fmt.Errorf("%s must have at least %d characters", path, *s.MinLength)
+		if c := checksOf(s, false); c != nil {
+			if err := c.checkPlace(path, str); err != nil {
+				return nil, err
+			}
 		}
-		if s.MaxLength != nil && uint64(len([]rune(str))) > *s.MaxLength {
-			return nil, fmt.Errorf("%s must have at most %d characters", path, *s.MaxLength)
+		if err := checkLength(path, str, s.MinLength, s.MaxLength); err != nil {
+			return nil, err
 		}
 		if s.Pattern != "" && !compiled(s.Pattern).MatchString(str) {
-			return nil, fmt.Errorf("%s %q does not match the expected format %s", path, clip(str, 80), s.Pattern)
+			return nil, refused("%s does not match the pattern %s", path, s.Pattern)
+		}
+		if _, known := formats[s.Format]; known && !formatOK(s.Format, str) {
+			return nil, refused("%s must be %s (format %s)", path, formats[s.Format], s.Format)
 		}
 	case "integer", "number":
 		var f float64
@@ -58,17 +65,30 @@ func validate(s *jsonschema.Schema, v any, path string) (any, error) {
 		default:
 			return nil, typeError(path, "a number", v)
 		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, typeError(path, "a number", v)
+		}
 		if s.Type == "integer" && f != math.Trunc(f) {
-			return nil, fmt.Errorf("%s must be a whole number, not %v", path, f)
+			return nil, refused("%s must be a whole number", path)
 		}
 		if s.Minimum != "" {
 			if lo, _ := s.Minimum.Float64(); f < lo {
-				return nil, fmt.Errorf("%s must be at least %v", path, lo)
+				return nil, refused("%s must be at least %v", path, lo)
 			}
 		}
 		if s.Maximum != "" {
 			if hi, _ := s.Maximum.Float64(); f > hi {
-				return nil, fmt.Errorf("%s must be at most %v", path, hi)
+				return nil, refused("%s must be at most %v", path, hi)
+			}
+		}
+		if s.ExclusiveMinimum != "" {
+			if lo, _ := s.ExclusiveMinimum.Float64(); f <= lo {
+				return nil, refused("%s must be more than %v", path, lo)
+			}
+		}
+		if s.ExclusiveMaximum != "" {
+			if hi, _ := s.ExclusiveMaximum.Float64(); f >= hi {
+				return nil, refused("%s must be less than %v", path, hi)
 			}
 		}
 		v = f
@@ -96,10 +116,10 @@ func validate(s *jsonschema.Schema, v any, path string) (any, error) {
 			return nil, typeError(path, "an array", v)
 		}
 		if s.MinItems != nil && uint64(len(items)) < *s.MinItems {
-			return nil, fmt.Errorf("%s needs at least %d items", path, *s.MinItems)
+			return nil, refused("%s needs at least %d items", path, *s.MinItems)
 		}
 		if s.MaxItems != nil && uint64(len(items)) > *s.MaxItems {
-			return nil, fmt.Errorf("%s takes at most %d items", path, *s.MaxItems)
+			return nil, refused("%s takes at most %d items", path, *s.MaxItems)
 		}
 		out := make([]any, len(items))
 		for i, item := range items {
@@ -124,7 +144,12 @@ func validate(s *jsonschema.Schema, v any, path string) (any, error) {
 		}
 	}
 	if len(s.Enum) > 0 && !inEnum(s.Enum, v) {
-		return nil, fmt.Errorf("%s %s is not one of the allowed values: %s", path, show(v), enumList(s.Enum, v))
+		return nil, refused("%s is not one of the allowed values: %s", path, enumList(s.Enum, v))
+	}
+	if c := checksOf(s, false); c != nil {
+		if err := c.check(path, v); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }
@@ -151,7 +176,7 @@ func validateObject(s *jsonschema.Schema, obj map[string]any, path string) (map[
 	}
 	for _, req := range s.Required {
 		if _, ok := out[req]; !ok {
-			return nil, fmt.Errorf("%s is missing required field %s", path, req)
+			return nil, refused("%s is missing required field %s", path, req)
 		}
 	}
 	return out, nil
@@ -165,7 +190,7 @@ func unknownKeyError(path, key string, known []string) error {
 	if len(known) <= 40 {
 		msg += " Valid fields: " + strings.Join(known, ", ") + "."
 	}
-	return fmt.Errorf("%s", msg)
+	return refused("%s", msg)
 }
 
 func asFloat(v any) (float64, bool) {
@@ -185,8 +210,27 @@ func asFloat(v any) (float64, bool) {
 	return 0, false
 }
 
+// typeError names the kind of value given, never the value.
 func typeError(path, want string, got any) error {
-	return fmt.Errorf("%s must be %s, got %s", path, want, show(got))
+	return refused("%s must be %s, got %s", path, want, kindOf(got))
+}
+
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return "a value of another type"
 }
 
 func show(v any) string {
@@ -220,11 +264,14 @@ func enumList(enum []any, v any) string {
 	for i, e := range enum {
 		names[i] = fmt.Sprint(e)
 	}
-	if len(names) <= 20 {
+	if len(names) <= 30 {
 		return strings.Join(names, ", ")
 	}
 	near := closest(fmt.Sprint(v), names, 5)
-	return strings.Join(near, ", ") + fmt.Sprintf(" (closest of %d; the schema lists all)", len(names))
+	if len(near) == 0 {
+		near = names[:10]
+	}
+	return strings.Join(near, ", ") + fmt.Sprintf(" (%d of %d; the schema lists all)", len(near), len(names))
 }
 
 var (
