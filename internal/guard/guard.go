@@ -7,6 +7,7 @@ package guard
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -125,7 +126,8 @@ func refuse(format string, a ...any) error { return &Refusal{fmt.Sprintf(format,
 // Confirmation when the call needs the user's consent first (how consent is
 // asked is the server's business, per --confirm). Nothing here sends a
 // mutating request.
-func (p *Policy) Check(ctx context.Context, call *tools.Call, api API) (*Confirmation, error) {
+func (p *Policy) Check(ctx context.Context, call *tools.Call, api API) (c *Confirmation, err error) {
+	defer func() { c = withReveal(call, c, err) }()
 	op := call.Op
 	if !p.allows(op) {
 		return nil, refuse("operation %s is not allowed on this server", op.QualifiedName())
@@ -169,6 +171,20 @@ func (p *Policy) Check(ctx context.Context, call *tools.Call, api API) (*Confirm
 	return nil, nil
 }
 
+// withReveal makes a call that asks for secrets in full (reveal: true)
+// need the user's consent, on top of whatever else it needs.
+func withReveal(call *tools.Call, c *Confirmation, err error) *Confirmation {
+	if err != nil || !call.Reveal() {
+		return c
+	}
+	const shows = "The result will show secret values (passwords, keys, tokens) in full, to the model and its provider."
+	if c == nil {
+		return &Confirmation{Action: describeCall(call), Reason: shows}
+	}
+	c.Details = append(c.Details, shows)
+	return c
+}
+
 // describeCall names the operation and the resources it addresses.
 func describeCall(call *tools.Call) string {
 	s := call.Op.QualifiedName()
@@ -204,7 +220,12 @@ func (p *Policy) checkBranch(ctx context.Context, api API, id string) error {
 	}
 	ids, err := p.branches.get(ctx, api, p.ProjectRef)
 	if err != nil {
-		return refuse("cannot verify that branch %s belongs to project %s: %v", id, p.ProjectRef, err)
+		// Not the API's message: it is untrusted text, and a refusal is plain.
+		why := "the branch list could not be read"
+		if apiErr, ok := errors.AsType[*client.APIError](err); ok {
+			why = fmt.Sprintf("the API answered %d to the branch list", apiErr.Status)
+		}
+		return refuse("cannot verify that branch %s belongs to project %s: %s. Try again, or check the project with branches.list.", id, p.ProjectRef, why)
 	}
 	if !ids[id] {
 		return refuse("branch %s does not belong to project %s, the only project this server may touch. List its branches with branches.list.", id, p.ProjectRef)

@@ -47,15 +47,21 @@ func (c *Call) HTTPRequest() (*client.Request, error) {
 		case inPath_:
 			seg := fmt.Sprint(fv.Interface())
 			if seg == "" || seg == "." || seg == ".." || strings.ContainsAny(seg, "/\\?#%") || strings.ContainsFunc(seg, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-				return nil, argErr("%s %q is not a valid path value", p.name, clip(seg, 80))
+				return nil, argErr("%s is not a valid path value: it must not be empty, \".\" or \"..\", nor contain / \\ ? # %% or control characters", p.name)
 			}
 			path = strings.Replace(path, "{"+p.name+"}", url.PathEscape(seg), 1)
+			if p.secret {
+				req.Redact = append(req.Redact, seg)
+			}
 		case inQuery:
 			if fv.IsZero() && !p.required {
 				continue
 			}
 			for _, s := range queryValues(fv) {
 				req.Query.Add(p.name, s)
+				if p.secret {
+					req.Redact = append(req.Redact, s)
+				}
 			}
 		case inBody:
 			if op.Body == p.name {

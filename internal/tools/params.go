@@ -28,6 +28,9 @@ type param struct {
 	required bool
 	schema   *jsonschema.Schema
 	index    []int // field index in the request struct
+	// secret arguments (tag secret:"true") hold a password, key or token:
+	// their values never appear in logs.
+	secret bool
 }
 
 // reflector builds inline schemas: no $ref, no $defs, no $schema, `{}` for
@@ -84,6 +87,7 @@ func reflectParams(t reflect.Type) ([]*param, error) {
 			required: slices.Contains(s.Required, pair.Key),
 			schema:   pair.Value,
 			index:    f.Index,
+			secret:   f.Tag.Get("secret") == "true",
 		})
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -17,7 +18,7 @@ func TestResultBodyShowsResultHeaders(t *testing.T) {
 	if got := string(ResultBody(op, h, nil)); got != `{"X-Page":"next","X-Total-Count":3}` {
 		t.Errorf("with result_headers: %s", got)
 	}
-	if got := (&Call{Op: op}).FormatResult(200, ResultBody(op, http.Header{}, nil), 0); got != `{}` {
+	if got := (&Call{Op: op}).FormatResult(200, ResultBody(op, http.Header{}, nil), 0); !strings.Contains(got, "\n{}\n</untrusted-data-") {
 		t.Errorf("no headers present: %s", got)
 	}
 }

@@ -31,7 +31,17 @@ var ConfirmProperty = ExtraProperty{
 // user's consent: destructive or billable ones, and SQL that may drop data.
 func (e *ExposedTool) NeedsConfirmation() bool {
 	for _, op := range e.Operations {
-		if op.Class == ClassDestructive || op.Billable || (op.SQL != "" && op.Class != ClassRead) {
+		if op.Class == ClassDestructive || op.Billable || (op.SQL != "" && op.Class != ClassRead) || op.Revealable() {
+			return true
+		}
+	}
+	return false
+}
+
+// revealable reports whether any enabled operation accepts reveal.
+func (e *ExposedTool) revealable() bool {
+	for _, op := range e.Operations {
+		if op.Revealable() {
 			return true
 		}
 	}
@@ -149,6 +159,9 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 			}
 			props.Set(p.name, listedSchema(op, p))
 		}
+	}
+	if _, ok := props.Get(RevealArgument); !ok && e.revealable() {
+		props.Set(RevealArgument, revealSchema)
 	}
 	for _, x := range e.Extra {
 		props.Set(x.Name, x.Schema)

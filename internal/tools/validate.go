@@ -44,7 +44,7 @@ func validate(s *jsonschema.Schema, v any, path string) (any, error) {
 			return nil, fmt.Errorf("%s must have at most %d characters", path, *s.MaxLength)
 		}
 		if s.Pattern != "" && !compiled(s.Pattern).MatchString(str) {
-			return nil, fmt.Errorf("%s %q does not match the expected format %s", path, clip(str, 80), s.Pattern)
+			return nil, fmt.Errorf("%s does not match the expected format %s", path, s.Pattern)
 		}
 	case "integer", "number":
 		var f float64
@@ -59,7 +59,7 @@ func validate(s *jsonschema.Schema, v any, path string) (any, error) {
 			return nil, typeError(path, "a number", v)
 		}
 		if s.Type == "integer" && f != math.Trunc(f) {
-			return nil, fmt.Errorf("%s must be a whole number, not %v", path, f)
+			return nil, fmt.Errorf("%s must be a whole number", path)
 		}
 		if s.Minimum != "" {
 			if lo, _ := s.Minimum.Float64(); f < lo {
@@ -124,7 +124,7 @@ func validate(s *jsonschema.Schema, v any, path string) (any, error) {
 		}
 	}
 	if len(s.Enum) > 0 && !inEnum(s.Enum, v) {
-		return nil, fmt.Errorf("%s %s is not one of the allowed values: %s", path, show(v), enumList(s.Enum, v))
+		return nil, fmt.Errorf("%s is not one of the allowed values: %s", path, enumList(s.Enum, v))
 	}
 	return v, nil
 }
@@ -186,15 +186,27 @@ func asFloat(v any) (float64, bool) {
 }
 
 func typeError(path, want string, got any) error {
-	return fmt.Errorf("%s must be %s, got %s", path, want, show(got))
+	return fmt.Errorf("%s must be %s, got %s", path, want, jsonKind(got))
 }
 
-func show(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
+// jsonKind names the JSON type of a value. Error texts name the argument
+// and what was expected, never the value: it may be a password.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case float64:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
 	}
-	return clip(string(b), 80)
+	return "another type"
 }
 
 func clip(s string, n int) string {
