@@ -44,8 +44,8 @@ func endpointSecretKeys(method, path string) []string {
 func (op *Operation) Revealable() bool {
 	switch op.Method + " " + op.Path {
 	case "GET /v1/branches/{branch_id_or_ref}", // db_pass, jwt_secret
-		"GET /v1/projects/{ref}/postgrest",                                           // jwt_secret
-		"GET /v1/projects/{ref}/pgsodium", "PUT /v1/projects/{ref}/pgsodium",         // root_key
+		"GET /v1/projects/{ref}/postgrest",                                   // jwt_secret
+		"GET /v1/projects/{ref}/pgsodium", "PUT /v1/projects/{ref}/pgsodium", // root_key
 		"GET /v1/projects/{ref}/secrets",                                             // values
 		"POST /v1/projects/{ref}/claim-token",                                        // token
 		"POST /v1/projects/{ref}/cli/login-role",                                     // password
