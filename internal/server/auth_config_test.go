@@ -104,7 +104,7 @@ func TestSigningKeyRotation(t *testing.T) {
 	// The key in use cannot be revoked before another one replaces it.
 	h.fails("auth_config", authCall("update_key", map[string]any{"id": id, "status": "revoked"}), "Supabase API error 400", "put another key in use first")
 	h.fails("auth_config", authCall("get_key", map[string]any{"id": "3f2b8a4e-6c1d-4e5f-9a7b-2c8d0e1f3a5b"}), "Supabase API error 404")
-	h.fails("auth_config", authCall("update_key", map[string]any{"id": id, "status": "retired"}), `"retired" is not one of the allowed values`)
+	h.fails("auth_config", authCall("update_key", map[string]any{"id": id, "status": "retired"}), `status is not one of the allowed values`)
 	// Legacy keys: a project without signing keys imports its JWT secret once.
 	h.fails("auth_config", map[string]any{"operation": "get_legacy_key", "ref": pausedRef}, "Supabase API error 404")
 	h.ok("auth_config", map[string]any{"operation": "create_legacy_key", "ref": pausedRef})

@@ -64,7 +64,7 @@ func TestBranchesEndToEnd(t *testing.T) {
 	// Bad arguments never reach the API; API refusals come back as tool errors.
 	before := len(h.api.Requests())
 	h.fails("branches", map[string]any{"operation": "create", "ref": activeRef, "branch": map[string]any{"branch_nme": "x"}}, "unknown field branch.branch_nme", "did you mean branch_name")
-	h.fails("branches", map[string]any{"operation": "create", "ref": activeRef, "branch": map[string]any{"branch_name": "x", "postgres_engine": "16"}}, `"16" is not one of the allowed values: 15, 17, 17-oriole`)
+	h.fails("branches", map[string]any{"operation": "create", "ref": activeRef, "branch": map[string]any{"branch_name": "x", "postgres_engine": "16"}}, `branch.postgres_engine is not one of the allowed values: 15, 17, 17-oriole`)
 	h.fails("branches", map[string]any{"operation": "update", "branch_id_or_ref": branchRef, "branch": map[string]any{"with_data": true}}, "unknown field branch.with_data")
 	h.fails("branches", map[string]any{"operation": "create", "ref": activeRef}, "needs branch")
 	if n := len(h.api.Requests()); n != before {

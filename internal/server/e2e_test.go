@@ -107,7 +107,7 @@ func TestProjectsEndToEnd(t *testing.T) {
 	}
 
 	// Bad arguments and API errors.
-	h.fails("projects", map[string]any{"operation": "create", "name": "x", "organization_slug": acme, "db_pass": "a-Strong-pass-123", "region_selection": map[string]any{"type": "specific", "code": "mars-1"}}, `"mars-1" is not one of`)
+	h.fails("projects", map[string]any{"operation": "create", "name": "x", "organization_slug": acme, "db_pass": "a-Strong-pass-123", "region_selection": map[string]any{"type": "specific", "code": "mars-1"}}, `region_selection.code is not one of`)
 	h.fails("projects", map[string]any{"operation": "get_health", "ref": activeRef}, "needs services")
 	h.fails("projects", map[string]any{"operation": "get", "ref": "zzzzzzzzzzzzzzzzzzzz"}, "Supabase API error 404")
 	h.fails("projects", map[string]any{"operation": "pause", "ref": fakeapi.SeedProjectComing}, "Supabase API error 400")

@@ -17,7 +17,7 @@ import (
 const RevealArgument = "reveal"
 
 // revealDescription is the schema text of the reveal argument.
-const revealDescription = "Show secret values (passwords, keys, tokens) in full instead of redacted. Asks the user first."
+const revealDescription = "Unmask secrets."
 
 // secretKey matches response fields that hold a secret wherever they appear:
 // passwords, JWT and OAuth client secrets, hook secrets, SMS provider tokens
