@@ -58,7 +58,7 @@ var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 // the tool listing small.
 func checkUUID(name, v string) error {
 	if !uuidRE.MatchString(v) {
-		return fmt.Errorf("%s %q is not a UUID: take it from the matching list operation", name, clip(v, 60))
+		return fmt.Errorf("%s is not a UUID: take it from the matching list operation", name)
 	}
 	return nil
 }

@@ -22,3 +22,28 @@ func TestResultBodyShowsResultHeaders(t *testing.T) {
 		t.Errorf("no headers present: %s", got)
 	}
 }
+
+func TestFormatResultRedactsUnlessRevealed(t *testing.T) {
+	op := &Operation{Name: "get_config", Method: "GET", Path: "/v1/branches/{branch_id_or_ref}", Tool: &Tool{Name: "branches"}}
+	body := []byte(`{"db_pass":"hunter2-hunter2","ref":"a<b>&c","db_port":12345678901234567890,"nested":[{"jwt_secret":"s3cr3t-value"}],"smtp_pass":null}`)
+	got := payloadOf((&Call{Op: op, Args: map[string]any{}}).FormatResult(200, body, 0))
+	want := `{"db_pass":"<redacted: 15 chars; ask again with reveal: true>","db_port":12345678901234567890,"nested":[{"jwt_secret":"<redacted: 12 chars; ask again with reveal: true>"}],"ref":"a<b>&c","smtp_pass":null}`
+	if got != want {
+		t.Errorf("redacted:\n got %s\nwant %s", got, want)
+	}
+	revealed := payloadOf((&Call{Op: op, Args: map[string]any{"reveal": true}}).FormatResult(200, body, 0))
+	if !strings.Contains(revealed, "hunter2-hunter2") || !strings.Contains(revealed, "s3cr3t-value") {
+		t.Errorf("reveal: %s", revealed)
+	}
+	// Rows of the user's own SQL are shown as they are.
+	sql := &Operation{Name: "execute_sql", Method: "POST", Path: "/v1/projects/{ref}/database/query", Tool: &Tool{Name: "database"}}
+	if got := payloadOf((&Call{Op: sql}).FormatResult(201, []byte(`[{"password":"x"}]`), 0)); got != `[{"password":"x"}]` {
+		t.Errorf("sql rows: %s", got)
+	}
+}
+
+func payloadOf(text string) string {
+	_, rest, _ := strings.Cut(text, ">\n")
+	inner, _, _ := strings.Cut(rest, "\n</untrusted-data-")
+	return inner
+}
