@@ -60,7 +60,7 @@ func TestEveryResultKeepsOutsideTextInsideTheBoundary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var reached, total int
+	var reached, withSecrets, total int
 	for _, tl := range cat.Tools {
 		for _, op := range tl.Operations {
 			total++
@@ -82,6 +82,9 @@ func TestEveryResultKeepsOutsideTextInsideTheBoundary(t *testing.T) {
 					reached++
 				}
 				secrets := answeredSecrets(h.api.Requests())
+				if len(secrets) > 0 {
+					withSecrets++
+				}
 				for _, s := range secrets {
 					if strings.Contains(text, s) {
 						t.Errorf("secret %q of the API's answer is in the result: %s", s, text)
@@ -108,7 +111,10 @@ func TestEveryResultKeepsOutsideTextInsideTheBoundary(t *testing.T) {
 		}
 	}
 	// The seeding reached most results: the test can fail.
-	t.Logf("the injection reached %d of %d results", reached, total)
+	t.Logf("the injection reached %d of %d results; %d answers held secrets", reached, total, withSecrets)
+	if withSecrets < 5 {
+		t.Errorf("only %d answers held secrets (the secret check cannot fail)", withSecrets)
+	}
 	if reached < total/3 {
 		t.Errorf("the injection reached only %d of %d results", reached, total)
 	}

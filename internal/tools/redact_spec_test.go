@@ -126,3 +126,30 @@ func specFields(ref *openapi3.SchemaRef, out map[string]bool, seen map[*openapi3
 		}
 	}
 }
+
+// Arguments that carry a secret are tagged secret:"true", so that their
+// values stay out of logs (path and query values are logged).
+func TestSecretArgumentsAreTagged(t *testing.T) {
+	cat, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := redactor{}
+	tagged := 0
+	for _, tl := range cat.Tools {
+		for _, op := range tl.Operations {
+			for _, p := range op.args() {
+				secretName := r.isSecret(p.name, map[string]any{}) || p.name == "token"
+				if secretName && !p.secret {
+					t.Errorf("%s: argument %s holds a secret: tag it secret:\"true\"", op.QualifiedName(), p.name)
+				}
+				if p.secret {
+					tagged++
+				}
+			}
+		}
+	}
+	if tagged < 5 {
+		t.Errorf("only %d secret arguments tagged", tagged)
+	}
+}
