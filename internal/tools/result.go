@@ -12,7 +12,8 @@ import (
 )
 
 // DefaultMaxResultBytes caps what one result, or the API's message in one
-// error, puts into the model's context (--max-result-bytes narrows it).
+// error, puts into the model's context (server Options.MaxResultBytes
+// overrides it); a cut result says how to narrow the request.
 const DefaultMaxResultBytes = 48 << 10
 
 // FormatResult turns an API response body into the text a model reads:
