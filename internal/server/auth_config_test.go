@@ -173,7 +173,7 @@ func TestThirdPartyAuthRoundTrip(t *testing.T) {
 	h.fails("auth_config", authCall("get_tpa", map[string]any{"tpa_id": id}), "Supabase API error 404")
 	h.fails("auth_config", authCall("create_tpa", map[string]any{"jwks_url": "initech.test/jwks"}), "jwks_url", "https://")
 	before := len(h.api.Requests())
-	h.fails("auth_config", authCall("get_tpa", map[string]any{"tpa_id": "not-a-uuid"}), `tpa_id "not-a-uuid" is not a UUID`)
+	h.fails("auth_config", authCall("get_tpa", map[string]any{"tpa_id": "not-a-uuid"}), `tpa_id is not a UUID`)
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad arguments sent %d requests", n-before)
 	}
