@@ -163,3 +163,8 @@ func (r redactor) placeholder(v any) string {
 
 // revealSchema is the reveal argument of operations without their own.
 var revealSchema = &jsonschema.Schema{Type: "boolean", Description: revealDescription}
+
+// IsSecretField reports whether a JSON field of that name holds a secret
+// wherever it appears (smtp_pass, jwt_secret, ...): for texts that show
+// arguments, such as confirmation prompts, to shorten its value.
+func IsSecretField(name string) bool { return secretKey.MatchString(name) }
