@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 )
@@ -196,4 +198,28 @@ func TestRevealNeedsConfirmation(t *testing.T) {
 		t.Fatalf("confirmed reveal = %v", got)
 	}
 	h.fails("database_config", withToken, "unknown or was already used")
+}
+
+// Over HTTP (Streamable HTTP and SSE) the same rules hold: results and API
+// errors wrapped, secrets redacted, none in the debug log.
+func TestHTTPResultsWrappedAndRedacted(t *testing.T) {
+	for _, kind := range []string{"http", "sse"} {
+		t.Run(kind, func(t *testing.T) {
+			u := newUsers(t)
+			h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: serverTransport(kind), Auth: config.AuthBearer}})
+			c := h.mustConnect(t, kind, tokenA)
+			text := c.ok("database_config", map[string]any{"operation": "get_pgsodium", "ref": activeRef})
+			secrets := answeredSecrets(u.a.Requests())
+			if len(secrets) == 0 || !isWrapped(text) {
+				t.Fatalf("no secret answered, or not wrapped: %s", text)
+			}
+			assertNoSecret(t, "the result", text, secrets...)
+			assertNoSecret(t, "the log", h.logs.String(), secrets...)
+			u.a.InjectFault(fakeapi.Fault{Status: 400, Body: fmt.Sprintf(`{"message":%q}`, injection)})
+			text, isErr := c.call("projects", map[string]any{"operation": "get", "ref": activeRef})
+			if !isErr || !strings.Contains(text, injectionMarker) || strings.Contains(outsideBoundaries(text), injectionMarker) {
+				t.Fatalf("API error over %s: %s", kind, text)
+			}
+		})
+	}
 }

@@ -197,3 +197,14 @@ func TestHugeAPIErrorIsCapped(t *testing.T) {
 		t.Fatalf("capped error is not wrapped: %.300s", text)
 	}
 }
+
+// Under --project-ref the guard lists the project's branches before a
+// branch call; when that lookup fails, the refusal does not quote the API.
+func TestBranchLookupRefusalDoesNotQuoteTheAPI(t *testing.T) {
+	h := newHarness(t, setup{policy: &guard.Policy{ProjectRef: activeRef}})
+	h.api.InjectFault(fakeapi.Fault{Path: "/v1/projects/" + activeRef + "/branches", Status: 403, Body: fmt.Sprintf(`{"message":%q}`, injection)})
+	text := h.fails("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreviewID}, "Refused", "cannot verify", "403")
+	if strings.Contains(text, injectionMarker) {
+		t.Fatalf("the refusal quotes the API: %s", text)
+	}
+}
