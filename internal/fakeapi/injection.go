@@ -40,6 +40,10 @@ func inject(body []byte, contentType, text string) []byte {
 		case map[string]any:
 			for k, val := range x {
 				switch s := val.(type) {
+				case nil:
+					if k == "description" { // an API key or function without one gets one
+						x[k] = text
+					}
 				case string:
 					if injectedFields[k] {
 						x[k] = s + " " + text
