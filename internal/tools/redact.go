@@ -75,7 +75,8 @@ func (c *Call) Reveal() bool {
 // are not JSON are returned unchanged (logs, function code, type
 // definitions hold no fields).
 func RedactSecrets(op *Operation, body []byte) []byte {
-	if !op.redactsSecrets() || len(bytes.TrimSpace(body)) == 0 {
+	extra := endpointSecretKeys(op.Method, op.Path)
+	if !op.redactsSecrets() || len(bytes.TrimSpace(body)) == 0 || !mayHoldSecretKey(body, extra) {
 		return body
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -84,7 +85,7 @@ func RedactSecrets(op *Operation, body []byte) []byte {
 	if dec.Decode(&v) != nil {
 		return body
 	}
-	r := redactor{extra: endpointSecretKeys(op.Method, op.Path), hint: op.Revealable()}
+	r := redactor{extra: extra, hint: op.Revealable()}
 	if !r.walk(v) {
 		return body
 	}
@@ -95,6 +96,32 @@ func RedactSecrets(op *Operation, body []byte) []byte {
 		return body
 	}
 	return bytes.TrimSuffix(out.Bytes(), []byte("\n"))
+}
+
+// secretKeyEndings are how every name secretKey matches ends, with the
+// closing quote of a JSON key.
+var secretKeyEndings = [][]byte{[]byte(`pass"`), []byte(`passwd"`), []byte(`password"`), []byte(`secret"`), []byte(`secrets"`),
+	[]byte(`token"`), []byte(`key"`), []byte(`private_jwk"`)}
+
+// mayHoldSecretKey is a cheap filter that spares most answers a full
+// decode: false only when no key of body can be secret. Escaped text (\u)
+// could spell a key in disguise, so it always gets the full decode.
+func mayHoldSecretKey(body []byte, extra []string) bool {
+	if bytes.Contains(body, []byte(`\u`)) {
+		return true
+	}
+	body = bytes.ToLower(body) // secretKey ignores case
+	for _, end := range secretKeyEndings {
+		if bytes.Contains(body, end) {
+			return true
+		}
+	}
+	for _, k := range extra {
+		if bytes.Contains(body, []byte(`"`+k+`"`)) {
+			return true
+		}
+	}
+	return false
 }
 
 type redactor struct {

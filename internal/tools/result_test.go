@@ -47,3 +47,14 @@ func payloadOf(text string) string {
 	inner, _, _ := strings.Cut(rest, "\n</untrusted-data-")
 	return inner
 }
+
+func TestRedactionFilterIgnoresCase(t *testing.T) {
+	op := &Operation{Name: "get", Method: "GET", Path: "/v1/projects/{ref}", Tool: &Tool{Name: "projects"}}
+	got := string(RedactSecrets(op, []byte(`{"SMTP_PASS":"abcdefgh","Name":"x"}`)))
+	if strings.Contains(got, "abcdefgh") {
+		t.Errorf("upper-case secret key not redacted: %s", got)
+	}
+	if got := string(RedactSecrets(op, []byte(`{"n\u0061me":"x","smtp_p\u0061ss":"abcdefgh"}`))); strings.Contains(got, "abcdefgh") {
+		t.Errorf("escaped secret key not redacted: %s", got)
+	}
+}
