@@ -80,6 +80,9 @@ func (e *ExposedTool) Decode(args map[string]any, injected map[string]any) (*Cal
 		}
 		p := op.param(key)
 		if p == nil && key == RevealArgument && op.Revealable() {
+			if val == nil {
+				continue
+			}
 			v, err := validate(revealSchema, val, key)
 			if err != nil {
 				return nil, argErr("%v (operation %s).", err, op.Name)

@@ -58,3 +58,27 @@ func TestRedactionFilterIgnoresCase(t *testing.T) {
 		t.Errorf("escaped secret key not redacted: %s", got)
 	}
 }
+
+func TestRevealArgumentDecoding(t *testing.T) {
+	cat, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &ExposedTool{Tool: cat.Tool("branches"), Operations: cat.Tool("branches").Operations}
+	id := "0b9c3f1e-2d4a-4e6b-8c7d-9e0f1a2b3c4d"
+	for _, c := range []struct {
+		reveal any
+		want   bool
+	}{{true, true}, {"true", true}, {false, false}, {nil, false}} {
+		call, err := e.Decode(map[string]any{"operation": "get_config", "branch_id_or_ref": id, "reveal": c.reveal}, nil)
+		if err != nil || call.Reveal() != c.want {
+			t.Errorf("reveal %v: %v, err %v", c.reveal, call != nil && call.Reveal(), err)
+		}
+	}
+	if _, err := e.Decode(map[string]any{"operation": "get_config", "branch_id_or_ref": id, "reveal": "sometimes"}, nil); err == nil || !strings.Contains(err.Error(), "reveal must be true or false") {
+		t.Errorf("bad reveal: %v", err)
+	}
+	if _, err := e.Decode(map[string]any{"operation": "list", "ref": "abcdefghijklmnopqrst", "reveal": true}, nil); err == nil || !strings.Contains(err.Error(), "reveal") {
+		t.Errorf("reveal on an operation without secrets: %v", err)
+	}
+}
