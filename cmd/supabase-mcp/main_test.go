@@ -80,8 +80,11 @@ func TestStdioLikeADesktopClient(t *testing.T) {
 				t.Fatal(err)
 			}
 			text := out.Content[0].(mcp.TextContent).Text
+			// Every result is inside an untrusted-data boundary.
+			_, inner, _ := strings.Cut(text, ">\n")
+			inner, _, _ = strings.Cut(inner, "\n</untrusted-data-")
 			var projects []map[string]any
-			if out.IsError || json.Unmarshal([]byte(text), &projects) != nil || len(projects) != len(api.Projects()) {
+			if out.IsError || json.Unmarshal([]byte(inner), &projects) != nil || len(projects) != len(api.Projects()) {
 				t.Fatalf("projects list = %s", text)
 			}
 			reqs := api.Requests()

@@ -30,6 +30,9 @@ type Request struct {
 	Query       url.Values
 	Body        []byte // nil for no body
 	ContentType string // defaults to application/json when Body != nil
+	// Redact lists secret values in Path or Query (a claim token in the
+	// path): log lines and errors show the path with them replaced.
+	Redact []string
 }
 
 // Response is a successful (2xx) answer.
@@ -147,15 +150,16 @@ var defaultTransport http.RoundTripper = func() *http.Transport {
 // Non-2xx answers yield *APIError; a cancelled ctx yields a wrapped ctx.Err().
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	method := cmp.Or(strings.ToUpper(req.Method), http.MethodGet)
-	path := req.Path
-	if !strings.HasPrefix(path, "/") {
-		return nil, fmt.Errorf("%s %s: path must start with /", method, path)
+	if !strings.HasPrefix(req.Path, "/") {
+		return nil, fmt.Errorf("%s %s: path must start with /", method, redactValues(req.Path, req.Redact))
 	}
-	safe := method == http.MethodGet || method == http.MethodHead
-	u := c.base + path
+	u := c.base + req.Path
 	if len(req.Query) > 0 {
 		u += "?" + req.Query.Encode()
 	}
+	// path is what logs and errors show: secret path values replaced.
+	path := redactValues(req.Path, req.Redact)
+	safe := method == http.MethodGet || method == http.MethodHead
 
 	for attempt := 0; ; attempt++ {
 		tok, err := c.ts.Token()
@@ -196,7 +200,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		default:
 			apiErr := &APIError{
 				Status:  resp.Status,
-				Message: redact(apiMessage(resp.Status, resp.Body), secret),
+				Message: redactValues(redact(apiMessage(resp.Status, resp.Body), secret), req.Redact),
 				Method:  method,
 				Path:    path,
 			}
@@ -242,7 +246,7 @@ func (c *Client) send(ctx context.Context, method, u, path string, r *Request, s
 	}
 	hreq, err := http.NewRequestWithContext(actx, method, u, body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: invalid request: %s", method, path, redact(err.Error(), secret))
+		return nil, fmt.Errorf("%s %s: invalid request: %s", method, path, redactValues(redact(err.Error(), secret), r.Redact))
 	}
 	hreq.Header.Set("Authorization", "Bearer "+secret)
 	hreq.Header.Set("Accept", "application/json")
@@ -283,6 +287,16 @@ func (c *Client) networkError(ctx, actx context.Context, method, path, secret st
 		detail = fmt.Sprintf("no response within %s (%s)", c.timeout, detail)
 	}
 	return &wrapped{fmt.Sprintf("%s %s: network error: %s", method, path, redact(detail, secret)), err}
+}
+
+// redactValues replaces each secret value (raw or escaped) in s.
+func redactValues(s string, secrets []string) string {
+	for _, v := range secrets {
+		if v != "" {
+			s = strings.NewReplacer(v, redacted, url.PathEscape(v), redacted, url.QueryEscape(v), redacted).Replace(s)
+		}
+	}
+	return s
 }
 
 // backoff returns a full-jitter exponential delay for the given attempt.

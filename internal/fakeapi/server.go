@@ -53,6 +53,11 @@ type Options struct {
 	// Zero means 1: the first read after the change sees the transitional
 	// status, the second sees the final one. Negative means settle at once.
 	TransitionReads int
+	// Injection, when set, is appended to every name, description and
+	// message the fake answers with (JSON fields of those names, error
+	// messages included, and plain-text bodies): text that users or third
+	// parties could have written, for tests of the untrusted-data boundary.
+	Injection string
 }
 
 // Recorded is one request as the server received it.
@@ -63,6 +68,10 @@ type Recorded struct {
 	Header      http.Header
 	Body        []byte
 	Time        time.Time
+	// Status and Response are the answer, as sent (zero while the request
+	// is being handled, and for injected faults).
+	Status   int
+	Response []byte
 }
 
 // Server is a running fake Management API. It is safe for concurrent use.
@@ -73,7 +82,7 @@ type Server struct {
 	db   *dbPool // nil without Options.DatabaseURL
 
 	reqMu    sync.Mutex
-	requests []Recorded
+	requests []*Recorded
 
 	faultMu sync.Mutex
 	faults  []*activeFault
@@ -142,9 +151,11 @@ func (s *Server) Requests() []Recorded {
 	defer s.reqMu.Unlock()
 	out := make([]Recorded, len(s.requests))
 	for i, r := range s.requests {
-		r.Header = r.Header.Clone()
-		r.Body = bytes.Clone(r.Body)
-		out[i] = r
+		c := *r
+		c.Header = r.Header.Clone()
+		c.Body = bytes.Clone(r.Body)
+		c.Response = bytes.Clone(r.Response)
+		out[i] = c
 	}
 	return out
 }
@@ -165,16 +176,38 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	s.reqMu.Lock()
-	s.requests = append(s.requests, Recorded{
+	rec := &Recorded{
 		Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, EscapedPath: r.URL.EscapedPath(),
 		Header: r.Header.Clone(), Body: body, Time: time.Now(),
-	})
+	}
+	s.reqMu.Lock()
+	s.requests = append(s.requests, rec)
 	s.reqMu.Unlock()
 
 	if f := s.takeFault(r); f != nil && s.applyFault(w, r, f) {
 		return
 	}
+	// The answer is buffered so that it can be recorded (and, with
+	// Options.Injection, seeded with untrusted text) before it is sent.
+	buf := httptest.NewRecorder()
+	s.serve(buf, r)
+	answer := buf.Body.Bytes()
+	if s.opts.Injection != "" {
+		answer = inject(answer, buf.Header().Get("Content-Type"), s.opts.Injection)
+	}
+	for k, v := range buf.Header() {
+		w.Header()[k] = v
+	}
+	w.Header().Del("Content-Length")
+	w.WriteHeader(buf.Code)
+	w.Write(answer)
+	s.reqMu.Lock()
+	rec.Status, rec.Response = buf.Code, bytes.Clone(answer)
+	s.reqMu.Unlock()
+}
+
+// serve applies authentication, rate limiting and the routes.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !oauthPaths[r.URL.Path] { // the OAuth endpoints are how a token is obtained
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || (token != s.opts.Token && !s.acceptsOAuthToken(token)) {

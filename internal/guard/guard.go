@@ -7,6 +7,7 @@ package guard
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -53,7 +54,7 @@ const branchParam = "branch_id_or_ref"
 func (p *Policy) Expose(c *tools.Catalogue) []*tools.ExposedTool {
 	var out []*tools.ExposedTool
 	for _, t := range c.Tools {
-		e := &tools.ExposedTool{Tool: t}
+		e := &tools.ExposedTool{Tool: t, NoReveal: p.ReadOnly}
 		for _, op := range t.Operations {
 			if p.allows(op) {
 				e.Operations = append(e.Operations, op)
@@ -133,7 +134,10 @@ func (p *Policy) Check(ctx context.Context, call *tools.Call, api API) (*Confirm
 	if err != nil {
 		return nil, err
 	}
-	return joinConfirmations(p.operationConfirmation(ctx, call, api), sqlConf), nil
+	if p.ReadOnly && call.Reveal() {
+		return nil, refuse("this server is read-only and never shows secret values; they stay redacted")
+	}
+	return withReveal(call, joinConfirmations(p.operationConfirmation(ctx, call, api), sqlConf)), nil
 }
 
 // check applies exposure, branch scope and the SQL guard.
@@ -217,6 +221,20 @@ func joinConfirmations(opConf, sqlConf *Confirmation) *Confirmation {
 	return &c
 }
 
+// withReveal makes a call that asks for secrets in full (reveal: true)
+// need the user's consent, on top of whatever else it needs.
+func withReveal(call *tools.Call, c *Confirmation) *Confirmation {
+	if !call.Reveal() {
+		return c
+	}
+	const shows = "The result will show secret values (passwords, keys, tokens) in full, to the model and its provider."
+	if c == nil {
+		return &Confirmation{Action: describeCall(call), Reason: shows}
+	}
+	c.Details = append(c.Details, shows)
+	return c
+}
+
 // describeCall names the operation and the resources it addresses.
 func describeCall(call *tools.Call) string {
 	s := call.Op.QualifiedName()
@@ -252,7 +270,12 @@ func (p *Policy) checkBranch(ctx context.Context, api API, id string) error {
 	}
 	ids, err := p.branches.get(ctx, api, p.ProjectRef)
 	if err != nil {
-		return refuse("cannot verify that branch %s belongs to project %s: %v", id, p.ProjectRef, err)
+		// Not the API's message: it is untrusted text, and a refusal is plain.
+		why := "the branch list could not be read"
+		if apiErr, ok := errors.AsType[*client.APIError](err); ok {
+			why = fmt.Sprintf("the API answered %d to the branch list", apiErr.Status)
+		}
+		return refuse("cannot verify that branch %s belongs to project %s: %s. Try again, or check the project with branches.list.", id, p.ProjectRef, why)
 	}
 	if !ids[id] {
 		return refuse("branch %s does not belong to project %s, the only project this server may touch. List its branches with branches.list.", id, p.ProjectRef)

@@ -61,7 +61,7 @@ func TestAPIKeysEndToEnd(t *testing.T) {
 	h.fails("secrets", map[string]any{"operation": "create_api_key", "ref": activeRef, "type": "secret", "name": "CI-Key"}, "does not match")
 	h.fails("secrets", map[string]any{"operation": "create_api_key", "ref": activeRef, "type": "admin", "name": "ci_key"}, "publishable, secret")
 	h.fails("secrets", map[string]any{"operation": "set_legacy_keys", "ref": activeRef}, "needs enabled")
-	h.fails("secrets", map[string]any{"operation": "delete_api_key", "ref": activeRef, "id": secretID, "reveal": true}, "takes no argument reveal")
+	h.fails("secrets", map[string]any{"operation": "get_legacy_keys", "ref": activeRef, "reveal": true}, "takes no argument reveal")
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad arguments sent %d requests", n-before)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -42,6 +43,9 @@ type setup struct {
 	legacy        bool // pin the client to protocol 2025-11-25
 	logger        *slog.Logger
 	clientOpt     []mcpclient.ClientOption
+	// injection makes the fake API append this text to every name,
+	// description and message it answers with (fakeapi.Options.Injection).
+	injection string
 }
 
 // user is the person behind the client: answers confirmation forms.
@@ -82,7 +86,8 @@ func (u *user) questions() []mcp.ElicitationParams {
 
 func newHarness(t testing.TB, s setup) *harness {
 	t.Helper()
-	api := fakeapi.NewFromEnv(t, testToken)
+	api := fakeapi.New(fakeapi.Options{Token: testToken, DatabaseURL: os.Getenv(fakeapi.EnvDatabaseURL), Injection: s.injection})
+	t.Cleanup(api.Close)
 	cat, err := tools.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -99,6 +104,7 @@ func newHarness(t testing.TB, s setup) *harness {
 		UserAgent:   "supabase-mcp/test",
 		Limiters:    client.NewLimiterPool(s.rateLimit),
 		Timeout:     5 * time.Second,
+		Logger:      s.logger, // the client's debug lines too: they must not leak secrets
 	})
 	if err != nil {
 		t.Fatal(err)

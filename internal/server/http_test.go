@@ -582,7 +582,7 @@ func TestHTTPGracefulShutdown(t *testing.T) {
 			h.stop()
 			text := <-result
 			var projects []map[string]any
-			if err := json.Unmarshal([]byte(text), &projects); err != nil || len(projects) == 0 {
+			if err := json.Unmarshal([]byte(payload(text)), &projects); err != nil || len(projects) == 0 {
 				t.Fatalf("the running call did not finish: %s", text)
 			}
 			select {

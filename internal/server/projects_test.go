@@ -40,7 +40,7 @@ func TestProjectUpdateAndUpgradeEndToEnd(t *testing.T) {
 func TestProjectClaimEndToEnd(t *testing.T) {
 	h := newHarness(t, setup{})
 
-	created := decodeJSON[map[string]string](t, h.ok("projects", map[string]any{"operation": "create_claim_token", "ref": activeRef}))
+	created := decodeJSON[map[string]string](t, h.ok("projects", map[string]any{"operation": "create_claim_token", "ref": activeRef, "reveal": true}))
 	token := created["token"]
 	if len(token) < 20 || created["token_alias"] == "" {
 		t.Fatalf("create_claim_token = %v", created)

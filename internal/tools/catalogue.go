@@ -88,9 +88,6 @@ type Operation struct {
 	// SensitiveArgs, when set, limits Sensitive to calls that give one of
 	// these arguments (rollback SQL planted for a later rollback).
 	SensitiveArgs []string `yaml:"sensitive_args"`
-	// Untrusted marks results holding data that users or third parties wrote;
-	// they are wrapped in an untrusted-data boundary.
-	Untrusted bool `yaml:"untrusted"`
 	// Irreversible destructive operations make the user type the resource
 	// name to confirm rather than click yes.
 	Irreversible bool `yaml:"irreversible"`
@@ -191,6 +188,13 @@ func (op *Operation) Params() []string {
 func (op *Operation) IsPathParam(name string) bool {
 	p := op.param(name)
 	return p != nil && p.in == inPath_
+}
+
+// IsSecretParam reports whether the argument holds a password, key or token
+// (struct tag secret:"true"): its value is kept out of logs.
+func (op *Operation) IsSecretParam(name string) bool {
+	p := op.param(name)
+	return p != nil && p.secret
 }
 
 // HasParam reports whether the operation takes an argument of that name.

@@ -58,6 +58,7 @@ func (e *ExposedTool) Decode(args map[string]any, injected map[string]any) (*Cal
 		return nil, op.reflectErr // a catalogue defect, caught by Catalogue.Check in tests
 	}
 	call := &Call{Op: op, Args: map[string]any{}, Extra: map[string]any{}}
+	var reveal any // reveal: true on an operation without its own reveal parameter
 	for _, key := range sortedKeys(args) {
 		val := args[key]
 		if key == "operation" {
@@ -73,11 +74,22 @@ func (e *ExposedTool) Decode(args map[string]any, injected map[string]any) (*Cal
 		}
 		if want, ok := injected[key]; ok {
 			if val != nil && fmt.Sprint(val) != fmt.Sprint(want) {
-				return nil, &ScopeError{fmt.Sprintf("this server is scoped to project %v; %s %v is outside that scope. Leave %s out: the server fills it in.", want, key, show(val), key)}
+				return nil, &ScopeError{fmt.Sprintf("this server is scoped to project %v; the %s given is outside that scope. Leave %s out: the server fills it in.", want, key, key)}
 			}
 			continue
 		}
 		p := op.param(key)
+		if p == nil && key == RevealArgument && op.Revealable() && !e.NoReveal {
+			if val == nil {
+				continue
+			}
+			v, err := validate(revealSchema, val, key)
+			if err != nil {
+				return nil, argErr("%v (operation %s).", err, op.Name)
+			}
+			reveal = v
+			continue
+		}
 		if p == nil {
 			return nil, e.unknownArgument(op, key)
 		}
@@ -123,6 +135,11 @@ func (e *ExposedTool) Decode(args map[string]any, injected map[string]any) (*Cal
 		}
 	}
 	call.Request = req.Interface()
+	if reveal != nil {
+		// In Args, not Extra: the confirmation binds the call's arguments,
+		// so a consent given without reveal cannot be reused with it.
+		call.Args[RevealArgument] = reveal
+	}
 	return call, nil
 }
 

@@ -83,12 +83,18 @@ func (c *Call) httpRequest() (*client.Request, error) {
 				return nil, refused("%s is not a valid path value: one segment of at most %d printable characters, without / \\ ? # %% or surrounding whitespace", p.name, maxPathValue)
 			}
 			path = strings.Replace(path, "{"+p.name+"}", url.PathEscape(seg), 1)
+			if p.secret {
+				req.Redact = append(req.Redact, seg)
+			}
 		case inQuery:
 			if fv.IsZero() && !p.required {
 				continue
 			}
 			for _, s := range queryValues(fv) {
 				req.Query.Add(p.name, s)
+				if p.secret {
+					req.Redact = append(req.Redact, s)
+				}
 			}
 		case inBody:
 			if op.Body == p.name {

@@ -32,6 +32,9 @@ type param struct {
 	// listed is what tools/list shows: the jsonschema tags alone.
 	listed *jsonschema.Schema
 	index  []int // field index in the request struct
+	// secret arguments (tag secret:"true") hold a password, key or token:
+	// their values never appear in logs.
+	secret bool
 }
 
 // reflector builds inline schemas: no $ref, no $defs, no $schema, `{}` for
@@ -113,6 +116,7 @@ func reflectParams(t reflect.Type) ([]*param, error) {
 			schema:   schema,
 			listed:   listed,
 			index:    f.Index,
+			secret:   f.Tag.Get("secret") == "true",
 		})
 	}
 	return out, nil

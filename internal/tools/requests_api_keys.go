@@ -1,8 +1,9 @@
 package tools
 
-// Reveal asks for secret keys in full.
+// Reveal asks the API for secret keys in full; the server shows them only
+// after the user agrees (like reveal on other operations that return secrets).
 type Reveal struct {
-	Reveal *bool `json:"reveal,omitempty" in:"query" jsonschema_description:"Unmask secret keys."`
+	Reveal *bool `json:"reveal,omitempty" in:"query" jsonschema_description:"Unmask secrets."`
 }
 
 // APIKeyID addresses one API key.

@@ -41,7 +41,7 @@ type GetOrganizationEntitlements struct{ OrganizationSlug }
 // token the project's owner created (projects.create_claim_token).
 type ProjectClaim struct {
 	OrganizationSlug
-	Token string `json:"token" in:"path" jsonschema:"required" jsonschema_description:"Claim token."`
+	Token string `json:"token" in:"path" secret:"true" jsonschema:"required" jsonschema_description:"Claim token."`
 }
 
 type GetProjectClaim struct{ ProjectClaim }

@@ -26,7 +26,7 @@ type Secret struct {
 
 type CreateSecrets struct {
 	ProjectRef
-	Secrets []Secret `json:"secrets" jsonschema:"required" jsonschema_description:"Secrets."`
+	Secrets []Secret `json:"secrets" secret:"true" jsonschema:"required" jsonschema_description:"Secrets."`
 }
 
 // Validate refuses an empty list.

@@ -19,6 +19,9 @@ type ExposedTool struct {
 	Extra []ExtraProperty
 	// Notes are appended to an operation's line in the description.
 	Notes map[string]string
+	// NoReveal withholds the reveal argument: read-only mode never shows
+	// secrets.
+	NoReveal bool
 }
 
 // ConfirmProperty is the argument that carries a confirmation token.
@@ -31,7 +34,20 @@ var ConfirmProperty = ExtraProperty{
 // user's consent (Operation.MayNeedConfirmation).
 func (e *ExposedTool) NeedsConfirmation() bool {
 	for _, op := range e.Operations {
-		if op.MayNeedConfirmation() {
+		if op.MayNeedConfirmation() || (op.Revealable() && !e.NoReveal) {
+			return true
+		}
+	}
+	return false
+}
+
+// revealable reports whether any enabled operation accepts reveal.
+func (e *ExposedTool) revealable() bool {
+	if e.NoReveal {
+		return false
+	}
+	for _, op := range e.Operations {
+		if op.Revealable() {
 			return true
 		}
 	}
@@ -149,6 +165,9 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 			}
 			props.Set(p.name, listedSchema(op, p))
 		}
+	}
+	if _, ok := props.Get(RevealArgument); !ok && e.revealable() {
+		props.Set(RevealArgument, revealSchema)
 	}
 	for _, x := range e.Extra {
 		props.Set(x.Name, x.Schema)

@@ -233,12 +233,24 @@ func kindOf(v any) string {
 	return "a value of another type"
 }
 
-func show(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
+// jsonKind names the JSON type of a value. Error texts name the argument
+// and what was expected, never the value: it may be a password.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case float64:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
 	}
-	return clip(string(b), 80)
+	return "another type"
 }
 
 func clip(s string, n int) string {
