@@ -257,3 +257,30 @@ func TestReadmeListsEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+func TestOperationalBounds(t *testing.T) {
+	env := envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "t"})
+	c, err := Parse(nil, env, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ConfirmTimeout != DefaultConfirmTimeout || c.MaxArgumentBytes != DefaultMaxArgumentBytes || c.MaxRequestBytes != DefaultMaxRequestBytes {
+		t.Fatalf("defaults: %v %d %d", c.ConfirmTimeout, c.MaxArgumentBytes, c.MaxRequestBytes)
+	}
+	c, err = Parse([]string{"--confirm-timeout", "90s", "--max-argument-bytes", "512KiB", "--max-request-bytes", "2MiB"}, env, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ConfirmTimeout.Seconds() != 90 || c.MaxArgumentBytes != 512<<10 || c.MaxRequestBytes != 2<<20 {
+		t.Fatalf("flags: %v %d %d", c.ConfirmTimeout, c.MaxArgumentBytes, c.MaxRequestBytes)
+	}
+	for _, bad := range [][]string{
+		{"--confirm-timeout", "1s"}, {"--confirm-timeout", "soon"},
+		{"--max-argument-bytes", "4 megs"}, {"--max-argument-bytes", "100"},
+		{"--max-argument-bytes", "8MiB", "--max-request-bytes", "4MiB"},
+	} {
+		if _, err := Parse(bad, env, known); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
