@@ -231,7 +231,7 @@ func TestReadmeListsEveryFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	defined := map[string]bool{}
-	for _, m := range regexp.MustCompile(`fs\.(?:String|Bool|Int)Var\([^,]+, "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
+	for _, m := range regexp.MustCompile(`fs\.(?:String|Bool|Int|Duration)?Var\([^,]+, "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
 		defined[m[1]] = true
 	}
 	if len(defined) < 15 {
