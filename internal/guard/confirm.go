@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -136,21 +137,31 @@ func (c *Confirmations) RedeemToken(token, binding string) error {
 }
 
 // Seal returns an opaque request state for an elicitation round trip: a
-// nonce, signed with the process key so a client cannot forge one.
+// nonce and its expiry, signed with the process key so a client cannot
+// forge or extend one. The expiry is in the state so that a late answer is
+// told apart from a forged or reused one, after the entry itself is gone.
 func (c *Confirmations) Seal(binding string) string {
 	nonce := make([]byte, 16)
 	_, _ = rand.Read(nonce)
 	n := hex.EncodeToString(nonce)
-	c.remember(c.states, n, binding)
-	return n + "." + c.sign(n)
+	expires := c.remember(c.states, n, binding)
+	body := n + "." + strconv.FormatInt(expires.UnixMilli(), 10)
+	return body + "." + c.sign(body)
 }
 
 // Open checks and consumes a sealed state for binding. Only states from
 // Seal open; a token does not.
 func (c *Confirmations) Open(state, binding string) error {
-	nonce, sig, ok := strings.Cut(state, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(c.sign(nonce))) {
+	i := strings.LastIndexByte(state, '.')
+	if i < 0 || !hmac.Equal([]byte(state[i+1:]), []byte(c.sign(state[:i]))) {
 		return ErrConfirmationUnknown
+	}
+	nonce, exp, _ := strings.Cut(state[:i], ".")
+	if unix, err := strconv.ParseInt(exp, 10, 64); err != nil || !c.now().Before(time.UnixMilli(unix)) {
+		c.mu.Lock()
+		delete(c.states, nonce)
+		c.mu.Unlock()
+		return ErrConfirmationExpired
 	}
 	return c.consume(c.states, nonce, binding)
 }
@@ -181,7 +192,7 @@ func (c *Confirmations) sweep(store map[string]issued, now time.Time) {
 	}
 }
 
-func (c *Confirmations) remember(store map[string]issued, id, binding string) {
+func (c *Confirmations) remember(store map[string]issued, id, binding string) time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
@@ -192,7 +203,9 @@ func (c *Confirmations) remember(store map[string]issued, id, binding string) {
 		}
 		delete(store, k)
 	}
-	store[id] = issued{binding: binding, expires: now.Add(c.ttl)}
+	expires := now.Add(c.ttl)
+	store[id] = issued{binding: binding, expires: expires}
+	return expires
 }
 
 func (c *Confirmations) consume(store map[string]issued, id, binding string) error {

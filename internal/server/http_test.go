@@ -107,6 +107,7 @@ type httpSetup struct {
 	o         HTTPOptions
 	policy    *guard.Policy
 	rateLimit int
+	tune      func(*Options) // adjusts the server's options
 }
 
 // startHTTP runs the server on a real listener (127.0.0.1:0) in front of apiURL.
@@ -132,7 +133,11 @@ func startHTTP(t *testing.T, apiURL string, s httpSetup) *httpServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: own, Clients: pool, Logger: logger})
+	so := Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: own, Clients: pool, Logger: logger}
+	if s.tune != nil {
+		s.tune(&so)
+	}
+	srv, err := New(so)
 	if err != nil {
 		t.Fatal(err)
 	}
