@@ -334,3 +334,58 @@ func TestStdioUnderLoad(t *testing.T) {
 		t.Errorf("the load did not exercise elicitation, the limiter and the slow API: %v, %d asked", counts, asked)
 	}
 }
+
+// A call cancelled after its request left says the outcome is unknown; one
+// cancelled while the user is being asked says nothing was sent.
+func TestStdioCancelAfterSendAndDuringConfirmation(t *testing.T) {
+	bin := buildBinary(t)
+	api := fakeapi.NewFromEnv(t, token)
+	path := "/v1/projects/" + fakeapi.SeedProjectActive
+	api.InjectFault(fakeapi.Fault{Method: "GET", Path: path, Delay: 5 * time.Second})
+	p := startPeer(t, bin, []string{"SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL()})
+	p.initialize()
+
+	p.send(toolCall("get", "projects", map[string]any{"operation": "get", "ref": fakeapi.SeedProjectActive}))
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		reached := false
+		for _, r := range api.Requests() {
+			reached = reached || r.Path == path
+		}
+		if reached {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the call never reached the API")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.send(map[string]any{"jsonrpc": "2.0", "method": "notifications/cancelled", "params": map[string]any{"requestId": "get"}})
+	text, isErr, _ := resultText(p.wait("get", 20*time.Second))
+	if !isErr || !strings.Contains(text, "outcome is unknown") {
+		t.Fatalf("cancelled after sending: %s", text)
+	}
+
+	p.send(toolCall("del", "projects", map[string]any{"operation": "delete", "ref": fakeapi.SeedProjectActive}))
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		p.mu.Lock()
+		asked := p.elicitation
+		p.mu.Unlock()
+		if asked > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the user was never asked")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.send(map[string]any{"jsonrpc": "2.0", "method": "notifications/cancelled", "params": map[string]any{"requestId": "del"}})
+	text, isErr, _ = resultText(p.wait("del", 20*time.Second))
+	if !isErr || !strings.Contains(text, "nothing was sent") {
+		t.Fatalf("cancelled during confirmation: %s", text)
+	}
+	for _, r := range api.Requests() {
+		if r.Method == "DELETE" {
+			t.Fatal("a cancelled delete was sent")
+		}
+	}
+}
