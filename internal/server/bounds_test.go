@@ -62,9 +62,11 @@ func TestHTTPBodyBounds(t *testing.T) {
 	u := newUsers(t)
 	const limit = 5 << 20
 	h := startHTTP(t, u.url, httpSetup{
-		o:      HTTPOptions{Transport: "http", Auth: config.AuthLocal, MaxRequestBytes: limit, BodyTimeout: time.Second},
+		o:      HTTPOptions{Transport: "http", Auth: config.AuthLocal, MaxRequestBytes: limit},
 		policy: &guard.Policy{Confirm: guard.ConfirmNone},
 	})
+	// A short body deadline, for the slow body and the streams.
+	quick := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthLocal, BodyTimeout: time.Second}})
 	header := map[string]string{"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
 	big := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"projects","arguments":{"operation":"list","x":"` + strings.Repeat("a", limit) + `"}}}`
 	if resp := rawRequest(t, "POST", h.url+"/mcp", header, big); resp.StatusCode != http.StatusRequestEntityTooLarge {
@@ -84,12 +86,12 @@ func TestHTTPBodyBounds(t *testing.T) {
 	}
 
 	// One byte every 200 ms of a 1000-byte body: cut off after the 1 s deadline.
-	conn, err := net.Dial("tcp", strings.TrimPrefix(h.url, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(quick.url, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n", strings.TrimPrefix(h.url, "http://"))
+	fmt.Fprintf(conn, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n", strings.TrimPrefix(quick.url, "http://"))
 	cut := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(conn).ReadString('\n')
@@ -120,7 +122,7 @@ slow:
 
 	// Streams outlive the body deadline; calls answer over them.
 	for _, kind := range []string{"http-legacy", "sse"} {
-		hs := h
+		hs := quick
 		if kind == "sse" {
 			hs = startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "sse", Auth: config.AuthLocal, BodyTimeout: time.Second}})
 		}
