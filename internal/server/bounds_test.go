@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
@@ -237,4 +238,48 @@ func TestArgumentsOverTheCapAreRefused(t *testing.T) {
 		t.Fatalf("%d requests sent", n)
 	}
 	h.ok("projects", map[string]any{"operation": "list"})
+}
+
+// Over every HTTP transport the user is asked, and a user who does not
+// answer lets the call end after the confirmation timeout with nothing sent.
+func TestHTTPConfirmationAndItsTimeout(t *testing.T) {
+	for _, kind := range transports {
+		t.Run(kind, func(t *testing.T) {
+			u := newUsers(t)
+			h := startHTTP(t, u.url, httpSetup{
+				o:    HTTPOptions{Transport: serverTransport(kind), Auth: config.AuthBearer},
+				tune: func(o *Options) { o.ConfirmTimeout = 500 * time.Millisecond },
+			})
+			if kind != "http" { // modern clients ask and retry by themselves: see TestConfirmationTimesOut
+				away := &user{away: true}
+				c := h.mustConnect(t, kind, tokenA, mcpclient.WithElicitationHandler(away))
+				text, isErr := c.call("projects", map[string]any{"operation": "pause", "ref": activeRef})
+				want := "did not answer"
+				if kind == "sse" { // the legacy SSE transport cannot ask: the token flow
+					want = "Confirmation required"
+				}
+				if !isErr || !strings.Contains(text, want) || !strings.Contains(text, "nothing was sent") {
+					t.Fatalf("unanswered: %s", text)
+				}
+			}
+			if kind == "sse" {
+				return
+			}
+			yes := &user{}
+			c := h.mustConnect(t, kind, tokenA, mcpclient.WithElicitationHandler(yes))
+			c.ok("projects", map[string]any{"operation": "pause", "ref": activeRef})
+			if len(yes.questions()) != 1 {
+				t.Fatalf("asked %d times", len(yes.questions()))
+			}
+			var pauses int
+			for _, r := range u.a.Requests() {
+				if r.Method == "POST" && strings.HasSuffix(r.Path, "/pause") {
+					pauses++
+				}
+			}
+			if pauses != 1 {
+				t.Fatalf("%d pauses sent, want the one confirmed", pauses)
+			}
+		})
+	}
 }

@@ -168,8 +168,12 @@ func clientCanElicit(ctx context.Context) bool {
 	if info := mcpserver.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
 		return info.ClientCapabilities != nil && info.ClientCapabilities.Elicitation != nil
 	}
-	if sess, ok := mcpserver.ClientSessionFromContext(ctx).(mcpserver.SessionWithClientInfo); ok {
-		return sess.GetClientCapabilities().Elicitation != nil
+	sess := mcpserver.ClientSessionFromContext(ctx)
+	if _, ok := sess.(mcpserver.SessionWithElicitation); !ok {
+		return false // the transport cannot carry the question (legacy SSE)
+	}
+	if info, ok := sess.(mcpserver.SessionWithClientInfo); ok {
+		return info.GetClientCapabilities().Elicitation != nil
 	}
 	return false
 }
