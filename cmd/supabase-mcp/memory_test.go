@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -103,7 +104,7 @@ func TestHTTPHostileBodyMemory(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(bin, "--transport", "http", "--listen", addr)
+	cmd := exec.Command(bin, "--transport", "http", "--listen", addr, "--confirm", "none") // the deploy below needs no confirmation, whatever its class
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL()}
 	var stderr lockedBuffer
 	stderr.b = &bytes.Buffer{}
@@ -162,11 +163,23 @@ func TestHTTPHostileBodyMemory(t *testing.T) {
 		t.Fatalf("4.5 MiB call: %d", resp.StatusCode) // a tool error inside
 	}
 	_, peak := memory(t, cmd.Process.Pid)
+	// A function deploy of 3 MiB of source still fits the default bounds.
+	deploy, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": "4", "method": "tools/call", "params": map[string]any{"name": "functions", "arguments": map[string]any{
+		"operation": "deploy", "ref": fakeapi.SeedProjectActive, "slug": "big", "entrypoint_path": "index.ts",
+		"files": []any{map[string]any{"name": "index.ts", "content": "// " + strings.Repeat("export const x = 1;\n", 3<<20/20)}},
+	}}})
+	if resp := post(bytes.NewReader(deploy), session); resp.StatusCode != 200 {
+		t.Fatalf("3 MiB deploy: %d", resp.StatusCode)
+	}
 	t.Logf("http: baseline RSS %.1f MiB, peak %.1f MiB after two 50 MB bodies and a 4.5 MiB call (+%.1f MiB)", base, peak, peak-base)
 	if peak-base > memoryBudgetMiB {
 		t.Fatalf("peak RSS grew by %.1f MiB (baseline %.1f, peak %.1f)", peak-base, base, peak)
 	}
-	if n := len(api.Requests()); n != 1 {
-		t.Fatalf("%d API requests, want the 1 normal list", n)
+	var deployed bool
+	for _, r := range api.Requests() {
+		deployed = deployed || strings.HasSuffix(r.Path, "/functions/deploy")
+	}
+	if n := len(api.Requests()); n != 2 || !deployed {
+		t.Fatalf("%d API requests (deploy %v), want the normal list and the deploy", n, deployed)
 	}
 }
