@@ -2,8 +2,16 @@ package server
 
 import (
 	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 )
 
 // An oversized line is consumed without being kept, and its top-level id
@@ -29,5 +37,119 @@ func TestOversizedLineEnvelope(t *testing.T) {
 		if big != nil || string(next) != `{"id":2}`+"\n" {
 			t.Errorf("the next line was not read whole: %q", next)
 		}
+	}
+}
+
+// stdioWire drives ServeStdio in process over pipes.
+type stdioWire struct {
+	t   *testing.T
+	in  *io.PipeWriter
+	mu  sync.Mutex
+	got map[string]string // response line by id
+	ch  chan struct{}
+}
+
+func serveStdioWire(t *testing.T, srv *Server) *stdioWire {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.ServeStdio(ctx, inR, outW) }()
+	w := &stdioWire{t: t, in: inW, got: map[string]string{}, ch: make(chan struct{}, 1)}
+	go func() {
+		r := bufio.NewReader(outR)
+		for {
+			line, err := r.ReadString('\n')
+			var head struct {
+				ID     any    `json:"id"`
+				Method string `json:"method"`
+			}
+			if json.Unmarshal([]byte(line), &head) == nil && head.ID != nil && head.Method == "" {
+				w.mu.Lock()
+				w.got[fmt.Sprint(head.ID)] = line
+				w.mu.Unlock()
+				select {
+				case w.ch <- struct{}{}:
+				default:
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		inW.Close()
+		cancel()
+		<-done
+		outW.Close()
+	})
+	return w
+}
+
+func (w *stdioWire) send(msg any) {
+	b, _ := json.Marshal(msg)
+	if _, err := w.in.Write(append(b, '\n')); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *stdioWire) wait(id string) string {
+	w.t.Helper()
+	deadline := time.After(60 * time.Second)
+	for {
+		w.mu.Lock()
+		line, ok := w.got[id]
+		w.mu.Unlock()
+		if ok {
+			return line
+		}
+		select {
+		case <-w.ch:
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			w.t.Fatalf("no response to %s", id)
+		}
+	}
+}
+
+// Calls waiting in mcp-go's queue behind busy workers are not registered
+// for cancellation there yet: cancelled while queued, they are never sent.
+func TestStdioCancelWhileQueued(t *testing.T) {
+	h := newHarness(t, setup{tune: func(o *Options) { o.MaxCalls = 130 }}) // 100 workers, room to queue 30
+	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects/*", Delay: 2 * time.Second})
+	w := serveStdioWire(t, h.srv)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": map[string]any{
+		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
+	w.wait("init")
+	call := func(id, ref string) {
+		w.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": map[string]any{"name": "projects", "arguments": map[string]any{"operation": "get", "ref": ref}}})
+	}
+	for i := range 100 { // every worker busy on a slow API
+		call(fmt.Sprintf("busy-%d", i), activeRef)
+	}
+	for deadline := time.Now().Add(30 * time.Second); h.requestsTo("GET", "/v1/projects/"+activeRef) < 100; {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d workers reached the API", h.requestsTo("GET", "/v1/projects/"+activeRef))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for i := range 20 { // queued, then cancelled
+		id := fmt.Sprintf("queued-%d", i)
+		call(id, pausedRef)
+		w.send(map[string]any{"jsonrpc": "2.0", "method": "notifications/cancelled", "params": map[string]any{"requestId": id}})
+	}
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "ping", "method": "ping"})
+	w.wait("ping") // read while every worker is busy
+	for i := range 20 {
+		if line := w.wait(fmt.Sprintf("queued-%d", i)); !strings.Contains(line, "nothing was sent") {
+			t.Errorf("queued-%d: %s", i, line)
+		}
+	}
+	for i := range 100 {
+		w.wait(fmt.Sprintf("busy-%d", i))
+	}
+	if n := h.requestsTo("GET", "/v1/projects/"+pausedRef); n != 0 {
+		t.Fatalf("%d calls cancelled while queued were sent", n)
 	}
 }
