@@ -121,6 +121,18 @@ func (f *stdioFront) pass(line []byte) bool {
 			f.out.writeMessage(toolErrorMessage(head.ID, fmt.Sprintf("The server is busy: %d tool calls are running or waiting, the most it takes at once. Nothing was sent; retry shortly.", f.limit)))
 			return false
 		}
+	case head.Method != "" && len(head.ID) > 0:
+		// Another request reusing a running call's id would free that call's
+		// slot with its own response.
+		if key, ok := idKey(head.ID); ok {
+			f.mu.Lock()
+			_, dup := f.inflight[key]
+			f.mu.Unlock()
+			if dup {
+				f.out.writeMessage(errorMessage(head.ID, mcp.INVALID_REQUEST, "a request with this id is still running: use a new id for each request"))
+				return false
+			}
+		}
 	case head.Method == string(mcp.MethodNotificationCancelled):
 		if key, ok := idKey(head.Params.RequestID); ok {
 			f.mu.Lock()

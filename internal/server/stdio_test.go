@@ -153,3 +153,25 @@ func TestStdioCancelWhileQueued(t *testing.T) {
 		t.Fatalf("%d calls cancelled while queued were sent", n)
 	}
 }
+
+// A request reusing the id of a running call is refused, so its response
+// cannot free that call's slot.
+func TestStdioRefusesReusedIDs(t *testing.T) {
+	h := newHarness(t, setup{})
+	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Delay: time.Second})
+	w := serveStdioWire(t, h.srv)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": map[string]any{
+		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
+	w.wait("1")
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": map[string]any{"name": "projects", "arguments": map[string]any{"operation": "list"}}})
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 7.0, "method": "ping"})
+	if line := w.wait("7"); !strings.Contains(line, "still running") {
+		t.Fatalf("reused id: %s", line)
+	}
+	w.mu.Lock()
+	delete(w.got, "7")
+	w.mu.Unlock()
+	if line := w.wait("7"); !strings.Contains(line, "acme") {
+		t.Fatalf("the call itself: %s", line)
+	}
+}
