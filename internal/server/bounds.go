@@ -124,3 +124,28 @@ func argumentBytes(v any, limit int64) (n int64, over bool) {
 	walk(v)
 	return n, n > limit
 }
+
+// byteBudget bounds the bytes that messages in progress hold together, so
+// that many large calls at once cannot add up beyond it. The first message
+// always fits, whatever its size (it is capped on its own).
+type byteBudget struct {
+	mu   sync.Mutex
+	used int64
+	max  int64
+}
+
+func (b *byteBudget) take(n int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.used > 0 && b.used+n > b.max {
+		return false
+	}
+	b.used += n
+	return true
+}
+
+func (b *byteBudget) give(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
+}

@@ -359,6 +359,18 @@ func (g *gate) readBody(w http.ResponseWriter, r *http.Request) bool {
 		_ = rc.SetReadDeadline(time.Time{})
 		return true
 	}
+	// Reserve what the body may hold before reading it: many large bodies at
+	// once must not add up beyond the server's budget.
+	reserved := g.o.MaxRequestBytes
+	if r.ContentLength >= 0 {
+		reserved = r.ContentLength
+	}
+	if !g.s.held.take(reserved) {
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "Service Unavailable: the server is busy with other large requests; retry shortly", http.StatusServiceUnavailable)
+		return false
+	}
+	context.AfterFunc(r.Context(), func() { g.s.held.give(reserved) }) // when the request is done
 	_ = rc.SetReadDeadline(time.Now().Add(g.o.BodyTimeout))
 	var buf bytes.Buffer
 	if r.ContentLength > 0 {

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -51,6 +52,10 @@ type Options struct {
 	// beyond them are refused at once as busy, never queued.
 	MaxCalls        int
 	MaxSessionCalls int
+	// MaxInflightBytes bounds the messages (stdio lines, HTTP bodies) held
+	// by calls in progress, together; 0 means DefaultMaxInflightBytes. One
+	// message always fits.
+	MaxInflightBytes int64
 }
 
 // Defaults of the bounds in Options.
@@ -59,6 +64,7 @@ const (
 	DefaultMaxRequestBytes  = DefaultMaxArgumentBytes + 1<<20
 	DefaultMaxCalls         = 64
 	DefaultMaxSessionCalls  = 16
+	DefaultMaxInflightBytes = 16 << 20
 )
 
 // Server is an MCP server exposing the catalogue.
@@ -72,6 +78,7 @@ type Server struct {
 	calls      callCounter // running tool calls
 	draining   atomic.Bool // shutting down: refuse new requests
 	slots      *callSlots  // bounds running calls, in total and per session
+	held       *byteBudget // bounds the bytes of messages in progress
 	front      atomic.Pointer[stdioFront]
 }
 
@@ -99,6 +106,7 @@ func New(opts Options) (*Server, error) {
 		confirms:   guard.NewConfirmationsWithTTL(opts.ConfirmTimeout),
 		sessionKey: make([]byte, 32),
 		slots:      newCallSlots(opts.MaxCalls, opts.MaxSessionCalls),
+		held:       &byteBudget{max: cmp.Or(opts.MaxInflightBytes, DefaultMaxInflightBytes)},
 	}
 	if _, err := rand.Read(s.sessionKey); err != nil {
 		return nil, err

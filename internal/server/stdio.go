@@ -60,7 +60,8 @@ type stdioFront struct {
 }
 
 type pendingCall struct {
-	cancelled bool // notifications/cancelled arrived
+	cancelled bool  // notifications/cancelled arrived
+	size      int64 // bytes taken from the server's budget
 }
 
 // pump copies stdin to mcp-go line by line, handling what must not wait.
@@ -106,11 +107,13 @@ func (f *stdioFront) pass(line []byte) bool {
 		if !ok {
 			return true
 		}
+		size := int64(len(line))
 		f.mu.Lock()
 		_, dup := f.inflight[key]
 		full := len(f.inflight) >= f.limit
-		if !dup && !full {
-			f.inflight[key] = &pendingCall{}
+		heavy := !dup && !full && !f.s.held.take(size)
+		if !dup && !full && !heavy {
+			f.inflight[key] = &pendingCall{size: size}
 		}
 		f.mu.Unlock()
 		switch {
@@ -119,6 +122,9 @@ func (f *stdioFront) pass(line []byte) bool {
 			return false
 		case full:
 			f.out.writeMessage(toolErrorMessage(head.ID, fmt.Sprintf("The server is busy: %d tool calls are running or waiting, the most it takes at once. Nothing was sent; retry shortly.", f.limit)))
+			return false
+		case heavy:
+			f.out.writeMessage(toolErrorMessage(head.ID, "The server is busy: the calls in progress already hold as much data as it takes at once. Nothing was sent; retry when they have finished."))
 			return false
 		}
 	case head.Method != "" && len(head.ID) > 0:
@@ -169,7 +175,10 @@ func (f *stdioFront) finished(id json.RawMessage) {
 		return
 	}
 	f.mu.Lock()
-	delete(f.inflight, key)
+	if p := f.inflight[key]; p != nil {
+		delete(f.inflight, key)
+		f.s.held.give(p.size)
+	}
 	f.mu.Unlock()
 }
 

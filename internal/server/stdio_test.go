@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 )
 
 // An oversized line is consumed without being kept, and its top-level id
@@ -173,5 +174,41 @@ func TestStdioRefusesReusedIDs(t *testing.T) {
 	w.mu.Unlock()
 	if line := w.wait("7"); !strings.Contains(line, "acme") {
 		t.Fatalf("the call itself: %s", line)
+	}
+}
+
+// Large calls in progress hold at most MaxInflightBytes together (one
+// always fits); beyond that they are refused as busy, nothing sent.
+func TestStdioBoundsTheBytesInProgress(t *testing.T) {
+	h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}, tune: func(o *Options) { o.MaxInflightBytes = 3 << 20 }})
+	h.api.InjectFault(fakeapi.Fault{Method: "POST", Path: "/v1/projects/" + activeRef + "/functions/deploy", Delay: 2 * time.Second})
+	w := serveStdioWire(t, h.srv)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": map[string]any{
+		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
+	w.wait("init")
+	src := strings.Repeat("export const x = 1;\n", 2<<20/20)
+	for i := range 3 {
+		w.send(map[string]any{"jsonrpc": "2.0", "id": fmt.Sprintf("d%d", i), "method": "tools/call", "params": map[string]any{"name": "functions", "arguments": map[string]any{
+			"operation": "deploy", "ref": activeRef, "slug": fmt.Sprintf("f%d", i), "entrypoint_path": "index.ts",
+			"files": []any{map[string]any{"name": "index.ts", "content": src}}}}})
+	}
+	var busy int
+	for i := range 3 {
+		if strings.Contains(w.wait(fmt.Sprintf("d%d", i)), "busy") {
+			busy++
+		}
+	}
+	if busy != 2 {
+		t.Fatalf("%d of 3 large calls refused as busy, want 2", busy)
+	}
+	if n := h.requestsTo("POST", "/v1/projects/"+activeRef+"/functions/deploy"); n != 1 {
+		t.Fatalf("%d deploys sent", n)
+	}
+	// Once the first is done, the budget is free again.
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "again", "method": "tools/call", "params": map[string]any{"name": "functions", "arguments": map[string]any{
+		"operation": "deploy", "ref": activeRef, "slug": "f9", "entrypoint_path": "index.ts",
+		"files": []any{map[string]any{"name": "index.ts", "content": src}}}}})
+	if line := w.wait("again"); strings.Contains(line, "busy") {
+		t.Fatalf("after the first finished: %s", line)
 	}
 }
