@@ -160,9 +160,12 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 			DisabledTools: cfg.DisabledTools,
 			Confirm:       cfg.Confirm,
 		},
-		Client:  api,
-		Clients: pool,
-		Logger:  logger,
+		Client:           api,
+		Clients:          pool,
+		Logger:           logger,
+		ConfirmTimeout:   cfg.ConfirmTimeout,
+		MaxArgumentBytes: cfg.MaxArgumentBytes,
+		MaxRequestBytes:  cfg.MaxRequestBytes,
 	})
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DefaultAPIURL is the Supabase Management API.
@@ -50,6 +51,18 @@ const (
 // MinHTTPTokenLength is the shortest --http-token accepted.
 const MinHTTPTokenLength = 16
 
+// Defaults of the operational bounds.
+const (
+	// DefaultConfirmTimeout is how long a pending confirmation waits for the user.
+	DefaultConfirmTimeout = 5 * time.Minute
+	// DefaultMaxArgumentBytes caps one tool call's arguments: room for an
+	// edge function deploy of a few MiB of source.
+	DefaultMaxArgumentBytes = 4 << 20
+	// DefaultMaxRequestBytes caps one JSON-RPC message (an HTTP request body,
+	// a stdio line): the arguments plus the envelope.
+	DefaultMaxRequestBytes = DefaultMaxArgumentBytes + 1<<20
+)
+
 // Config is the parsed command line.
 type Config struct {
 	AccessToken string
@@ -68,6 +81,12 @@ type Config struct {
 	Confirm       string
 	LogLevel      slog.Level
 	Version       bool
+	// ConfirmTimeout is how long a confirmation waits for the user's answer.
+	ConfirmTimeout time.Duration
+	// MaxArgumentBytes caps a tool call's arguments; MaxRequestBytes one
+	// JSON-RPC message (HTTP body or stdio line).
+	MaxArgumentBytes int64
+	MaxRequestBytes  int64
 
 	// Command is CommandServe, CommandLogin or CommandLogout.
 	Command string
@@ -134,6 +153,10 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	fs.StringVar(&c.Confirm, "confirm", "auto", "")
 	fs.StringVar(&logLevel, "log-level", "info", "")
 	fs.BoolVar(&c.Version, "version", false, "")
+	fs.DurationVar(&c.ConfirmTimeout, "confirm-timeout", DefaultConfirmTimeout, "")
+	c.MaxArgumentBytes, c.MaxRequestBytes = DefaultMaxArgumentBytes, DefaultMaxRequestBytes
+	fs.Var((*byteSize)(&c.MaxArgumentBytes), "max-argument-bytes", "")
+	fs.Var((*byteSize)(&c.MaxRequestBytes), "max-request-bytes", "")
 	var origins string
 	fs.StringVar(&c.HTTPToken, "http-token", envStr("SUPABASE_MCP_HTTP_TOKEN", ""), "")
 	fs.StringVar(&origins, "allowed-origins", "", "")
@@ -161,6 +184,15 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	}
 	if c.RateLimit < 0 {
 		return nil, fmt.Errorf("--rate-limit %d: use a number of requests per minute (0 turns the limiter off)", c.RateLimit)
+	}
+	if c.ConfirmTimeout < 10*time.Second || c.ConfirmTimeout > time.Hour {
+		return nil, fmt.Errorf("--confirm-timeout %s: use a duration between 10s and 1h, such as 5m", c.ConfirmTimeout)
+	}
+	if c.MaxArgumentBytes < 64<<10 {
+		return nil, fmt.Errorf("--max-argument-bytes %d: use at least 64KiB (default %s)", c.MaxArgumentBytes, "4MiB")
+	}
+	if c.MaxRequestBytes < c.MaxArgumentBytes {
+		return nil, fmt.Errorf("--max-request-bytes %d is below --max-argument-bytes %d: a request carries the arguments plus its envelope", c.MaxRequestBytes, c.MaxArgumentBytes)
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return nil, fmt.Errorf("--listen %q: use host:port, such as 127.0.0.1:8080", c.Listen)
@@ -419,4 +451,31 @@ func validRef(s string) bool {
 		}
 	}
 	return true
+}
+
+// byteSize is a flag holding a number of bytes, written as a plain number
+// or with a KiB, MiB or GiB suffix (4MiB, 512KiB).
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(v string) error {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+	mult := int64(1)
+	num := strings.TrimSpace(v)
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, mult = strings.TrimSpace(n), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > (1<<40)/mult {
+		return fmt.Errorf("%q is not a size: use bytes, or a number with KiB, MiB or GiB (such as 4MiB)", v)
+	}
+	*b = byteSize(n * mult)
+	return nil
 }

@@ -231,7 +231,7 @@ func TestReadmeListsEveryFlag(t *testing.T) {
 		t.Fatal(err)
 	}
 	defined := map[string]bool{}
-	for _, m := range regexp.MustCompile(`fs\.(?:String|Bool|Int)Var\([^,]+, "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
+	for _, m := range regexp.MustCompile(`fs\.(?:String|Bool|Int|Duration)?Var\([^,]+, "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
 		defined[m[1]] = true
 	}
 	if len(defined) < 15 {
@@ -276,6 +276,33 @@ func TestAPIURLGiven(t *testing.T) {
 		c, err := Parse(tc.args, envOf(tc.env), known)
 		if err != nil || c.APIURLGiven != tc.want {
 			t.Errorf("%v %v: given %v, want %v (%v)", tc.args, tc.env, c != nil && c.APIURLGiven, tc.want, err)
+		}
+	}
+}
+
+func TestOperationalBounds(t *testing.T) {
+	env := envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "t"})
+	c, err := Parse(nil, env, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ConfirmTimeout != DefaultConfirmTimeout || c.MaxArgumentBytes != DefaultMaxArgumentBytes || c.MaxRequestBytes != DefaultMaxRequestBytes {
+		t.Fatalf("defaults: %v %d %d", c.ConfirmTimeout, c.MaxArgumentBytes, c.MaxRequestBytes)
+	}
+	c, err = Parse([]string{"--confirm-timeout", "90s", "--max-argument-bytes", "512KiB", "--max-request-bytes", "2MiB"}, env, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ConfirmTimeout.Seconds() != 90 || c.MaxArgumentBytes != 512<<10 || c.MaxRequestBytes != 2<<20 {
+		t.Fatalf("flags: %v %d %d", c.ConfirmTimeout, c.MaxArgumentBytes, c.MaxRequestBytes)
+	}
+	for _, bad := range [][]string{
+		{"--confirm-timeout", "1s"}, {"--confirm-timeout", "soon"},
+		{"--max-argument-bytes", "4 megs"}, {"--max-argument-bytes", "100"},
+		{"--max-argument-bytes", "8MiB", "--max-request-bytes", "4MiB"},
+	} {
+		if _, err := Parse(bad, env, known); err == nil {
+			t.Errorf("%v accepted", bad)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -67,12 +68,19 @@ func Binding(session, tool, operation string, canonicalArgs []byte) string {
 // Confirmations issues and redeems single-use proofs of consent: tokens for
 // the model to pass back (token flow) and sealed request states for
 // elicitation round trips. Both are bound to one Binding and expire.
+//
+// Tokens and states live in separate stores and are drawn independently: a
+// request state (or any part of it) travels through the client and is
+// readable by the model, so it must never redeem as a token, and a token
+// never opens as a state.
 type Confirmations struct {
 	key []byte
+	ttl time.Duration
 	now func() time.Time
 
 	mu     sync.Mutex
-	issued map[string]issued // token or nonce -> what it approves
+	tokens map[string]issued // token-flow token -> what it approves
+	states map[string]issued // elicitation nonce -> what it approves
 }
 
 type issued struct {
@@ -80,15 +88,30 @@ type issued struct {
 	expires time.Time
 }
 
-// NewConfirmations uses a fresh random key: state sealed by one process is
-// worthless to another.
-func NewConfirmations() *Confirmations {
+// maxOutstanding bounds each store. When it is full of live entries, an
+// arbitrary one is dropped: that confirmation then fails as unknown, which
+// is safe, and memory stays bounded whatever a client does.
+const maxOutstanding = 4096
+
+// NewConfirmations uses a fresh random key and ConfirmationTTL: state sealed
+// by one process is worthless to another.
+func NewConfirmations() *Confirmations { return NewConfirmationsWithTTL(ConfirmationTTL) }
+
+// NewConfirmationsWithTTL is NewConfirmations with another lifetime for
+// tokens and elicitation states (--confirm-timeout).
+func NewConfirmationsWithTTL(ttl time.Duration) *Confirmations {
+	if ttl <= 0 {
+		ttl = ConfirmationTTL
+	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		panic("crypto/rand: " + err.Error())
 	}
-	return &Confirmations{key: key, now: time.Now, issued: map[string]issued{}}
+	return &Confirmations{key: key, ttl: ttl, now: time.Now, tokens: map[string]issued{}, states: map[string]issued{}}
 }
+
+// TTL is how long a token or state stays valid.
+func (c *Confirmations) TTL() time.Duration { return c.ttl }
 
 // Errors of Redeem and Open; the texts are for the model.
 var (
@@ -102,61 +125,97 @@ func (c *Confirmations) IssueToken(binding string) string {
 	raw := make([]byte, 24)
 	_, _ = rand.Read(raw)
 	token := "confirm-" + hex.EncodeToString(raw)
-	c.remember(token, binding)
+	c.remember(c.tokens, token, binding)
 	return token
 }
 
 // RedeemToken consumes token, whatever the outcome, so that a token cannot
-// be probed with other arguments or replayed.
+// be probed with other arguments or replayed. Only tokens from IssueToken
+// redeem; nothing from an elicitation state does.
 func (c *Confirmations) RedeemToken(token, binding string) error {
-	return c.consume(token, binding)
+	return c.consume(c.tokens, token, binding)
 }
 
 // Seal returns an opaque request state for an elicitation round trip: a
-// nonce, signed with the process key so a client cannot forge one.
+// nonce and its expiry, signed with the process key so a client cannot
+// forge or extend one. The expiry is in the state so that a late answer is
+// told apart from a forged or reused one, after the entry itself is gone.
 func (c *Confirmations) Seal(binding string) string {
 	nonce := make([]byte, 16)
 	_, _ = rand.Read(nonce)
 	n := hex.EncodeToString(nonce)
-	c.remember(n, binding)
-	return n + "." + c.sign(n)
+	expires := c.remember(c.states, n, binding)
+	body := n + "." + strconv.FormatInt(expires.UnixMilli(), 10)
+	return body + "." + c.sign(body)
 }
 
-// Open checks and consumes a sealed state for binding.
+// Open checks and consumes a sealed state for binding. Only states from
+// Seal open; a token does not.
 func (c *Confirmations) Open(state, binding string) error {
-	nonce, sig, ok := strings.Cut(state, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(c.sign(nonce))) {
+	i := strings.LastIndexByte(state, '.')
+	if i < 0 || !hmac.Equal([]byte(state[i+1:]), []byte(c.sign(state[:i]))) {
 		return ErrConfirmationUnknown
 	}
-	return c.consume(nonce, binding)
+	nonce, exp, _ := strings.Cut(state[:i], ".")
+	if unix, err := strconv.ParseInt(exp, 10, 64); err != nil || !c.now().Before(time.UnixMilli(unix)) {
+		c.mu.Lock()
+		delete(c.states, nonce)
+		c.mu.Unlock()
+		return ErrConfirmationExpired
+	}
+	return c.consume(c.states, nonce, binding)
+}
+
+// Outstanding counts the live tokens and states, after dropping expired
+// ones: what pending confirmations hold.
+func (c *Confirmations) Outstanding() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	c.sweep(c.tokens, now)
+	c.sweep(c.states, now)
+	return len(c.tokens) + len(c.states)
 }
 
 func (c *Confirmations) sign(s string) string {
 	m := hmac.New(sha256.New, c.key)
+	m.Write([]byte("state\x00")) // domain-separated from anything else the key might sign
 	m.Write([]byte(s))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-func (c *Confirmations) remember(id, binding string) {
+func (c *Confirmations) sweep(store map[string]issued, now time.Time) {
+	for k, v := range store {
+		if now.After(v.expires) {
+			delete(store, k)
+		}
+	}
+}
+
+func (c *Confirmations) remember(store map[string]issued, id, binding string) time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
-	for k, v := range c.issued { // expired entries go; the map stays small
-		if now.After(v.expires) {
-			delete(c.issued, k)
+	c.sweep(store, now) // expired entries go; the map stays small
+	for k := range store {
+		if len(store) < maxOutstanding {
+			break
 		}
+		delete(store, k)
 	}
-	c.issued[id] = issued{binding: binding, expires: now.Add(ConfirmationTTL)}
+	expires := now.Add(c.ttl)
+	store[id] = issued{binding: binding, expires: expires}
+	return expires
 }
 
-func (c *Confirmations) consume(id, binding string) error {
+func (c *Confirmations) consume(store map[string]issued, id, binding string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	got, ok := c.issued[id]
+	got, ok := store[id]
 	if !ok {
 		return ErrConfirmationUnknown
 	}
-	delete(c.issued, id)
+	delete(store, id)
 	switch {
 	case c.now().After(got.expires):
 		return ErrConfirmationExpired

@@ -100,3 +100,54 @@ func TestSQLClassification(t *testing.T) {
 		t.Error("empty SQL accepted")
 	}
 }
+
+// Nothing of an elicitation state redeems as a token, and no token opens as
+// a state: the model can read the state, so it must not confirm itself.
+func TestConfirmationStatesAndTokensAreSeparate(t *testing.T) {
+	c := NewConfirmationsWithTTL(time.Minute)
+	a := Binding("s1", "projects", "delete", []byte(`{"ref":"a"}`))
+	state := c.Seal(a)
+	nonce, sig, _ := strings.Cut(state, ".")
+	for _, v := range []string{state, nonce, sig, "confirm-" + nonce} {
+		if err := c.RedeemToken(v, a); err == nil {
+			t.Fatalf("%q from the state redeemed as a token", v)
+		}
+	}
+	tok := c.IssueToken(a)
+	if err := c.Open(tok, a); err == nil {
+		t.Fatal("a token opened as a state")
+	}
+	if err := c.Open(tok+"."+c.sign(tok), a); err == nil {
+		t.Fatal("a signed token opened as a state")
+	}
+	// The state and the token are both still good for their own flow.
+	if err := c.Open(state, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RedeemToken(tok, a); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Expired tokens and states are dropped; the stores stay bounded.
+func TestConfirmationsFreeExpiredAndStayBounded(t *testing.T) {
+	c := NewConfirmationsWithTTL(time.Minute)
+	now := time.Now()
+	c.now = func() time.Time { return now }
+	a := Binding("s", "t", "o", nil)
+	c.Seal(a)
+	c.IssueToken(a)
+	if n := c.Outstanding(); n != 2 {
+		t.Fatalf("outstanding = %d", n)
+	}
+	now = now.Add(time.Minute + time.Second)
+	if n := c.Outstanding(); n != 0 {
+		t.Fatalf("after expiry, outstanding = %d", n)
+	}
+	for range maxOutstanding + 10 {
+		c.Seal(a)
+	}
+	if n := c.Outstanding(); n != maxOutstanding {
+		t.Fatalf("outstanding = %d, want the cap %d", n, maxOutstanding)
+	}
+}

@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
@@ -38,16 +40,12 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 	// for older ones mcp-go asks and re-invokes this handler).
 	if req.Params.RequestState != "" || len(req.Params.InputResponses) > 0 {
 		if err := s.confirms.Open(req.Params.RequestState, binding); err != nil {
+			if errors.Is(err, guard.ErrConfirmationExpired) {
+				return s.unanswered(call)
+			}
 			return mcp.NewToolResultError("Not confirmed: " + err.Error())
 		}
-		answer := mcpserver.ElicitationResponse(req.Params.InputResponses, confirmationID)
-		if answer == nil || answer.Action != mcp.ElicitationResponseActionAccept {
-			return mcp.NewToolResultError(fmt.Sprintf("The user did not confirm %s; nothing was sent. Do not retry unless the user asks.", call.Op.QualifiedName()))
-		}
-		if !answerConfirms(answer.Content, c) {
-			return mcp.NewToolResultError(fmt.Sprintf("Not confirmed: the user had to type %q; nothing was sent.", c.Target))
-		}
-		return nil
+		return answered(mcpserver.ElicitationResponse(req.Params.InputResponses, confirmationID), call, c)
 	}
 
 	if token, _ := call.Extra["confirm"].(string); token != "" {
@@ -65,13 +63,69 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 		return mcp.NewToolResultError(fmt.Sprintf("Refused: %s needs the user's confirmation, and this server asks for it only through MCP elicitation, which this client does not support (--confirm elicit). Nothing was sent.", call.Op.QualifiedName()))
 	}
 	if canElicit && policy != guard.ConfirmToken {
-		return mcpserver.NewInputRequestBuilder(s.confirms.Seal(binding)).
-			Elicit(confirmationID, elicitation(c)).ToolResult()
+		if isModern(ctx) { // the client asks the user and calls again; the state expires
+			return mcpserver.NewInputRequestBuilder(s.confirms.Seal(binding)).
+				Elicit(confirmationID, elicitation(c)).ToolResult()
+		}
+		return s.elicitNow(ctx, call, c)
 	}
 	token := s.confirms.IssueToken(binding)
 	return mcp.NewToolResultError(fmt.Sprintf(
-		"Confirmation required, nothing was sent yet. %s\nShow this to the user and ask whether to proceed. Only if they agree, call %s again with exactly the same arguments plus confirm: %q (single use, valid %d minutes).",
-		c.Message(), et.Name, token, int(guard.ConfirmationTTL.Minutes())))
+		"Confirmation required, nothing was sent yet. %s\nShow this to the user and ask whether to proceed. Only if they agree, call %s again with exactly the same arguments plus confirm: %q (single use, valid %s).",
+		c.Message(), et.Name, token, humanDuration(s.confirms.TTL())))
+}
+
+// elicitNow asks a client of an older protocol directly, within the
+// confirmation timeout and the call's own context, rather than leaving the
+// wait to mcp-go's bridge, which has no deadline.
+func (s *Server) elicitNow(ctx context.Context, call *tools.Call, c *guard.Confirmation) *mcp.CallToolResult {
+	ectx, cancel := context.WithTimeout(ctx, s.confirms.TTL())
+	defer cancel()
+	answer, err := s.mcp.RequestElicitation(ectx, mcp.ElicitationRequest{
+		Request: mcp.Request{Method: string(mcp.MethodElicitationCreate)},
+		Params:  elicitation(c),
+	})
+	switch {
+	case ctx.Err() != nil:
+		return mcp.NewToolResultError(fmt.Sprintf("%s was cancelled while waiting for the user's confirmation; nothing was sent.", call.Op.QualifiedName()))
+	case errors.Is(err, context.DeadlineExceeded):
+		return s.unanswered(call)
+	case err != nil:
+		return mcp.NewToolResultError(fmt.Sprintf("Could not ask the user to confirm %s (%v); nothing was sent.", call.Op.QualifiedName(), err))
+	}
+	return answered(answer, call, c)
+}
+
+// answered turns the user's answer into nil (go ahead) or a refusal.
+func answered(answer *mcp.ElicitationResult, call *tools.Call, c *guard.Confirmation) *mcp.CallToolResult {
+	if answer == nil || answer.Action != mcp.ElicitationResponseActionAccept {
+		return mcp.NewToolResultError(fmt.Sprintf("The user did not confirm %s; nothing was sent. Do not retry unless the user asks.", call.Op.QualifiedName()))
+	}
+	if !answerConfirms(answer.Content, c) {
+		return mcp.NewToolResultError(fmt.Sprintf("Not confirmed: the user had to type %q; nothing was sent.", c.Target))
+	}
+	return nil
+}
+
+func (s *Server) unanswered(call *tools.Call) *mcp.CallToolResult {
+	return mcp.NewToolResultError(fmt.Sprintf("The user did not answer the confirmation of %s within %s; nothing was sent. Call again only if the user still wants it.", call.Op.QualifiedName(), humanDuration(s.confirms.TTL())))
+}
+
+// isModern: the request speaks protocol 2026-07-28 or later, where input
+// requests travel back to the client in the result.
+func isModern(ctx context.Context) bool {
+	info := mcpserver.RequestProtocolInfoFromContext(ctx)
+	return info != nil && info.Modern
+}
+
+func humanDuration(d time.Duration) string {
+	switch {
+	case d%time.Minute == 0 && d >= 2*time.Minute:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	case d%time.Second == 0:
+		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+	}
+	return d.String()
 }
 
 func elicitation(c *guard.Confirmation) mcp.ElicitationParams {
@@ -114,8 +168,12 @@ func clientCanElicit(ctx context.Context) bool {
 	if info := mcpserver.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
 		return info.ClientCapabilities != nil && info.ClientCapabilities.Elicitation != nil
 	}
-	if sess, ok := mcpserver.ClientSessionFromContext(ctx).(mcpserver.SessionWithClientInfo); ok {
-		return sess.GetClientCapabilities().Elicitation != nil
+	sess := mcpserver.ClientSessionFromContext(ctx)
+	if _, ok := sess.(mcpserver.SessionWithElicitation); !ok {
+		return false // the transport cannot carry the question (legacy SSE)
+	}
+	if info, ok := sess.(mcpserver.SessionWithClientInfo); ok {
+		return info.GetClientCapabilities().Elicitation != nil
 	}
 	return false
 }

@@ -46,6 +46,8 @@ type setup struct {
 	// injection makes the fake API append this text to every name,
 	// description and message it answers with (fakeapi.Options.Injection).
 	injection string
+	// tune adjusts the server's options (bounds, timeouts).
+	tune func(*Options)
 }
 
 // user is the person behind the client: answers confirmation forms.
@@ -54,12 +56,18 @@ type user struct {
 	asked   []mcp.ElicitationParams
 	decline bool
 	typed   string // typed instead of the requested name, when set
+	away    bool   // never answers: waits until the request is given up
 }
 
-func (u *user) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+func (u *user) Elicit(ctx context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
 	u.mu.Lock()
-	defer u.mu.Unlock()
 	u.asked = append(u.asked, req.Params)
+	if u.away {
+		u.mu.Unlock()
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	defer u.mu.Unlock()
 	if u.decline {
 		return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionDecline}}, nil
 	}
@@ -109,7 +117,11 @@ func newHarness(t testing.TB, s setup) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: c, Logger: s.logger})
+	o := Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: c, Logger: s.logger}
+	if s.tune != nil {
+		s.tune(&o)
+	}
+	srv, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -10,10 +11,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,7 +47,30 @@ type HTTPOptions struct {
 	// ShutdownGrace bounds how long running calls may take to finish once
 	// the context ends; 0 means DefaultShutdownGrace.
 	ShutdownGrace time.Duration
+	// MaxRequestBytes caps a request body (413 beyond); 0 means the
+	// server's Options.MaxRequestBytes.
+	MaxRequestBytes int64
+	// BodyTimeout bounds reading one request body; 0 means DefaultBodyTimeout.
+	BodyTimeout time.Duration
 }
+
+// DefaultBodyTimeout is how long a client may take to send a request body:
+// a body that trickles in is cut off then.
+const DefaultBodyTimeout = 10 * time.Second
+
+// Timeouts of the HTTP server. There is no write timeout: SSE streams and
+// long GET streams stay open for as long as the client listens. The read
+// timeout is a backstop; each request's body has its own, shorter deadline,
+// which is lifted once the body is read so that streams are not cut.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 2 * time.Minute
+	idleTimeout       = 2 * time.Minute
+)
+
+// bearerRetryAfter is the Retry-After sent when a bearer token cannot be
+// verified because the API did not answer.
+const bearerRetryAfter = 5 * time.Second
 
 // DefaultShutdownGrace is how long running calls may take to finish on shutdown.
 const DefaultShutdownGrace = 10 * time.Second
@@ -102,7 +128,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, o HTTPOptions) erro
 	}
 	hs := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
@@ -244,6 +272,12 @@ func (s *Server) httpHandler(o HTTPOptions) (http.Handler, func(context.Context)
 	default:
 		return nil, nil, fmt.Errorf("http: unknown transport %q", o.Transport)
 	}
+	if o.MaxRequestBytes <= 0 {
+		o.MaxRequestBytes = s.opts.MaxRequestBytes
+	}
+	if o.BodyTimeout <= 0 {
+		o.BodyTimeout = DefaultBodyTimeout
+	}
 	g := &gate{s: s, o: o, next: mux, verified: newTokenCache()}
 	return g, closeStreams, nil
 }
@@ -277,7 +311,17 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.next.ServeHTTP(w, r) // CORS preflight: carries no credentials by design
 		return
 	}
+	if r.ContentLength > g.o.MaxRequestBytes {
+		g.tooLarge(w, r)
+		return
+	}
 	id, status, msg := g.authenticate(r)
+	if id == nil && status == http.StatusServiceUnavailable {
+		g.s.log.Warn("refused a bearer token that could not be verified", "path", r.URL.Path, "remote", r.RemoteAddr)
+		w.Header().Set("Retry-After", strconv.Itoa(int(bearerRetryAfter.Seconds())))
+		http.Error(w, msg, status)
+		return
+	}
 	if id == nil {
 		g.s.log.Info("refused request without valid credentials", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", msg)
 		challenge := `Bearer realm="supabase-mcp"`
@@ -299,7 +343,66 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "session not found", http.StatusNotFound)
 		return
 	}
+	if !g.readBody(w, r) {
+		return
+	}
 	g.next.ServeHTTP(w, r.WithContext(withIdentity(r.Context(), id)))
+}
+
+// readBody reads the request body under the size cap and the body deadline,
+// so that mcp-go never reads an unbounded or trickling body, then lifts the
+// deadline: what follows may be a long stream. It answers and returns false
+// when the body is refused.
+func (g *gate) readBody(w http.ResponseWriter, r *http.Request) bool {
+	rc := http.NewResponseController(w)
+	if r.Body == nil || r.Body == http.NoBody {
+		_ = rc.SetReadDeadline(time.Time{})
+		return true
+	}
+	// Reserve what the body may hold before reading it: many large bodies at
+	// once must not add up beyond the server's budget.
+	reserved := g.o.MaxRequestBytes
+	if r.ContentLength >= 0 {
+		reserved = r.ContentLength
+	}
+	if !g.s.held.take(reserved) {
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "Service Unavailable: the server is busy with other large requests; retry shortly", http.StatusServiceUnavailable)
+		return false
+	}
+	context.AfterFunc(r.Context(), func() { g.s.held.give(reserved) }) // when the request is done
+	_ = rc.SetReadDeadline(time.Now().Add(g.o.BodyTimeout))
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength))
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, g.o.MaxRequestBytes))
+	_ = rc.SetReadDeadline(time.Time{})
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		var netErr net.Error
+		switch {
+		case errors.As(err, &tooBig):
+			g.tooLarge(w, r)
+		case errors.As(err, &netErr) && netErr.Timeout():
+			g.s.log.Info("cut off a request body that was too slow", "path", r.URL.Path, "remote", r.RemoteAddr, "timeout", g.o.BodyTimeout)
+			w.Header().Set("Connection", "close")
+			http.Error(w, fmt.Sprintf("Request Timeout: the body did not arrive within %s", g.o.BodyTimeout), http.StatusRequestTimeout)
+		default:
+			w.Header().Set("Connection", "close")
+			http.Error(w, "Bad Request: the body could not be read", http.StatusBadRequest)
+		}
+		return false
+	}
+	r.Body = io.NopCloser(&buf)
+	r.ContentLength = int64(buf.Len())
+	return true
+}
+
+func (g *gate) tooLarge(w http.ResponseWriter, r *http.Request) {
+	g.s.log.Warn("refused a request body over --max-request-bytes", "path", r.URL.Path, "remote", r.RemoteAddr, "limit", g.o.MaxRequestBytes)
+	w.Header().Set("Connection", "close")
+	http.Error(w, fmt.Sprintf("Request Entity Too Large: the body exceeds %d bytes (--max-request-bytes)", g.o.MaxRequestBytes), http.StatusRequestEntityTooLarge)
 }
 
 // originAllowed: requests without Origin come from non-browser clients; a
@@ -357,8 +460,11 @@ func (g *gate) authenticate(r *http.Request) (*identity, int, string) {
 	}
 	sum := sha256.Sum256([]byte(token))
 	c := g.s.opts.Clients.Get(token)
-	if !g.verified.check(r.Context(), sum, c, g.s.log) {
+	switch g.verified.check(r.Context(), sum, c) {
+	case tokenRefused:
 		return nil, http.StatusUnauthorized, "Unauthorized: the Supabase API does not accept this access token"
+	case tokenUnverified:
+		return nil, http.StatusServiceUnavailable, "Service Unavailable: the access token could not be verified with the Supabase API (it did not answer); retry shortly"
 	}
 	return &identity{client: c, principal: "bearer:" + hex.EncodeToString(sum[:])}, 0, ""
 }
@@ -389,15 +495,28 @@ func newTokenCache() *tokenCache {
 	return &tokenCache{entries: map[[sha256.Size]byte]tokenVerdict{}, pending: map[[sha256.Size]byte]chan struct{}{}}
 }
 
-// check reports whether the token may be used. When the API cannot be asked
-// (network trouble, 5xx, rate limit) the token is let through unremembered:
-// its tool calls then meet the same API.
-func (tc *tokenCache) check(ctx context.Context, key [sha256.Size]byte, c *client.Client, log *slog.Logger) bool {
+// Verdicts of tokenCache.check.
+type tokenCheck int
+
+const (
+	tokenAccepted tokenCheck = iota
+	tokenRefused
+	// tokenUnverified: the API could not be asked (network trouble, 5xx,
+	// rate limit, timeout). Fail closed: the token is refused for now, not
+	// remembered, and gets no session.
+	tokenUnverified
+)
+
+// check reports whether the token may be used.
+func (tc *tokenCache) check(ctx context.Context, key [sha256.Size]byte, c *client.Client) tokenCheck {
 	for {
 		tc.mu.Lock()
 		if v, ok := tc.entries[key]; ok && time.Now().Before(v.expires) {
 			tc.mu.Unlock()
-			return v.ok
+			if v.ok {
+				return tokenAccepted
+			}
+			return tokenRefused
 		}
 		wait, busy := tc.pending[key]
 		if !busy {
@@ -410,17 +529,21 @@ func (tc *tokenCache) check(ctx context.Context, key [sha256.Size]byte, c *clien
 			close(done)
 			if known {
 				tc.remember(key, ok)
-			} else {
-				log.Warn("could not verify a bearer token with the Supabase API; letting the request through")
 			}
 			tc.mu.Unlock()
-			return ok || !known
+			switch {
+			case !known:
+				return tokenUnverified
+			case ok:
+				return tokenAccepted
+			}
+			return tokenRefused
 		}
 		tc.mu.Unlock()
 		select {
 		case <-wait:
 		case <-ctx.Done():
-			return false
+			return tokenUnverified
 		}
 	}
 }

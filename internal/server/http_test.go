@@ -107,6 +107,7 @@ type httpSetup struct {
 	o         HTTPOptions
 	policy    *guard.Policy
 	rateLimit int
+	tune      func(*Options) // adjusts the server's options
 }
 
 // startHTTP runs the server on a real listener (127.0.0.1:0) in front of apiURL.
@@ -132,7 +133,11 @@ func startHTTP(t *testing.T, apiURL string, s httpSetup) *httpServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: own, Clients: pool, Logger: logger})
+	so := Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: own, Clients: pool, Logger: logger}
+	if s.tune != nil {
+		s.tune(&so)
+	}
+	srv, err := New(so)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +169,7 @@ type mcpConn struct {
 
 // connect opens an MCP client: "http" (modern protocol), "http-legacy"
 // (pinned to 2025-11-25, with a session) or "sse".
-func (h *httpServer) connect(t *testing.T, kind, bearer string) (*mcpConn, error) {
+func (h *httpServer) connect(t *testing.T, kind, bearer string, extra ...mcpclient.ClientOption) (*mcpConn, error) {
 	t.Helper()
 	headers := map[string]string{}
 	if bearer != "" {
@@ -179,14 +184,14 @@ func (h *httpServer) connect(t *testing.T, kind, bearer string) (*mcpConn, error
 		if err != nil {
 			t.Fatal(err)
 		}
-		c = mcpclient.NewClient(tr, mcpclient.WithProtocolVersion(mcp.ProtocolVersion20251125))
+		c = mcpclient.NewClient(tr, append([]mcpclient.ClientOption{mcpclient.WithProtocolVersion(mcp.ProtocolVersion20251125)}, extra...)...)
 		init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
 	default:
 		tr, err := transport.NewStreamableHTTP(h.url+"/mcp", transport.WithHTTPHeaders(headers))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var opts []mcpclient.ClientOption
+		opts := extra
 		if kind == "http-legacy" {
 			opts = append(opts, mcpclient.WithProtocolVersion(mcp.ProtocolVersion20251125))
 			init.Params.ProtocolVersion = mcp.ProtocolVersion20251125
@@ -208,9 +213,9 @@ func (h *httpServer) connect(t *testing.T, kind, bearer string) (*mcpConn, error
 	return &mcpConn{t: t, c: c}, nil
 }
 
-func (h *httpServer) mustConnect(t *testing.T, kind, bearer string) *mcpConn {
+func (h *httpServer) mustConnect(t *testing.T, kind, bearer string, extra ...mcpclient.ClientOption) *mcpConn {
 	t.Helper()
-	c, err := h.connect(t, kind, bearer)
+	c, err := h.connect(t, kind, bearer, extra...)
 	if err != nil {
 		t.Fatalf("%s client: %v", kind, err)
 	}

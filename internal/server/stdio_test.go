@@ -1,0 +1,214 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+)
+
+// An oversized line is consumed without being kept, and its top-level id
+// and method are found wherever they sit, never a nested "id".
+func TestOversizedLineEnvelope(t *testing.T) {
+	pad := strings.Repeat("x", 200<<10)
+	cases := []struct{ line, id, method string }{
+		{`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"arguments":{"id":"inner","s":"` + pad + `"}}}`, "7", "tools/call"},
+		{`{"method":"tools/call","params":{"arguments":{"id":99,"s":"` + pad + `\"}"}},"jsonrpc":"2.0","id":"abc\"d"}`, `"abc\"d"`, "tools/call"},
+		{`{"params":{"s":"` + pad + `"},"method":"ping"}`, "", "ping"},
+		{`[{"id":1,"s":"` + pad + `"}]`, "", ""},
+	}
+	for _, c := range cases {
+		r := bufio.NewReaderSize(strings.NewReader(c.line+"\n"+`{"id":2}`+"\n"), 4096)
+		line, big, err := readBoundedLine(r, 64<<10)
+		if err != nil || line != nil || big == nil {
+			t.Fatalf("%.40s: line %d bytes, big %v, err %v", c.line, len(line), big, err)
+		}
+		if string(big.id) != c.id || big.method != c.method || big.n != int64(len(c.line)+1) {
+			t.Errorf("%.40s: id %s method %q n %d", c.line, big.id, big.method, big.n)
+		}
+		next, big, _ := readBoundedLine(r, 64<<10)
+		if big != nil || string(next) != `{"id":2}`+"\n" {
+			t.Errorf("the next line was not read whole: %q", next)
+		}
+	}
+}
+
+// stdioWire drives ServeStdio in process over pipes.
+type stdioWire struct {
+	t   *testing.T
+	in  *io.PipeWriter
+	mu  sync.Mutex
+	got map[string]string // response line by id
+	ch  chan struct{}
+}
+
+func serveStdioWire(t *testing.T, srv *Server) *stdioWire {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.ServeStdio(ctx, inR, outW) }()
+	w := &stdioWire{t: t, in: inW, got: map[string]string{}, ch: make(chan struct{}, 1)}
+	go func() {
+		r := bufio.NewReader(outR)
+		for {
+			line, err := r.ReadString('\n')
+			var head struct {
+				ID     any    `json:"id"`
+				Method string `json:"method"`
+			}
+			if json.Unmarshal([]byte(line), &head) == nil && head.ID != nil && head.Method == "" {
+				w.mu.Lock()
+				w.got[fmt.Sprint(head.ID)] = line
+				w.mu.Unlock()
+				select {
+				case w.ch <- struct{}{}:
+				default:
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		inW.Close()
+		cancel()
+		<-done
+		outW.Close()
+	})
+	return w
+}
+
+func (w *stdioWire) send(msg any) {
+	b, _ := json.Marshal(msg)
+	if _, err := w.in.Write(append(b, '\n')); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *stdioWire) wait(id string) string {
+	w.t.Helper()
+	deadline := time.After(60 * time.Second)
+	for {
+		w.mu.Lock()
+		line, ok := w.got[id]
+		w.mu.Unlock()
+		if ok {
+			return line
+		}
+		select {
+		case <-w.ch:
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			w.t.Fatalf("no response to %s", id)
+		}
+	}
+}
+
+// Calls waiting in mcp-go's queue behind busy workers are not registered
+// for cancellation there yet: cancelled while queued, they are never sent.
+func TestStdioCancelWhileQueued(t *testing.T) {
+	h := newHarness(t, setup{tune: func(o *Options) { o.MaxCalls = 130 }}) // 100 workers, room to queue 30
+	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects/*", Delay: 2 * time.Second})
+	w := serveStdioWire(t, h.srv)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": map[string]any{
+		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
+	w.wait("init")
+	call := func(id, ref string) {
+		w.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": map[string]any{"name": "projects", "arguments": map[string]any{"operation": "get", "ref": ref}}})
+	}
+	for i := range 100 { // every worker busy on a slow API
+		call(fmt.Sprintf("busy-%d", i), activeRef)
+	}
+	for deadline := time.Now().Add(30 * time.Second); h.requestsTo("GET", "/v1/projects/"+activeRef) < 100; {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d workers reached the API", h.requestsTo("GET", "/v1/projects/"+activeRef))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for i := range 20 { // queued, then cancelled
+		id := fmt.Sprintf("queued-%d", i)
+		call(id, pausedRef)
+		w.send(map[string]any{"jsonrpc": "2.0", "method": "notifications/cancelled", "params": map[string]any{"requestId": id}})
+	}
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "ping", "method": "ping"})
+	w.wait("ping") // read while every worker is busy
+	for i := range 20 {
+		if line := w.wait(fmt.Sprintf("queued-%d", i)); !strings.Contains(line, "nothing was sent") {
+			t.Errorf("queued-%d: %s", i, line)
+		}
+	}
+	for i := range 100 {
+		w.wait(fmt.Sprintf("busy-%d", i))
+	}
+	if n := h.requestsTo("GET", "/v1/projects/"+pausedRef); n != 0 {
+		t.Fatalf("%d calls cancelled while queued were sent", n)
+	}
+}
+
+// A request reusing the id of a running call is refused, so its response
+// cannot free that call's slot.
+func TestStdioRefusesReusedIDs(t *testing.T) {
+	h := newHarness(t, setup{})
+	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Delay: time.Second})
+	w := serveStdioWire(t, h.srv)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": map[string]any{
+		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
+	w.wait("1")
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": map[string]any{"name": "projects", "arguments": map[string]any{"operation": "list"}}})
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 7.0, "method": "ping"})
+	if line := w.wait("7"); !strings.Contains(line, "still running") {
+		t.Fatalf("reused id: %s", line)
+	}
+	w.mu.Lock()
+	delete(w.got, "7")
+	w.mu.Unlock()
+	if line := w.wait("7"); !strings.Contains(line, "acme") {
+		t.Fatalf("the call itself: %s", line)
+	}
+}
+
+// Large calls in progress hold at most MaxInflightBytes together (one
+// always fits); beyond that they are refused as busy, nothing sent.
+func TestStdioBoundsTheBytesInProgress(t *testing.T) {
+	h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}, tune: func(o *Options) { o.MaxInflightBytes = 3 << 20 }})
+	h.api.InjectFault(fakeapi.Fault{Method: "POST", Path: "/v1/projects/" + activeRef + "/functions/deploy", Delay: 2 * time.Second})
+	w := serveStdioWire(t, h.srv)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": map[string]any{
+		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
+	w.wait("init")
+	src := strings.Repeat("export const x = 1;\n", 2<<20/20)
+	for i := range 3 {
+		w.send(map[string]any{"jsonrpc": "2.0", "id": fmt.Sprintf("d%d", i), "method": "tools/call", "params": map[string]any{"name": "functions", "arguments": map[string]any{
+			"operation": "deploy", "ref": activeRef, "slug": fmt.Sprintf("f%d", i), "entrypoint_path": "index.ts",
+			"files": []any{map[string]any{"name": "index.ts", "content": src}}}}})
+	}
+	var busy int
+	for i := range 3 {
+		if strings.Contains(w.wait(fmt.Sprintf("d%d", i)), "busy") {
+			busy++
+		}
+	}
+	if busy != 2 {
+		t.Fatalf("%d of 3 large calls refused as busy, want 2", busy)
+	}
+	if n := h.requestsTo("POST", "/v1/projects/"+activeRef+"/functions/deploy"); n != 1 {
+		t.Fatalf("%d deploys sent", n)
+	}
+	// Once the first is done, the budget is free again.
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "again", "method": "tools/call", "params": map[string]any{"name": "functions", "arguments": map[string]any{
+		"operation": "deploy", "ref": activeRef, "slug": "f9", "entrypoint_path": "index.ts",
+		"files": []any{map[string]any{"name": "index.ts", "content": src}}}}})
+	if line := w.wait("again"); strings.Contains(line, "busy") {
+		t.Fatalf("after the first finished: %s", line)
+	}
+}
