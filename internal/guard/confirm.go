@@ -53,10 +53,13 @@ func (c *Confirmation) Message() string {
 }
 
 // Binding identifies exactly what a confirmation approves: the session, the
-// tool, the operation and the canonical arguments.
-func Binding(session, tool, operation string, canonicalArgs []byte) string {
+// tool, the operation, the canonical arguments and the prompt the user saw.
+// The prompt is part of it because it can hold what the API said (the
+// rollback SQL a rollback would run): if that changed since, the consent
+// does not carry over.
+func Binding(session, tool, operation string, canonicalArgs []byte, prompt string) string {
 	h := sha256.New()
-	for _, part := range [][]byte{[]byte(session), []byte(tool), []byte(operation), canonicalArgs} {
+	for _, part := range [][]byte{[]byte(session), []byte(tool), []byte(operation), canonicalArgs, []byte(prompt)} {
 		var n [8]byte
 		binary.BigEndian.PutUint64(n[:], uint64(len(part)))
 		h.Write(n[:])
@@ -117,7 +120,7 @@ func (c *Confirmations) TTL() time.Duration { return c.ttl }
 var (
 	ErrConfirmationUnknown  = errors.New("the confirmation token is unknown or was already used: call again without confirm to get a new one")
 	ErrConfirmationExpired  = errors.New("the confirmation token has expired: call again without confirm to get a new one")
-	ErrConfirmationMismatch = errors.New("the confirmation token was issued for a different call (other arguments, operation or session): call again without confirm to get a token for this one")
+	ErrConfirmationMismatch = errors.New("the confirmation token was issued for a different call (other arguments, operation or session, or what the call would do has changed since): call again without confirm to get a token for this one")
 )
 
 // IssueToken returns a single-use token (192 random bits) approving binding.

@@ -11,9 +11,12 @@ func TestConfirmationsAreSingleUseBoundAndExpire(t *testing.T) {
 	c := NewConfirmations()
 	now := time.Now()
 	c.now = func() time.Time { return now }
-	a, b := Binding("s1", "projects", "delete", []byte(`{"ref":"a"}`)), Binding("s1", "projects", "delete", []byte(`{"ref":"b"}`))
-	if a == b || a == Binding("s2", "projects", "delete", []byte(`{"ref":"a"}`)) {
+	a, b := Binding("s1", "projects", "delete", []byte(`{"ref":"a"}`), ""), Binding("s1", "projects", "delete", []byte(`{"ref":"b"}`), "")
+	if a == b || a == Binding("s2", "projects", "delete", []byte(`{"ref":"a"}`), "") {
 		t.Fatal("bindings do not separate arguments or sessions")
+	}
+	if a == Binding("s1", "projects", "delete", []byte(`{"ref":"a"}`), "rollback SQL changed") {
+		t.Fatal("bindings do not separate what the user was shown")
 	}
 
 	tok := c.IssueToken(a)
@@ -105,7 +108,7 @@ func TestSQLClassification(t *testing.T) {
 // a state: the model can read the state, so it must not confirm itself.
 func TestConfirmationStatesAndTokensAreSeparate(t *testing.T) {
 	c := NewConfirmationsWithTTL(time.Minute)
-	a := Binding("s1", "projects", "delete", []byte(`{"ref":"a"}`))
+	a := Binding("s1", "projects", "delete", []byte(`{"ref":"a"}`), "")
 	state := c.Seal(a)
 	nonce, sig, _ := strings.Cut(state, ".")
 	for _, v := range []string{state, nonce, sig, "confirm-" + nonce} {
@@ -134,7 +137,7 @@ func TestConfirmationsFreeExpiredAndStayBounded(t *testing.T) {
 	c := NewConfirmationsWithTTL(time.Minute)
 	now := time.Now()
 	c.now = func() time.Time { return now }
-	a := Binding("s", "t", "o", nil)
+	a := Binding("s", "t", "o", nil, "")
 	c.Seal(a)
 	c.IssueToken(a)
 	if n := c.Outstanding(); n != 2 {

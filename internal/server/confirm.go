@@ -28,13 +28,13 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 	case guard.ConfirmNone:
 		return nil
 	case guard.ConfirmDeny:
-		return mcp.NewToolResultError(fmt.Sprintf("Refused: %s. This server refuses calls that need confirmation (--confirm deny); nothing was sent.", c.Message()))
+		return mcp.NewToolResultError(fmt.Sprintf("Refused: this server refuses calls that need confirmation (--confirm deny); nothing was sent. %s", modelPreview(c)))
 	}
 	args, err := json.Marshal(call.Args) // map keys sorted: canonical
 	if err != nil {
 		return mcp.NewToolResultError("arguments cannot be encoded: " + err.Error())
 	}
-	binding := guard.Binding(bindingSubject(ctx), et.Name, call.Op.Name, args)
+	binding := guard.Binding(bindingSubject(ctx), et.Name, call.Op.Name, args, c.Message())
 
 	// The answer of an elicitation round trip (modern clients send it back;
 	// for older ones mcp-go asks and re-invokes this handler).
@@ -71,8 +71,15 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 	}
 	token := s.confirms.IssueToken(binding)
 	return mcp.NewToolResultError(fmt.Sprintf(
-		"Confirmation required, nothing was sent yet. %s\nShow this to the user and ask whether to proceed. Only if they agree, call %s again with exactly the same arguments plus confirm: %q (single use, valid %s).",
-		c.Message(), et.Name, token, humanDuration(s.confirms.TTL())))
+		"Confirmation required, nothing was sent yet. Show the user what the call would do (below) and ask whether to proceed. Only if they agree, call %s again with exactly the same arguments plus confirm: %q (single use, valid %s).\n%s",
+		et.Name, token, humanDuration(s.confirms.TTL()), modelPreview(c)))
+}
+
+// modelPreview is a confirmation's text for the model. It quotes arguments and
+// what the API said (names, SQL), so it travels inside the untrusted-data
+// boundary; the user sees the same text in an elicitation form.
+func modelPreview(c *guard.Confirmation) string {
+	return tools.WrapUntrusted("what the call would do", c.Message())
 }
 
 // elicitNow asks a client of an older protocol directly, within the
