@@ -189,7 +189,7 @@ func checkStringLiteral(sql string, t *pgquery.ScanToken) error {
 	return nil
 }
 
-// escapedEnd returns where a quoted literal starting at sql[start] == '\''
+// escapedEnd returns where a quoted literal starting at sql[start] == '\”
 // ends when backslashes escape the next character (standard_conforming_strings
 // off), following PostgreSQL's continuation rule: quote, whitespace with a
 // newline, quote continues the literal.

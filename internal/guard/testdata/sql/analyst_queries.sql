@@ -94,9 +94,9 @@ select to_char(created_at, 'YYYY-MM') as month, count(*) from {{s}}.orders group
 -- next
 select age(now(), created_at) from {{s}}.customers limit 5
 -- next
-select date_part('hour', created_at at time zone 'UTC') from {{s}}.events
+select date_part('hour', at at time zone 'UTC') from {{s}}.events
 -- next
-select created_at::date as day, count(*) from {{s}}.events group by day order by day
+select at::date as day, count(*) from {{s}}.events group by day order by day
 -- next
 select generate_series(date '2024-01-01', date '2024-01-31', interval '1 day')::date as day
 -- next
