@@ -19,7 +19,8 @@ const (
 	// MaxSQLBytes caps the SQL text of one call (256 KiB): more than any
 	// hand-written query or migration needs.
 	MaxSQLBytes = 256 << 10
-	// maxSQLNesting caps open parentheses and brackets at any point.
+	// maxSQLNesting caps open parentheses, brackets and CASE expressions at
+	// any point.
 	maxSQLNesting = 100
 	// maxSQLTerms caps the expression terms chained at any point: operators
 	// and casts since the last comma, AND/OR or CASE branch, summed over the
@@ -72,7 +73,15 @@ func precheckSQL(sql string) error {
 // recurse) for the nesting and term limits and for string literals that
 // standard_conforming_strings = off would end elsewhere.
 func checkTokens(sql string, tokens []*pgquery.ScanToken) error {
-	type level struct{ terms, prefix int }
+	// A level is an open parenthesis, bracket or CASE. terms counts the
+	// binary operators chained since the level's last list separator;
+	// prefix counts prefix operators (NOT, unary minus), which nest what
+	// follows them whatever separates it; between counts BETWEENs whose AND
+	// is still to come.
+	type level struct {
+		terms, prefix, between int
+		isCase                 bool
+	}
 	levels := []level{{}}
 	total := func() int {
 		n := len(levels) - 1
@@ -85,13 +94,20 @@ func checkTokens(sql string, tokens []*pgquery.ScanToken) error {
 	for i, t := range tokens {
 		cur := &levels[len(levels)-1]
 		switch t.Token {
-		case pgquery.Token_ASCII_40, pgquery.Token_ASCII_91: // ( [
+		case pgquery.Token_ASCII_40, pgquery.Token_ASCII_91, pgquery.Token_CASE: // ( [ CASE
 			if len(levels) > maxSQLNesting {
-				return &sqlLimitError{fmt.Sprintf("the SQL nests parentheses or brackets more than %d deep (at byte %d); flatten it", maxSQLNesting, t.Start)}
+				return &sqlLimitError{fmt.Sprintf("the SQL nests parentheses, brackets or CASE more than %d deep (at byte %d); flatten it", maxSQLNesting, t.Start)}
 			}
-			levels = append(levels, level{})
+			levels = append(levels, level{isCase: t.Token == pgquery.Token_CASE})
 		case pgquery.Token_ASCII_41, pgquery.Token_ASCII_93: // ) ]
+			for len(levels) > 1 && levels[len(levels)-1].isCase { // an unclosed CASE ends here
+				levels = levels[:len(levels)-1]
+			}
 			if len(levels) > 1 {
+				levels = levels[:len(levels)-1]
+			}
+		case pgquery.Token_END_P:
+			if len(levels) > 1 && cur.isCase {
 				levels = levels[:len(levels)-1]
 			}
 		case pgquery.Token_ASCII_44: // ,
@@ -100,8 +116,16 @@ func checkTokens(sql string, tokens []*pgquery.ScanToken) error {
 			levels = []level{{}}
 		case pgquery.Token_AND, pgquery.Token_OR, pgquery.Token_WHEN, pgquery.Token_THEN, pgquery.Token_ELSE:
 			// AND and OR chains become one flat list; CASE branches are
-			// siblings. Prefix operators before them still nest what follows.
-			cur.terms = 0
+			// siblings. Prefix operators before them still nest what follows,
+			// and the AND of a BETWEEN separates nothing.
+			if t.Token == pgquery.Token_AND && cur.between > 0 {
+				cur.between--
+			} else {
+				cur.terms = 0
+			}
+		case pgquery.Token_BETWEEN:
+			cur.terms++
+			cur.between++
 		case pgquery.Token_NOT:
 			cur.prefix++
 		case pgquery.Token_ASCII_45, pgquery.Token_ASCII_43: // - +
@@ -117,11 +141,11 @@ func checkTokens(sql string, tokens []*pgquery.ScanToken) error {
 			pgquery.Token_LESS_EQUALS, pgquery.Token_GREATER_EQUALS, pgquery.Token_NOT_EQUALS,
 			pgquery.Token_TYPECAST, pgquery.Token_IS, pgquery.Token_ISNULL, pgquery.Token_NOTNULL,
 			pgquery.Token_LIKE, pgquery.Token_ILIKE, pgquery.Token_SIMILAR, pgquery.Token_IN_P,
-			pgquery.Token_BETWEEN, pgquery.Token_COLLATE, pgquery.Token_AT, pgquery.Token_OVERLAPS,
+			pgquery.Token_COLLATE, pgquery.Token_AT, pgquery.Token_OVERLAPS,
 			pgquery.Token_UNION, pgquery.Token_INTERSECT, pgquery.Token_EXCEPT, pgquery.Token_JOIN,
-			pgquery.Token_OPERATOR, pgquery.Token_ESCAPE, pgquery.Token_CASE, pgquery.Token_ASCII_58,
+			pgquery.Token_OPERATOR, pgquery.Token_ESCAPE, pgquery.Token_ASCII_58,
 			pgquery.Token_ASCII_46:
-			if isOperand(prev) || t.Token == pgquery.Token_CASE || t.Token == pgquery.Token_OPERATOR {
+			if isOperand(prev) || t.Token == pgquery.Token_OPERATOR {
 				cur.terms++
 			} else {
 				cur.prefix++
