@@ -391,3 +391,23 @@ func TestParserLimitsHold(t *testing.T) {
 		}
 	}
 }
+
+// The allowlist and the families refused by name never overlap, and every
+// allowlisted name is a plain lowercase identifier.
+func TestReadFunctionAllowlistExcludesRefusedFamilies(t *testing.T) {
+	for name := range readFunctions() {
+		if strings.ToLower(name) != name || strings.ContainsAny(name, ".() ") {
+			t.Errorf("odd allowlist entry %q", name)
+		}
+		for _, f := range refusedFunctionFamilies {
+			for _, p := range strings.Fields(f.names) {
+				if pre, ok := strings.CutSuffix(p, "*"); ok && strings.HasPrefix(name, pre) || name == p {
+					t.Errorf("%s is allowlisted but %s (%s)", name, f.why, p)
+				}
+			}
+		}
+	}
+	if n := len(readFunctions()); n < 500 {
+		t.Errorf("only %d allowlisted functions", n)
+	}
+}
