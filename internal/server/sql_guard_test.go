@@ -188,6 +188,11 @@ var attacks = []string{
 	"select 'x\\' , pg_advisory_lock({K}) --'",
 	"select n'a\\'; select lo_create({LO}); --'",
 	"select 'a'\n'b\\'; select pg_advisory_lock({K}); --'",
+	// quoting and comments: the second statement is seen and refused
+	"select $a$ $$ ' $a$; select pg_advisory_lock({K})",
+	"select 1 /* /* nested */ still comment */; select pg_advisory_lock({K})",
+	"select U&'\\0027' ; select lo_create({LO})",
+	"select e'\\'' ; select pg_advisory_lock({K}) --'",
 	// NUL, limits, parse errors
 	"select 1\x00; select pg_advisory_lock({K})",
 	"select 1" + strings.Repeat("+1", 30000),
