@@ -369,6 +369,8 @@ func TestSQLConfirmationListsEveryStatement(t *testing.T) {
 	h.fails("database", sqlArgs("execute_sql", "selec 1"), "the server could not parse this; PostgreSQL may read it differently")
 	h.fails("database", sqlArgs("upsert_migration", "drop table a"), "Confirmation required", "DROP TABLE")
 	h.fails("database", sqlArgs("execute_sql", "set standard_conforming_strings = off"), "refused", "standard_conforming_strings")
+	h.fails("database", sqlArgs("execute_sql", strings.Repeat("select 1;", 30000)), "refused", "256 KiB")
+	h.fails("database", sqlArgs("apply_migration", "select 1"+strings.Repeat("+1", 30000)), "refused", "expression terms")
 	if n := len(h.api.Requests()); n != 0 {
 		t.Fatalf("%d requests sent unconfirmed", n)
 	}
