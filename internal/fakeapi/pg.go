@@ -44,6 +44,11 @@ END $$`
 // dbPool is a small bounded pool of pgconn connections. pgconn (rather than
 // pgx or pgxpool) gives direct access to the simple protocol's per-statement
 // results, which is how the real API answers multi-statement queries.
+//
+// Like a pooled backend, a session keeps its state from one call to the
+// next: settings, session-level locks, prepared statements. Read-only and
+// read-write sessions are pooled apart (the real API connects as different
+// users), so a read-only session is only ever reused for read-only queries.
 type dbPool struct {
 	cfg    *pgconn.Config
 	cfgErr error
@@ -51,7 +56,7 @@ type dbPool struct {
 	types  *pgtype.Map   // read-only use: array element types
 
 	mu     sync.Mutex
-	idle   []*pgconn.PgConn
+	idle   [2][]*pgconn.PgConn // by mode: [0] read-write, [1] read-only
 	closed bool
 
 	roleMu    sync.Mutex
@@ -70,7 +75,14 @@ func newDBPool(url string, size int) *dbPool {
 	return &dbPool{cfg: cfg, cfgErr: err, sem: make(chan struct{}, size), types: pgtype.NewMap()}
 }
 
-func (p *dbPool) acquire(ctx context.Context) (*pgconn.PgConn, error) {
+func modeIndex(readOnly bool) int {
+	if readOnly {
+		return 1
+	}
+	return 0
+}
+
+func (p *dbPool) acquire(ctx context.Context, readOnly bool) (*pgconn.PgConn, error) {
 	if p.cfgErr != nil {
 		return nil, fmt.Errorf("fakeapi: invalid DatabaseURL: %w", p.cfgErr)
 	}
@@ -79,18 +91,20 @@ func (p *dbPool) acquire(ctx context.Context) (*pgconn.PgConn, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	mode := modeIndex(readOnly)
 	for {
 		p.mu.Lock()
-		if len(p.idle) == 0 {
+		idle := p.idle[mode]
+		if len(idle) == 0 {
 			p.mu.Unlock()
 			break
 		}
-		c := p.idle[len(p.idle)-1]
-		p.idle = p.idle[:len(p.idle)-1]
+		c := idle[len(idle)-1]
+		p.idle[mode] = idle[:len(idle)-1]
 		p.mu.Unlock()
-		// DISCARD ALL resets what the previous query left in the session
-		// (settings, role, temp tables) and proves the connection is alive.
-		if _, err := exec(ctx, c, "DISCARD ALL"); err == nil {
+		// The session is reused as it is (a pooled backend does not reset
+		// it); the ping only proves it is alive.
+		if err := c.Ping(ctx); err == nil {
 			return c, nil
 		}
 		c.Close(ctx)
@@ -107,12 +121,14 @@ func (p *dbPool) acquire(ctx context.Context) (*pgconn.PgConn, error) {
 	return c, nil
 }
 
-// release returns c to the pool, or closes it when it may carry state.
-func (p *dbPool) release(c *pgconn.PgConn, reuse bool) {
+// release returns c to the pool of its mode, or closes it when it is in a
+// transaction or broken.
+func (p *dbPool) release(c *pgconn.PgConn, readOnly, reuse bool) {
 	p.mu.Lock()
 	reuse = reuse && !p.closed && !c.IsClosed() && c.TxStatus() == 'I'
 	if reuse {
-		p.idle = append(p.idle, c)
+		mode := modeIndex(readOnly)
+		p.idle[mode] = append(p.idle[mode], c)
 	}
 	p.mu.Unlock()
 	if !reuse {
@@ -125,8 +141,8 @@ func (p *dbPool) release(c *pgconn.PgConn, reuse bool) {
 
 func (p *dbPool) close() {
 	p.mu.Lock()
-	idle := p.idle
-	p.idle, p.closed = nil, true
+	idle := append(p.idle[0], p.idle[1]...)
+	p.idle, p.closed = [2][]*pgconn.PgConn{}, true
 	p.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
@@ -175,15 +191,15 @@ func (p *dbPool) ensureReadOnlyRole(ctx context.Context, c *pgconn.PgConn) error
 // always rolled back. The role and read-only default are also set at session
 // level first, so a COMMIT smuggled into the query text does not escape them
 // for the statements after it (the real API connects as a read-only user).
-// A query that explicitly RESETs the role can still escape; the next user of
-// the connection gets it cleaned with DISCARD ALL either way.
+// A query that explicitly RESETs the role can still escape for the rest of
+// that call; the next read-only call sets the role again.
 func (p *dbPool) query(ctx context.Context, sql string, params []any, readOnly bool) ([]row, error) {
-	c, err := p.acquire(ctx)
+	c, err := p.acquire(ctx, readOnly)
 	if err != nil {
 		return nil, err
 	}
 	reuse := false
-	defer func() { p.release(c, reuse && ctx.Err() == nil) }()
+	defer func() { p.release(c, readOnly, reuse && ctx.Err() == nil) }()
 
 	if readOnly {
 		if err := p.ensureReadOnlyRole(ctx, c); err != nil {

@@ -156,17 +156,8 @@ func (p *Policy) check(ctx context.Context, call *tools.Call, api API) (*Confirm
 	target := confirmTarget(call)
 	if op.SQL != "" {
 		sql, _ := call.Args[op.SQL].(string)
-		if op.Class == tools.ClassRead {
-			if err := CheckReadOnlySQL(sql); err != nil {
-				return nil, refuse("%s runs only plain reads: %v. Rewrite it as a SELECT, or use a write operation if this server allows one.", op.QualifiedName(), err)
-			}
-		} else if stmt, reason := DestructiveSQL(sql); reason != "" {
-			return &Confirmation{
-				Action:       fmt.Sprintf("%s on project %s runs %q", op.QualifiedName(), call.Args["ref"], clip(stmt, 200)),
-				Reason:       reason + ".",
-				Irreversible: true,
-				Target:       target,
-			}, nil
+		if c, err := p.checkSQL(call, sql, target); c != nil || err != nil {
+			return c, err
 		}
 	}
 	return nil, nil

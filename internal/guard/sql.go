@@ -1,14 +1,25 @@
 package guard
 
 import (
+	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	pgquery "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
+
+// The SQL guard. Read-only mode allows a statement only when every node of
+// its tree is a known read construct and every function, operator and cast
+// in it is on the allowlists of sqlfuncs.go. Write mode runs without asking
+// only what is provably bounded (see reviewStatement); everything else needs
+// the user's confirmation. Both modes first apply the limits and the
+// one-reading rule of sqllimits.go, and refuse any change of a lexing
+// setting. What the guard cannot parse is refused (read-only) or confirmed
+// (write): PostgreSQL may read it differently.
 
 // readNodes are the parse-tree node types a plain read may contain. The walk
 // refuses every other node type, so a construct added to PostgreSQL later is
@@ -19,7 +30,7 @@ var readNodes = sync.OnceValue(func() map[protoreflect.Name]bool {
 		ParseResult RawStmt Node List String Integer Float Boolean BitString
 		SelectStmt VariableShowStmt ExplainStmt DefElem
 		A_Const A_Star A_Indices A_Indirection A_ArrayExpr A_Expr Alias BoolExpr
-		BooleanTest CaseExpr CaseWhen CoalesceExpr CollateClause ColumnRef
+		BooleanTest CaseExpr CaseWhen CoalesceExpr CollateClause ColumnRef ColumnDef
 		CommonTableExpr CTESearchClause CTECycleClause FuncCall GroupingSet
 		GroupingFunc JoinExpr MinMaxExpr NamedArgExpr NullTest ParamRef
 		RangeFunction RangeSubselect RangeTableSample RangeTableFunc
@@ -35,21 +46,17 @@ var readNodes = sync.OnceValue(func() map[protoreflect.Name]bool {
 	return set
 })
 
-// sideEffectFunctions may change state, leave the database or hold locks even
-// inside a read-only transaction. Names ending in "*" are prefixes.
-var sideEffectFunctions = []string{
-	"set_config", "pg_terminate_backend", "pg_cancel_backend", "pg_advisory_*",
-	"pg_try_advisory_*", "lo_*", "loread", "lowrite", "pg_read_file", "pg_read_binary_file",
-	"pg_ls_*", "pg_stat_file", "pg_file_*", "dblink*", "nextval", "setval", "currval",
-	"pg_reload_conf", "pg_rotate_logfile", "pg_switch_wal", "pg_create_*", "pg_drop_*",
-	"pg_replication_*", "pg_logical_*", "pg_promote", "pg_notify", "pg_stat_reset*",
-	"pg_wal_replay_*", "pg_backup_*", "pg_import_system_collations", "txid_current",
-	"pg_current_xact_id", "query_to_xml*", "cursor_to_xml*", "http*", "pg_sleep_for",
-	"pg_sleep_until", "pg_log_backend_memory_contexts", "pg_export_snapshot",
-}
+// dmlNodes are the extra nodes INSERT, UPDATE and DELETE bring.
+var dmlNodes = sync.OnceValue(func() map[protoreflect.Name]bool {
+	set := map[protoreflect.Name]bool{}
+	for _, n := range strings.Fields(`InsertStmt UpdateStmt DeleteStmt OnConflictClause InferClause IndexElem MultiAssignRef SetToDefault`) {
+		set[protoreflect.Name(n)] = true
+	}
+	return set
+})
 
-// maxSleepSeconds bounds pg_sleep in read-only SQL.
-const maxSleepSeconds = 3
+// parseErrorReason is the confirmation text for SQL the guard cannot parse.
+const parseErrorReason = "the server could not parse this; PostgreSQL may read it differently"
 
 // SQLRefusal explains why a statement may not run.
 type SQLRefusal struct {
@@ -58,17 +65,49 @@ type SQLRefusal struct {
 }
 
 func (r *SQLRefusal) Error() string {
+	if r.Statement == "" {
+		return r.Reason
+	}
 	return fmt.Sprintf("refused %q: %s", clip(r.Statement, 120), r.Reason)
 }
 
+// SQLFinding is one statement of a write that does not run without the
+// user's consent.
+type SQLFinding struct {
+	// Statement is the statement as submitted (whitespace trimmed), or the
+	// whole text when it could not be split into statements.
+	Statement string
+	// Reason says why it needs confirmation, or why it is refused.
+	Reason string
+	// Refused statements may not run even with consent: changes of lexing
+	// settings, and text over the limits.
+	Refused bool
+	// Destroys marks statements that delete data or access (DROP, TRUNCATE,
+	// DELETE or UPDATE of every row, REVOKE, ...).
+	Destroys bool
+}
+
+// parseChecked applies the pre-parse limits, then parses. A *sqlLimitError
+// means refuse in both modes; any other error is a parse failure.
+func parseChecked(sql string) (*pgquery.ParseResult, error) {
+	if err := precheckSQL(sql); err != nil {
+		return nil, err
+	}
+	return parseSQL(sql)
+}
+
 // CheckReadOnlySQL allows only plain reads: SELECT, VALUES, TABLE, SHOW and
-// EXPLAIN of those, with no INTO, no locking clause, no data-modifying CTE and
-// no call of a function with side effects. Every node of every statement is
-// checked.
+// EXPLAIN of those, with no INTO, no locking clause, no data-modifying CTE,
+// and no function, operator or cast outside the read allowlists. Every node
+// of every statement is checked.
 func CheckReadOnlySQL(sql string) error {
-	tree, err := parseSQL(sql)
+	tree, err := parseChecked(sql)
 	if err != nil {
-		return &SQLRefusal{Statement: sql, Reason: "it does not parse: " + err.Error()}
+		var limit *sqlLimitError
+		if errors.As(err, &limit) {
+			return &SQLRefusal{Reason: limit.msg}
+		}
+		return &SQLRefusal{Statement: sql, Reason: "it does not parse (" + err.Error() + "), and what the guard cannot parse it does not run"}
 	}
 	if len(tree.Stmts) == 0 {
 		return &SQLRefusal{Statement: sql, Reason: "it holds no statement"}
@@ -77,6 +116,8 @@ func CheckReadOnlySQL(sql string) error {
 		text := statementText(sql, raw)
 		switch raw.Stmt.GetNode().(type) {
 		case *pgquery.Node_SelectStmt, *pgquery.Node_VariableShowStmt, *pgquery.Node_ExplainStmt:
+		case *pgquery.Node_VariableSetStmt:
+			return &SQLRefusal{Statement: text, Reason: "SET and RESET change the API session's settings, which outlive this query"}
 		default:
 			kind := statementKind(raw.Stmt)
 			reason := nodeReason(protoreflect.Name(kind + "Stmt"))
@@ -85,31 +126,49 @@ func CheckReadOnlySQL(sql string) error {
 			}
 			return &SQLRefusal{Statement: text, Reason: reason}
 		}
-		if reason := walkRead(raw.Stmt.ProtoReflect()); reason != "" {
+		if reason := readReason(raw.Stmt, nil); reason != "" {
 			return &SQLRefusal{Statement: text, Reason: reason}
 		}
 	}
 	return nil
 }
 
-// walkRead visits every message of the tree and returns why it is not a read.
-func walkRead(m protoreflect.Message) string {
+// CheckSingleReadStatement is for operations that wrap the SQL (explain):
+// the text must be exactly one SELECT, VALUES or TABLE statement. It is
+// checked on top of CheckReadOnlySQL.
+func CheckSingleReadStatement(sql string) error {
+	tree, err := parseChecked(sql)
+	if err != nil {
+		return CheckReadOnlySQL(sql)
+	}
+	if len(tree.Stmts) != 1 {
+		return &SQLRefusal{Reason: fmt.Sprintf("it holds %d statements; give exactly one query", len(tree.Stmts))}
+	}
+	if tree.Stmts[0].Stmt.GetSelectStmt() == nil {
+		return &SQLRefusal{Statement: sql, Reason: "only a SELECT, VALUES or TABLE query can be planned here"}
+	}
+	return nil
+}
+
+// readReason returns why a statement is not a read, or "". top, when set,
+// is a data-modifying statement allowed at the root of the walk (write
+// mode); the same kinds anywhere else (in a WITH clause) are refused.
+func readReason(stmt *pgquery.Node, top proto.Message) string {
+	w := readWalk{top: top}
+	return w.walk(stmt.ProtoReflect())
+}
+
+type readWalk struct{ top proto.Message }
+
+// walk visits every message of the tree and returns why it is not a read.
+func (w readWalk) walk(m protoreflect.Message) string {
 	name := m.Descriptor().Name()
-	if !readNodes()[name] {
+	isTop := w.top != nil && m.Interface() == w.top
+	if !readNodes()[name] && !(isTop || (w.top != nil && dmlNodes()[name] && !isStatementNode(name))) {
 		return nodeReason(name)
 	}
-	switch n := m.Interface().(type) {
-	case *pgquery.SelectStmt:
-		if n.IntoClause != nil {
-			return "SELECT INTO creates a table"
-		}
-		if len(n.LockingClause) > 0 {
-			return "FOR UPDATE/SHARE takes row locks"
-		}
-	case *pgquery.FuncCall:
-		if reason := checkFunction(n); reason != "" {
-			return reason
-		}
+	if reason := nodeCallReason(m.Interface()); reason != "" {
+		return reason
 	}
 	var reason string
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
@@ -120,22 +179,143 @@ func walkRead(m protoreflect.Message) string {
 		case fd.IsList():
 			list := v.List()
 			for i := 0; i < list.Len() && reason == ""; i++ {
-				reason = walkRead(list.Get(i).Message())
+				reason = w.walk(list.Get(i).Message())
 			}
 		case fd.IsMap():
 			reason = "unexpected map in the parse tree"
 		default:
-			reason = walkRead(v.Message())
+			reason = w.walk(v.Message())
 		}
 		return reason == ""
 	})
 	return reason
 }
 
+func isStatementNode(name protoreflect.Name) bool { return strings.HasSuffix(string(name), "Stmt") }
+
+// nodeCallReason checks what a node calls: functions, operators, casts and
+// table sampling methods.
+func nodeCallReason(n proto.Message) string {
+	switch n := n.(type) {
+	case *pgquery.SelectStmt:
+		if n.IntoClause != nil {
+			return "SELECT INTO creates a table"
+		}
+		if len(n.LockingClause) > 0 {
+			return "FOR UPDATE/SHARE takes row locks"
+		}
+	case *pgquery.FuncCall:
+		return functionReason(n.Funcname)
+	case *pgquery.A_Expr:
+		switch n.Kind {
+		case pgquery.A_Expr_Kind_AEXPR_BETWEEN, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN,
+			pgquery.A_Expr_Kind_AEXPR_BETWEEN_SYM, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
+			return "" // BETWEEN names itself; it expands to >= and <=
+		}
+		return operatorReason(n.Name)
+	case *pgquery.SubLink:
+		return operatorReason(n.OperName)
+	case *pgquery.SortBy:
+		return operatorReason(n.UseOp)
+	case *pgquery.TypeName:
+		return typeReason(n)
+	case *pgquery.RangeTableSample:
+		m := strings.ToLower(qualifiedName(n.Method))
+		if m != "system" && m != "bernoulli" && m != "pg_catalog.system" && m != "pg_catalog.bernoulli" {
+			return "TABLESAMPLE " + m + " is not a built-in sampling method"
+		}
+	}
+	return ""
+}
+
+// refusedFunctionFamilies say why well-known functions off the allowlist are
+// refused; names ending in "*" are prefixes. Any other unlisted function is
+// refused with the generic reason.
+var refusedFunctionFamilies = []struct{ names, why string }{
+	{"query_to_xml* cursor_to_xml* table_to_xml* schema_to_xml* database_to_xml* ts_stat ts_rewrite", "runs SQL given as text (or built from names), which the guard cannot check"},
+	{"set_config", "changes a setting of the API session, which outlives the query"},
+	{"pg_advisory_* pg_try_advisory_*", "takes or releases an advisory lock that can outlive the query"},
+	{"lo_* loread lowrite", "reads, creates or changes large objects"},
+	{"pg_terminate_backend pg_cancel_backend pg_log_backend_memory_contexts", "acts on another session"},
+	{"nextval setval currval lastval", "uses or advances a sequence"},
+	{"pg_notify", "sends a notification to other sessions"},
+	{"pg_sleep*", "holds the connection without reading anything"},
+	{"txid_current pg_current_xact_id", "assigns a transaction id"},
+	{"pg_read_file pg_read_binary_file pg_ls_* pg_stat_file pg_current_logfile pg_control_* pg_hba_file_rules pg_ident_file_mappings pg_show_all_file_settings pg_tablespace_databases", "reads or lists server files"},
+	{"pg_reload_conf pg_rotate_logfile* pg_switch_wal pg_promote pg_backup_* pg_create_* pg_drop_* pg_copy_* pg_replication_* pg_logical_* pg_wal_replay_* pg_import_system_collations pg_export_snapshot pg_stat_reset* binary_upgrade_* gin_clean_pending_list setseed", "changes server, replication or session state"},
+	{"dblink* http* pg_net*", "reaches another database or host"},
+}
+
+// functionReason returns why a call of the function named names is not a
+// read, or "".
+func functionReason(names []*pgquery.Node) string {
+	parts := nameParts(names)
+	if len(parts) == 0 {
+		return "a function call without a name"
+	}
+	name := strings.ToLower(parts[len(parts)-1])
+	qualified := strings.Join(parts, ".")
+	if len(parts) > 2 || (len(parts) == 2 && strings.ToLower(parts[0]) != "pg_catalog") {
+		return fmt.Sprintf("function %s() is not PostgreSQL's own (pg_catalog's): user-defined and extension functions may have side effects the guard cannot see", qualified)
+	}
+	if _, ok := readFunctions()[name]; ok {
+		return ""
+	}
+	for _, f := range refusedFunctionFamilies {
+		for _, p := range strings.Fields(f.names) {
+			if pre, ok := strings.CutSuffix(p, "*"); ok && strings.HasPrefix(name, pre) || name == p {
+				return fmt.Sprintf("function %s() %s", name, f.why)
+			}
+		}
+	}
+	return fmt.Sprintf("function %s() is not on the read-only allowlist (side-effect-free pg_catalog functions); user-defined and extension functions may have side effects the guard cannot see", name)
+}
+
+// operatorReason allows pg_catalog's operator names, bare or as
+// OPERATOR(pg_catalog.op).
+func operatorReason(names []*pgquery.Node) string {
+	parts := nameParts(names)
+	if len(parts) == 0 {
+		return ""
+	}
+	op := parts[len(parts)-1]
+	if len(parts) > 2 || (len(parts) == 2 && strings.ToLower(parts[0]) != "pg_catalog") {
+		return fmt.Sprintf("operator %s is not PostgreSQL's own (pg_catalog's): a user-defined operator calls a function the guard cannot see", strings.Join(parts, "."))
+	}
+	if !readOperators()[op] {
+		return fmt.Sprintf("operator %s is not one of pg_catalog's operators; user-defined and extension operators call functions the guard cannot see", op)
+	}
+	return ""
+}
+
+// typeReason allows casts to pg_catalog's types only: a cast to a domain
+// runs its CHECK constraints, and a user-defined cast runs its function.
+func typeReason(t *pgquery.TypeName) string {
+	parts := nameParts(t.Names)
+	if t.PctType || t.Setof || len(parts) == 0 {
+		return "this type reference is not allowed in read-only SQL"
+	}
+	name := strings.ToLower(parts[len(parts)-1])
+	if len(parts) > 2 || (len(parts) == 2 && strings.ToLower(parts[0]) != "pg_catalog") || !readTypes()[name] {
+		return fmt.Sprintf("type %s is not one of pg_catalog's types: casts to user-defined types and domains can run functions the guard cannot see (cast to text instead)", strings.Join(parts, "."))
+	}
+	return ""
+}
+
+func nameParts(names []*pgquery.Node) []string {
+	var parts []string
+	for _, n := range names {
+		parts = append(parts, n.GetString_().GetSval())
+	}
+	return parts
+}
+
+func qualifiedName(names []*pgquery.Node) string { return strings.Join(nameParts(names), ".") }
+
 func nodeReason(name protoreflect.Name) string {
 	switch name {
 	case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
-		return "it modifies data (" + strings.TrimSuffix(string(name), "Stmt") + ", possibly inside a WITH clause)"
+		return "it modifies data (" + strings.ToUpper(strings.TrimSuffix(string(name), "Stmt")) + ", possibly inside a WITH clause)"
 	case "TransactionStmt":
 		return "transaction control could end the read-only transaction"
 	case "IntoClause":
@@ -146,108 +326,323 @@ func nodeReason(name protoreflect.Name) string {
 	return string(name) + " is not allowed in read-only SQL"
 }
 
-func checkFunction(f *pgquery.FuncCall) string {
-	name := ""
-	if len(f.Funcname) > 0 {
-		name = strings.ToLower(f.Funcname[len(f.Funcname)-1].GetString_().GetSval())
-	}
-	for _, pattern := range sideEffectFunctions {
-		if p, ok := strings.CutSuffix(pattern, "*"); ok && strings.HasPrefix(name, p) || name == pattern {
-			return "function " + name + "() has side effects"
-		}
-	}
-	if name == "pg_sleep" {
-		if len(f.Args) != 1 {
-			return "pg_sleep() takes one constant argument here"
-		}
-		secs, ok := constNumber(f.Args[0])
-		if !ok || secs > maxSleepSeconds {
-			return fmt.Sprintf("pg_sleep() longer than %d seconds holds a connection", maxSleepSeconds)
-		}
-	}
-	return ""
-}
-
-func constNumber(n *pgquery.Node) (float64, bool) {
-	c := n.GetAConst()
-	if c == nil {
-		return 0, false
-	}
-	if i := c.GetIval(); i != nil {
-		return float64(i.GetIval()), true
-	}
-	if f := c.GetFval(); f != nil {
-		v, err := strconv.ParseFloat(f.GetFval(), 64)
-		return v, err == nil
-	}
-	return 0, false
-}
-
-// DestructiveSQL returns why a statement destroys data or access (DROP,
-// TRUNCATE, DELETE or UPDATE without WHERE, ALTER ... DROP, REVOKE, ...), or
-// "" if none does. SQL that does not parse is left to the API to reject.
-func DestructiveSQL(sql string) (statement, reason string) {
-	tree, err := parseSQL(sql)
+// ReviewWriteSQL lists the statements of sql that do not run without the
+// user's consent in write mode, each with its reason; nil means everything
+// may run. Findings marked Refused may not run at all. SQL that cannot be
+// parsed yields one finding for the whole text.
+func ReviewWriteSQL(sql string) []SQLFinding {
+	tree, err := parseChecked(sql)
 	if err != nil {
-		return "", ""
+		var limit *sqlLimitError
+		if errors.As(err, &limit) {
+			return []SQLFinding{{Statement: strings.TrimSpace(sql), Reason: limit.msg, Refused: true}}
+		}
+		return []SQLFinding{{Statement: strings.TrimSpace(sql), Reason: parseErrorReason}}
 	}
+	var out []SQLFinding
 	for _, raw := range tree.Stmts {
-		if r := destructiveReason(raw.Stmt); r != "" {
-			return statementText(sql, raw), r
+		text := statementText(sql, raw)
+		if reason := lexingChangeReason(raw.Stmt); reason != "" {
+			out = append(out, SQLFinding{Statement: text, Reason: reason, Refused: true})
+			continue
+		}
+		if reason, destroys := reviewStatement(raw.Stmt); reason != "" {
+			out = append(out, SQLFinding{Statement: text, Reason: reason, Destroys: destroys})
 		}
 	}
-	return "", ""
+	return out
 }
 
-func destructiveReason(n *pgquery.Node) string {
+// lexingChangeReason finds, anywhere in a statement, an attempt to change
+// how PostgreSQL lexes later text: SET/RESET of a lexing setting (also inside
+// ALTER ROLE/DATABASE/SYSTEM or a function's SET clause), RESET ALL, DISCARD
+// ALL, or set_config with a lexing setting or a name that is not a constant.
+func lexingChangeReason(stmt *pgquery.Node) string {
+	var reason string
+	visit(stmt.ProtoReflect(), func(m protoreflect.Message) bool {
+		switch n := m.Interface().(type) {
+		case *pgquery.VariableSetStmt:
+			if n.Kind == pgquery.VariableSetKind_VAR_RESET_ALL {
+				reason = "RESET ALL would reset standard_conforming_strings and the other lexing settings, which the guard relies on"
+			} else if isLexingSetting(n.Name) {
+				reason = n.Name + " decides how PostgreSQL reads string literals; the guard refuses any change to it"
+			}
+		case *pgquery.DiscardStmt:
+			if n.Target == pgquery.DiscardMode_DISCARD_ALL {
+				reason = "DISCARD ALL would reset standard_conforming_strings and the other lexing settings, which the guard relies on"
+			}
+		case *pgquery.FuncCall:
+			parts := nameParts(n.Funcname)
+			if len(parts) > 0 && strings.EqualFold(parts[len(parts)-1], "set_config") {
+				setting := ""
+				if len(n.Args) > 0 {
+					setting = n.Args[0].GetAConst().GetSval().GetSval()
+				}
+				if setting == "" {
+					reason = "set_config() with a setting name that is not a constant could change how PostgreSQL reads string literals"
+				} else if isLexingSetting(setting) {
+					reason = setting + " decides how PostgreSQL reads string literals; the guard refuses any change to it"
+				}
+			}
+		}
+		return reason == ""
+	})
+	return reason
+}
+
+// reviewStatement returns why a statement needs confirmation in write mode,
+// or "". These run without asking: reads that pass the read-only rules;
+// INSERT without ON CONFLICT DO UPDATE; UPDATE and DELETE whose WHERE is a
+// real condition on columns; CREATE of a new table, index, view, schema or
+// type; COMMENT. Every function they call must be on the read allowlist.
+func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 	switch s := n.GetNode().(type) {
-	case *pgquery.Node_DropStmt:
-		return "DROP " + strings.TrimPrefix(s.DropStmt.RemoveType.String(), "OBJECT_") + " deletes it and its data"
-	case *pgquery.Node_TruncateStmt:
-		return "TRUNCATE deletes every row"
-	case *pgquery.Node_DeleteStmt:
-		if s.DeleteStmt.WhereClause == nil {
-			return "DELETE without WHERE deletes every row"
+	case *pgquery.Node_SelectStmt, *pgquery.Node_VariableShowStmt:
+		return readReason(n, nil), false
+	case *pgquery.Node_ExplainStmt:
+		// EXPLAIN ANALYZE runs the statement, and plain EXPLAIN folds its
+		// immutable functions while planning: judge it as the statement.
+		return reviewStatement(s.ExplainStmt.Query)
+	case *pgquery.Node_InsertStmt:
+		if oc := s.InsertStmt.OnConflictClause; oc != nil && oc.Action == pgquery.OnConflictAction_ONCONFLICT_UPDATE {
+			return "INSERT ... ON CONFLICT DO UPDATE changes existing rows", false
 		}
+		return readReason(n, s.InsertStmt), false
 	case *pgquery.Node_UpdateStmt:
-		if s.UpdateStmt.WhereClause == nil {
-			return "UPDATE without WHERE changes every row"
+		if !boundedWhere(s.UpdateStmt.WhereClause) {
+			return "UPDATE without a WHERE condition on columns may change every row (a constant, a parameter or OR true is not a condition)", true
 		}
+		return readReason(n, s.UpdateStmt), false
+	case *pgquery.Node_DeleteStmt:
+		if !boundedWhere(s.DeleteStmt.WhereClause) {
+			return "DELETE without a WHERE condition on columns may delete every row (a constant, a parameter or OR true is not a condition)", true
+		}
+		return readReason(n, s.DeleteStmt), false
+	case *pgquery.Node_CreateStmt, *pgquery.Node_IndexStmt, *pgquery.Node_CompositeTypeStmt,
+		*pgquery.Node_CreateEnumStmt, *pgquery.Node_CreateDomainStmt:
+		return callsReason(n), false
+	case *pgquery.Node_CreateRangeStmt:
+		for _, p := range s.CreateRangeStmt.Params {
+			if d := p.GetDefElem(); d != nil && (d.Defname == "canonical" || d.Defname == "subtype_diff") {
+				return "CREATE TYPE ... AS RANGE names a function (" + d.Defname + ") the guard cannot check", false
+			}
+		}
+		return "", false
+	case *pgquery.Node_CreateTableAsStmt:
+		if s.CreateTableAsStmt.IsSelectInto {
+			return "SELECT INTO creates a table", false
+		}
+		if r := readReason(s.CreateTableAsStmt.Query, nil); r != "" {
+			return r, false
+		}
+		return "", false
+	case *pgquery.Node_ViewStmt:
+		if s.ViewStmt.Replace {
+			return "CREATE OR REPLACE VIEW changes an existing view", false
+		}
+		return readReason(s.ViewStmt.Query, nil), false
+	case *pgquery.Node_CreateSchemaStmt:
+		for _, e := range s.CreateSchemaStmt.SchemaElts {
+			if r, d := reviewStatement(e); r != "" {
+				return "CREATE SCHEMA ... " + r, d
+			}
+		}
+		return "", false
+	case *pgquery.Node_CommentStmt:
+		return "", false
 	case *pgquery.Node_AlterTableStmt:
 		for _, c := range s.AlterTableStmt.Cmds {
-			if cmd := c.GetAlterTableCmd(); cmd != nil && strings.HasPrefix(cmd.Subtype.String(), "AT_Drop") {
-				return "ALTER TABLE ... " + strings.TrimPrefix(cmd.Subtype.String(), "AT_") + " removes part of a table"
+			cmd := c.GetAlterTableCmd()
+			if cmd == nil {
+				return "ALTER TABLE with an unknown command", false
+			}
+			switch cmd.Subtype {
+			case pgquery.AlterTableType_AT_AddColumn, pgquery.AlterTableType_AT_AddConstraint:
+				if r := callsReason(c); r != "" {
+					return r, false
+				}
+			default:
+				sub := strings.TrimPrefix(cmd.Subtype.String(), "AT_")
+				return "ALTER ... " + sub + " changes an existing object (only ADD COLUMN and ADD CONSTRAINT run without asking)", strings.HasPrefix(sub, "Drop")
 			}
 		}
+		return "", false
+	case *pgquery.Node_VariableSetStmt:
+		return "SET changes the API session's settings, which can outlive this call", false
+	}
+	return otherStatementReason(n)
+}
+
+// otherStatementReason names why any other statement asks first.
+func otherStatementReason(n *pgquery.Node) (string, bool) {
+	switch s := n.GetNode().(type) {
+	case *pgquery.Node_DropStmt:
+		return "DROP " + strings.TrimPrefix(s.DropStmt.RemoveType.String(), "OBJECT_") + " deletes it and its data", true
+	case *pgquery.Node_TruncateStmt:
+		return "TRUNCATE deletes every row", true
 	case *pgquery.Node_GrantStmt:
 		if !s.GrantStmt.IsGrant {
-			return "REVOKE removes access"
+			return "REVOKE removes access", true
 		}
+		return "GRANT changes who may access what", false
 	case *pgquery.Node_GrantRoleStmt:
 		if !s.GrantRoleStmt.IsGrant {
-			return "REVOKE removes role membership"
+			return "REVOKE removes role membership", true
 		}
+		return "GRANT changes role membership", false
 	case *pgquery.Node_DropRoleStmt, *pgquery.Node_DropdbStmt, *pgquery.Node_DropOwnedStmt,
 		*pgquery.Node_DropTableSpaceStmt, *pgquery.Node_DropSubscriptionStmt, *pgquery.Node_DropUserMappingStmt:
-		return statementKind(n) + " deletes it"
+		return statementKind(n) + " deletes it", true
 	case *pgquery.Node_ReassignOwnedStmt:
-		return "REASSIGN OWNED changes who owns objects"
-	case *pgquery.Node_ExplainStmt:
-		for _, o := range s.ExplainStmt.Options {
-			if o.GetDefElem().GetDefname() == "analyze" {
-				return destructiveReason(s.ExplainStmt.Query)
+		return "REASSIGN OWNED changes who owns objects", false
+	case *pgquery.Node_DoStmt:
+		return "DO runs a procedural block whose statements the guard cannot see", false
+	case *pgquery.Node_CallStmt:
+		return "CALL runs a procedure the guard cannot see", false
+	case *pgquery.Node_ExecuteStmt:
+		return "EXECUTE runs a prepared statement the guard cannot see", false
+	case *pgquery.Node_PrepareStmt:
+		return "PREPARE stores a statement to run later", false
+	case *pgquery.Node_MergeStmt:
+		return "MERGE can update and delete rows", true
+	case *pgquery.Node_RenameStmt:
+		return "a rename breaks queries and code that use the old name", false
+	case *pgquery.Node_CreateFunctionStmt:
+		if s.CreateFunctionStmt.Replace {
+			return "CREATE OR REPLACE FUNCTION changes code that may already run", false
+		}
+		return "CREATE FUNCTION adds code the guard cannot check", false
+	case *pgquery.Node_RuleStmt:
+		return "a rule rewrites later queries", false
+	case *pgquery.Node_CreateTrigStmt, *pgquery.Node_CreateEventTrigStmt:
+		return "a trigger runs code on later changes", false
+	case *pgquery.Node_CreatePolicyStmt, *pgquery.Node_AlterPolicyStmt:
+		return "a row level security policy changes who sees which rows", false
+	case *pgquery.Node_CreateRoleStmt, *pgquery.Node_AlterRoleStmt, *pgquery.Node_AlterRoleSetStmt:
+		return "it changes roles", false
+	case *pgquery.Node_CreatedbStmt, *pgquery.Node_AlterDatabaseStmt, *pgquery.Node_AlterDatabaseSetStmt,
+		*pgquery.Node_AlterDatabaseRefreshCollStmt, *pgquery.Node_AlterSystemStmt:
+		return "it changes the database or the server", false
+	case *pgquery.Node_TransactionStmt:
+		return "transaction control changes how the statements around it commit", false
+	case *pgquery.Node_CopyStmt:
+		return "COPY moves data in or out in bulk", false
+	}
+	return fmt.Sprintf("%s is not one of the statements that run without asking (reads, INSERT, UPDATE/DELETE with a WHERE condition, CREATE of a new table, index, view, schema or type, COMMENT)", strings.ToUpper(statementKind(n))), false
+}
+
+// callsReason checks every function call and qualified operator in a DDL
+// statement (defaults, checks, index expressions): they run later, on
+// every write.
+func callsReason(n *pgquery.Node) string {
+	var reason string
+	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
+		switch x := m.Interface().(type) {
+		case *pgquery.FuncCall:
+			reason = functionReason(x.Funcname)
+		case *pgquery.A_Expr:
+			if len(x.Name) > 1 {
+				reason = operatorReason(x.Name)
 			}
 		}
+		return reason == ""
+	})
+	return reason
+}
+
+// boundedWhere reports whether a WHERE clause is a real condition on rows:
+// it names a column in a comparison, a test or a subquery. A missing clause,
+// a constant (true, 1=1), a parameter, a column compared with itself, a NOT,
+// IS NOT NULL, or an OR with any unbounded arm is not.
+func boundedWhere(n *pgquery.Node) bool {
+	if n == nil {
+		return false
 	}
-	// A data-modifying CTE is judged by its statements.
-	if sel := n.GetSelectStmt(); sel != nil && sel.WithClause != nil {
-		for _, cte := range sel.WithClause.Ctes {
-			if r := destructiveReason(cte.GetCommonTableExpr().GetCtequery()); r != "" {
-				return r
+	switch x := n.GetNode().(type) {
+	case *pgquery.Node_BoolExpr:
+		switch x.BoolExpr.Boolop {
+		case pgquery.BoolExprType_AND_EXPR:
+			for _, a := range x.BoolExpr.Args {
+				if boundedWhere(a) {
+					return true
+				}
 			}
+			return false
+		case pgquery.BoolExprType_OR_EXPR:
+			for _, a := range x.BoolExpr.Args {
+				if !boundedWhere(a) {
+					return false
+				}
+			}
+			return len(x.BoolExpr.Args) > 0
 		}
+		return false
+	case *pgquery.Node_AExpr:
+		l, r := x.AExpr.Lexpr, x.AExpr.Rexpr
+		if l != nil && r != nil && sameExpression(l, r) {
+			return false // a = a
+		}
+		return hasColumn(n)
+	case *pgquery.Node_NullTest:
+		return x.NullTest.Nulltesttype == pgquery.NullTestType_IS_NULL && hasColumn(n)
+	case *pgquery.Node_SubLink:
+		if x.SubLink.SubLinkType == pgquery.SubLinkType_EXISTS_SUBLINK {
+			return hasColumn(x.SubLink.Subselect)
+		}
+		return x.SubLink.Testexpr != nil && hasColumn(x.SubLink.Testexpr)
+	case *pgquery.Node_ColumnRef, *pgquery.Node_BooleanTest, *pgquery.Node_FuncCall:
+		return hasColumn(n)
 	}
-	return ""
+	return false
+}
+
+// sameExpression compares two expressions, ignoring where they stand.
+func sameExpression(a, b *pgquery.Node) bool {
+	return proto.Equal(withoutLocations(a), withoutLocations(b))
+}
+
+func withoutLocations(n *pgquery.Node) proto.Message {
+	c := proto.Clone(n)
+	visit(c.ProtoReflect(), func(m protoreflect.Message) bool {
+		if fd := m.Descriptor().Fields().ByName("location"); fd != nil {
+			m.Clear(fd)
+		}
+		return true
+	})
+	return c
+}
+
+func hasColumn(n *pgquery.Node) bool {
+	found := false
+	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
+		_, found = m.Interface().(*pgquery.ColumnRef)
+		return !found
+	})
+	return found
+}
+
+// visit calls f on every message of the tree, depth first, until f returns
+// false.
+func visit(m protoreflect.Message, f func(protoreflect.Message) bool) bool {
+	if !f(m) {
+		return false
+	}
+	ok := true
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Kind() != protoreflect.MessageKind || fd.IsMap() {
+			return true
+		}
+		if fd.IsList() {
+			list := v.List()
+			for i := 0; i < list.Len() && ok; i++ {
+				ok = visit(list.Get(i).Message(), f)
+			}
+		} else {
+			ok = visit(v.Message(), f)
+		}
+		return ok
+	})
+	return ok
 }
 
 // statementText cuts one statement out of the submitted text.
@@ -257,7 +652,7 @@ func statementText(sql string, raw *pgquery.RawStmt) string {
 	if raw.StmtLen == 0 || end > len(sql) {
 		end = len(sql)
 	}
-	if start > len(sql) {
+	if start > len(sql) || start < 0 {
 		start = 0
 	}
 	return strings.TrimSpace(sql[start:end])
@@ -275,9 +670,13 @@ func statementKind(n *pgquery.Node) string {
 	return strings.TrimSuffix(kind, "Stmt")
 }
 
+// clip shortens s to about n bytes, on a character boundary.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -3,9 +3,12 @@
 package guard
 
 import (
+	"container/list"
+	"fmt"
 	"runtime/debug"
 	"sync"
 	"time"
+	_ "unsafe" // go:linkname
 
 	pgquery "github.com/pganalyze/pg_query_go/v6"
 	wasmquery "github.com/wasilibs/go-pgquery"
@@ -17,13 +20,51 @@ import (
 // reused, parses in a fraction of a millisecond.
 var parseMu sync.Mutex
 
+// go-pgquery keeps its idle WebAssembly instances in this list and puts an
+// instance back even when a call into it panicked, although such an instance
+// is left broken (it then reads "select 1" as a syntax error). After a panic
+// the guard empties the list under go-pgquery's own lock, so that the next
+// parse instantiates a fresh module. A rename upstream fails the build
+// rather than silently keeping a broken parser.
+//
+//go:linkname wasmPool github.com/wasilibs/go-pgquery/parser.abiPool
+var wasmPool *list.List
+
+//go:linkname wasmPoolMu github.com/wasilibs/go-pgquery/parser.abiPoolMu
+var wasmPoolMu sync.Mutex
+
+// parserPanic is a parse that panicked: it is treated as a parse error, so
+// the SQL is refused (read-only) or confirmed (write).
+type parserPanic struct{ value any }
+
+func (p *parserPanic) Error() string { return fmt.Sprintf("the SQL parser failed (%v)", p.value) }
+
+// withParser runs f on the WebAssembly parser, recovering a panic and
+// discarding the instance it broke.
+func withParser[T any](f func() (T, error)) (result T, err error) {
+	parseMu.Lock()
+	defer parseMu.Unlock()
+	defer func() {
+		if p := recover(); p != nil {
+			wasmPoolMu.Lock()
+			wasmPool.Init()
+			wasmPoolMu.Unlock()
+			err = &parserPanic{p}
+		}
+	}()
+	return f()
+}
+
 // parseSQL uses the same parser compiled to WebAssembly, for CGO_ENABLED=0
 // builds (the container image). Its first call compiles the module (about
 // 2 s), so WarmSQLParser runs it in the background at start-up.
 func parseSQL(sql string) (*pgquery.ParseResult, error) {
-	parseMu.Lock()
-	defer parseMu.Unlock()
-	return wasmquery.Parse(sql)
+	return withParser(func() (*pgquery.ParseResult, error) { return wasmquery.Parse(sql) })
+}
+
+// scanSQL runs PostgreSQL's lexer alone; it does not recurse.
+func scanSQL(sql string) (*pgquery.ScanResult, error) {
+	return withParser(func() (*pgquery.ScanResult, error) { return wasmquery.Scan(sql) })
 }
 
 // warmDelay lets the MCP handshake and the first tools/list go first: the
@@ -41,4 +82,11 @@ func warmParser() {
 		_, _ = parseSQL("select 1")
 		debug.FreeOSMemory()
 	}()
+}
+
+// isParserCrash reports a recovered parser panic (tests use it to prove the
+// limits keep the parser from getting there).
+func isParserCrash(err error) bool {
+	_, ok := err.(*parserPanic)
+	return ok
 }

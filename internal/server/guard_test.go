@@ -247,7 +247,7 @@ func TestReadOnlySQLAttackCorpus(t *testing.T) {
 			t.Fatal("a copy table was created")
 		}
 	}
-	for _, q := range []string{"select 1", "show search_path", "values (1), (2)", "explain select 1", "with x as (select 1 as a) select * from x", "select pg_sleep(0.1)"} {
+	for _, q := range []string{"select 1", "show search_path", "values (1), (2)", "explain select 1", "with x as (select 1 as a) select * from x"} {
 		if hasDB {
 			h.ok("database", map[string]any{"operation": "execute_readonly_sql", "ref": activeRef, "query": q})
 		} else if err := guard.CheckReadOnlySQL(q); err != nil {

@@ -444,3 +444,10 @@ func pgArray(items []string) string {
 	b.WriteByte('}')
 	return b.String()
 }
+
+// OneStatementSQL marks a request that wraps its SQL argument in a statement
+// of its own, so that the guard lets through exactly one query: a second
+// statement would run rather than be planned.
+type OneStatementSQL interface{ oneStatementSQL() }
+
+func (*Explain) oneStatementSQL() {}
