@@ -247,7 +247,9 @@ func TestSQLGuardAttacksChangeNothing(t *testing.T) {
 		q := f.expand(a, pid)
 		for _, op := range []string{"execute_readonly_sql", "explain"} {
 			text, isErr := ro.call("database", sqlArgs(op, q))
-			if !isErr || !strings.Contains(text, "Refused") {
+			// Argument checks may refuse first (explain's query may hold no
+			// control characters); either way nothing is sent.
+			if !isErr || !strings.Contains(text, "Refused") && !strings.Contains(text, "Nothing was sent") {
 				t.Errorf("read-only %s ran %q: %s", op, clip(q), clip(text))
 			}
 		}
