@@ -45,6 +45,7 @@ type Options struct {
 	TokenSource      oauth2.TokenSource // required; a personal access token is oauth2.StaticTokenSource
 	UserAgent        string             // e.g. "supabase-mcp/1.2.3"
 	Limiters         *LimiterPool       // shared bucket per access token; nil => NewLimiterPool(60)
+	MaxRateWait      time.Duration      // longest wait for the limiter or a 429 before a RateLimitError; 0 => 60s, negative => no cap
 	Timeout          time.Duration      // per attempt; default 60s
 	MaxResponseBytes int64              // default 8 MiB
 	MaxRetries       int                // retries after the first attempt; 0 => 3, negative => none
@@ -71,6 +72,7 @@ type Client struct {
 	ts         oauth2.TokenSource
 	userAgent  string
 	limiters   *LimiterPool
+	maxWait    time.Duration // <= 0: no cap
 	timeout    time.Duration
 	maxBytes   int64
 	maxRetries int
@@ -95,6 +97,7 @@ func New(opts Options) (*Client, error) {
 		ts:         opts.TokenSource,
 		userAgent:  opts.UserAgent,
 		limiters:   opts.Limiters,
+		maxWait:    opts.MaxRateWait,
 		timeout:    opts.Timeout,
 		maxBytes:   opts.MaxResponseBytes,
 		maxRetries: opts.MaxRetries,
@@ -102,6 +105,9 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.limiters == nil {
 		c.limiters = NewLimiterPool(defaultPerMinute)
+	}
+	if c.maxWait == 0 {
+		c.maxWait = DefaultMaxRateWait
 	}
 	if c.timeout <= 0 {
 		c.timeout = defaultTimeout
@@ -140,11 +146,14 @@ var defaultTransport http.RoundTripper = func() *http.Transport {
 
 // Do sends req, waiting for the rate limiter and retrying where safe:
 //   - 429: the API did not process the request, so any method is retried
-//     after Retry-After / x-ratelimit-reset (default 60 s, capped at 120 s);
+//     after Retry-After / x-ratelimit-reset (default 60 s, capped at 120 s),
+//     unless that is longer than Options.MaxRateWait;
 //   - 5xx and network errors: retried with jittered backoff for GET and HEAD
 //     only, since resending a write whose outcome is unknown could apply it twice.
 //
-// Non-2xx answers yield *APIError; a cancelled ctx yields a wrapped ctx.Err().
+// Non-2xx answers yield *APIError; a cancelled ctx yields a wrapped ctx.Err();
+// a call the limiter refuses yields a wrapped *RateLimitError. Calls are
+// shared fairly between the callers set with WithCaller.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	method := cmp.Or(strings.ToUpper(req.Method), http.MethodGet)
 	path := req.Path
@@ -166,7 +175,11 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		if secret == "" {
 			return nil, fmt.Errorf("%s %s: %w: empty access token", method, path, ErrToken)
 		}
-		if err := c.limiters.Wait(ctx, secret); err != nil {
+		if err := c.limiters.Wait(ctx, secret, c.maxWait); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", method, path, err)
+		}
+		// Cancelled just as the token came: still nothing sent.
+		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", method, path, err)
 		}
 
@@ -209,7 +222,10 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 				}
 				wait = apiErr.RetryAfter
 				// Everyone using this token is rejected until then; hold them back too.
-				c.limiters.Block(secret, time.Now().Add(wait))
+				c.limiters.Block(secret, c.limiters.clock.Now().Add(wait))
+				if c.maxWait > 0 && wait > c.maxWait {
+					return nil, apiErr // says when to retry; the API processed nothing
+				}
 			case resp.Status >= 500 && safe:
 				wait = backoff(attempt)
 			default:
