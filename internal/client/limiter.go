@@ -329,7 +329,10 @@ func (b *bucket) removeLocked(cq *callerQueue, w *waiter, served bool) {
 		return
 	}
 	cq.waiters = slices.Delete(cq.waiters, i, i+1)
-	b.waiting--
+	if b.waiting--; b.waiting == 0 && b.timer != nil {
+		b.timer.Stop() // nobody left to wake
+		b.timer = nil
+	}
 	el := b.callers[cq.key]
 	if el == b.next && (served || len(cq.waiters) == 0) {
 		if b.next = el.Next(); b.next == nil {

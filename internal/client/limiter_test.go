@@ -303,7 +303,7 @@ func TestLimiterMaxWaitRefusal(t *testing.T) {
 
 	start := clk.Now()
 	queue(t, p, t.Context(), "B", 0, maxWait, 11, out) // takes A's second turn
-	for clk.fireNext() {
+	for p.waitingFor("tok") > 0 && clk.fireNext() {
 	}
 	var granted, refused []string
 	for range 11 {
@@ -565,6 +565,8 @@ func TestLimiterRefusalsSendNothing(t *testing.T) {
 		t.Fatalf("server saw %d requests, want the burst's 2 only", n)
 	}
 
+	clk.AfterFunc(time.Second, func() {}) // a second on: a token again
+	clk.fireNext()
 	_, err = c.Do(t.Context(), &Request{Path: "/v1/busy"})
 	if apiErr := apiError(t, err); apiErr.Status != http.StatusTooManyRequests || apiErr.RetryAfter != 5*time.Second || count.Load() != 3 {
 		t.Fatalf("429 with Retry-After 5 s and a 1 s max wait: %v after %d requests", err, count.Load())
