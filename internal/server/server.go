@@ -146,6 +146,7 @@ func (s *Server) call(ctx context.Context, et *tools.ExposedTool, req mcp.CallTo
 	if err != nil {
 		return mcp.NewToolResultError(err.Error())
 	}
+	ctx = client.WithCaller(ctx, sessionID(ctx)) // the limiter shares a token fairly between sessions
 	resp, err := api.Do(ctx, httpReq)
 	if err != nil {
 		return mcp.NewToolResultError(explain(call.Op, err))
@@ -168,6 +169,12 @@ func retryHint(op *tools.Operation) string {
 
 // explain turns a client error into a sentence saying what to do next.
 func explain(op *tools.Operation, err error) string {
+	if rl, ok := errors.AsType[*client.RateLimitError](err); ok { // the limiter refused: nothing sent
+		if rl.QueueFull {
+			return fmt.Sprintf("Rate limited: too many calls are waiting for this session; retry after %d s; nothing was sent.", rl.RetrySeconds())
+		}
+		return fmt.Sprintf("Rate limited: retry after %d s; nothing was sent.", rl.RetrySeconds())
+	}
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) {
 		if errors.Is(err, client.ErrToken) {
