@@ -134,6 +134,9 @@ func New(opts Options) (*Client, error) {
 	return c, nil
 }
 
+// Limiters is the pool of rate-limit buckets the client waits on.
+func (c *Client) Limiters() *LimiterPool { return c.limiters }
+
 // defaultTransport is http.DefaultTransport keeping more idle connections per
 // host: with its 2, every concurrent call beyond two (mcp-go runs five tool
 // calls at once on stdio, more over HTTP) closed its connection afterwards,
@@ -151,7 +154,8 @@ var defaultTransport http.RoundTripper = func() *http.Transport {
 //   - 5xx and network errors: retried with jittered backoff for GET and HEAD
 //     only, since resending a write whose outcome is unknown could apply it twice.
 //
-// Non-2xx answers yield *APIError; a cancelled ctx yields a wrapped ctx.Err();
+// Non-2xx answers yield *APIError; a cancelled ctx yields a wrapped ctx.Err()
+// (matching ErrNotSent too when no attempt can have reached the API);
 // a call the limiter refuses yields a wrapped *RateLimitError. Calls are
 // shared fairly between the callers set with WithCaller.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
@@ -166,21 +170,30 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		u += "?" + req.Query.Encode()
 	}
 
+	// Until an attempt may have reached the API (anything but a 429), an
+	// error before sending means the call never had an effect.
+	var reached bool
+	unsent := func(err error) error {
+		if reached {
+			return err
+		}
+		return &notSent{err}
+	}
 	for attempt := 0; ; attempt++ {
 		tok, err := c.ts.Token()
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w: %w", method, path, ErrToken, err)
+			return nil, unsent(fmt.Errorf("%s %s: %w: %w", method, path, ErrToken, err))
 		}
 		secret := tok.AccessToken
 		if secret == "" {
-			return nil, fmt.Errorf("%s %s: %w: empty access token", method, path, ErrToken)
+			return nil, unsent(fmt.Errorf("%s %s: %w: empty access token", method, path, ErrToken))
 		}
 		if err := c.limiters.Wait(ctx, secret, c.maxWait); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", method, path, err)
+			return nil, unsent(fmt.Errorf("%s %s: %w", method, path, err))
 		}
 		// Cancelled just as the token came: still nothing sent.
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", method, path, err)
+			return nil, unsent(fmt.Errorf("%s %s: %w", method, path, err))
 		}
 
 		start := time.Now()
@@ -193,6 +206,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			attrs = append(attrs, "error", err.Error()) // already redacted
 		}
 		c.log.DebugContext(ctx, "management api request", attrs...)
+		reached = reached || resp == nil || resp.Status != http.StatusTooManyRequests
 
 		var wait time.Duration
 		switch {

@@ -46,6 +46,18 @@ func (e *RateLimitError) RetrySeconds() int64 {
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
 func (e *RateLimitError) Unwrap() error        { return e.cause }
 
+// ErrNotSent is matched (errors.Is) by an error from Do when no attempt can
+// have reached the API: the call was cancelled, timed out or refused while
+// it waited for the rate limiter, so it had no effect.
+var ErrNotSent = errors.New("nothing was sent")
+
+// notSent marks err as ErrNotSent without changing its text.
+type notSent struct{ err error }
+
+func (e *notSent) Error() string        { return e.err.Error() }
+func (e *notSent) Unwrap() error        { return e.err }
+func (e *notSent) Is(target error) bool { return target == ErrNotSent }
+
 // maxSnippet bounds the raw body quoted in an APIError when the API gave no
 // structured message.
 const maxSnippet = 500

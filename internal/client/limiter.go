@@ -253,6 +253,19 @@ func (p *LimiterPool) blockedUntil(token string) time.Time {
 	return b.until
 }
 
+// Waiting is the number of calls waiting for the limiter, over all tokens.
+func (p *LimiterPool) Waiting() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, b := range p.buckets {
+		b.mu.Lock()
+		n += b.waiting
+		b.mu.Unlock()
+	}
+	return n
+}
+
 // waitingFor is the number of calls queued on token's bucket (for tests).
 func (p *LimiterPool) waitingFor(token string) int {
 	b := p.bucket(token)

@@ -552,11 +552,11 @@ func TestLimiterRefusalsSendNothing(t *testing.T) {
 		time.Sleep(100 * time.Microsecond)
 	}
 	err := get(t.Context()) // would be served in 2 s, past the 1 s max wait
-	if !errors.Is(err, ErrRateLimited) || err.Error() != "GET /v1/x: rate limited: retry after 2 s" {
+	if !errors.Is(err, ErrRateLimited) || !errors.Is(err, ErrNotSent) || err.Error() != "GET /v1/x: rate limited: retry after 2 s" {
 		t.Fatalf("over the max wait: %v", err)
 	}
 	cancel()
-	if err := <-queued; !errors.Is(err, context.Canceled) {
+	if err := <-queued; !errors.Is(err, context.Canceled) || !errors.Is(err, ErrNotSent) {
 		t.Fatalf("cancelled while queued: %v", err)
 	}
 	for clk.fireNext() {
@@ -568,7 +568,7 @@ func TestLimiterRefusalsSendNothing(t *testing.T) {
 	clk.AfterFunc(time.Second, func() {}) // a second on: a token again
 	clk.fireNext()
 	_, err = c.Do(t.Context(), &Request{Path: "/v1/busy"})
-	if apiErr := apiError(t, err); apiErr.Status != http.StatusTooManyRequests || apiErr.RetryAfter != 5*time.Second || count.Load() != 3 {
+	if apiErr := apiError(t, err); apiErr.Status != http.StatusTooManyRequests || apiErr.RetryAfter != 5*time.Second || count.Load() != 3 || errors.Is(err, ErrNotSent) {
 		t.Fatalf("429 with Retry-After 5 s and a 1 s max wait: %v after %d requests", err, count.Load())
 	}
 	if until := p.blockedUntil(testToken); !until.Equal(clk.Now().Add(5 * time.Second)) {

@@ -101,3 +101,48 @@ func TestRateLimitRefusalSaysWhenToRetry(t *testing.T) {
 		t.Fatalf("refusal %q: want a retry after about 100 s", text)
 	}
 }
+
+// A call cancelled while it waits for the limiter is never sent, and its
+// turn goes to the next call.
+func TestLimiterCancelledWhileQueuedIsNeverSent(t *testing.T) {
+	h := newHarness(t, setup{rateLimit: 60}) // a burst of 2, then about 1 a second
+	pool := h.srv.opts.Client.Limiters()
+	for range 2 {
+		h.ok("projects", map[string]any{"operation": "list"})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan string, 1)
+	go func() {
+		req := mcp.CallToolRequest{}
+		req.Params.Name = "projects"
+		req.Params.Arguments = map[string]any{"operation": "get", "ref": activeRef}
+		res, err := h.mcp.CallTool(ctx, req)
+		if err != nil {
+			done <- err.Error()
+			return
+		}
+		done <- fmt.Sprint(res.IsError, res.Content)
+	}()
+	for deadline := time.Now().Add(10 * time.Second); pool.Waiting() != 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the call did not queue for the limiter")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	// In process, the handler's result comes back; a transport may instead
+	// answer the cancelled request with an error.
+	if got := <-done; !strings.Contains(got, "nothing was sent") && !strings.Contains(got, "context canceled") {
+		t.Fatalf("cancelled call answered %s", got)
+	}
+	if pool.Waiting() != 0 {
+		t.Fatal("the cancelled call is still queued")
+	}
+	// The next call of the same session takes the token that was due for
+	// the cancelled one; had that one stayed queued, it would go first.
+	h.ok("organizations", map[string]any{"operation": "list"})
+	if n := h.requestsTo("GET", "/v1/projects/"+activeRef); n != 0 {
+		t.Fatalf("the cancelled call was sent (%d requests)", n)
+	}
+}

@@ -175,6 +175,9 @@ func explain(op *tools.Operation, err error) string {
 		}
 		return fmt.Sprintf("Rate limited: retry after %d s; nothing was sent.", rl.RetrySeconds())
 	}
+	if errors.Is(err, client.ErrNotSent) && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return fmt.Sprintf("%s was cancelled or timed out while waiting for the rate limit; nothing was sent.", op.QualifiedName())
+	}
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) {
 		if errors.Is(err, client.ErrToken) {
