@@ -100,6 +100,7 @@ type bucket struct {
 	next    *list.Element // the caller served next; nil when ring is empty
 	waiting int           // calls queued over all callers
 	timer   stopper       // wakes dispatch when the next token is due
+	dropped bool          // pruned from the pool: look the token up again
 }
 
 // callerQueue holds one caller's waiting calls, oldest first.
@@ -130,6 +131,18 @@ func (p *LimiterPool) bucket(token string) *bucket {
 	return b
 }
 
+// lockedBucket is token's bucket, locked.
+func (p *LimiterPool) lockedBucket(token string) *bucket {
+	for {
+		b := p.bucket(token)
+		b.mu.Lock()
+		if !b.dropped {
+			return b
+		}
+		b.mu.Unlock() // pruned between the lookup and the lock: the budget is a new bucket's
+	}
+}
+
 // pruneLocked drops the buckets that are indistinguishable from new ones:
 // full, not blocked and with nobody waiting.
 func (p *LimiterPool) pruneLocked() {
@@ -138,6 +151,7 @@ func (p *LimiterPool) pruneLocked() {
 		b.mu.Lock()
 		b.refill(now)
 		idle := b.waiting == 0 && !b.until.After(now) && b.tokens >= p.burst
+		b.dropped = idle
 		b.mu.Unlock()
 		if idle {
 			delete(p.buckets, key)
@@ -163,10 +177,8 @@ func (p *LimiterPool) Wait(ctx context.Context, token string, maxWait time.Durat
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	b := p.bucket(token)
 	key := callerOf(ctx)
-
-	b.mu.Lock()
+	b := p.lockedBucket(token)
 	now := p.clock.Now()
 	if b.waiting == 0 && !now.Before(b.until) && b.take(now) {
 		b.mu.Unlock()
@@ -237,8 +249,7 @@ func (p *LimiterPool) Wait(ctx context.Context, token string, maxWait time.Durat
 // 429, when the API rejects the user's requests for a while). It never
 // shortens an existing block.
 func (p *LimiterPool) Block(token string, until time.Time) {
-	b := p.bucket(token)
-	b.mu.Lock()
+	b := p.lockedBucket(token)
 	if until.After(b.until) {
 		b.until = until
 	}
@@ -247,8 +258,7 @@ func (p *LimiterPool) Block(token string, until time.Time) {
 
 // blockedUntil reports the current block (for tests).
 func (p *LimiterPool) blockedUntil(token string) time.Time {
-	b := p.bucket(token)
-	b.mu.Lock()
+	b := p.lockedBucket(token)
 	defer b.mu.Unlock()
 	return b.until
 }
@@ -268,8 +278,7 @@ func (p *LimiterPool) Waiting() int {
 
 // waitingFor is the number of calls queued on token's bucket (for tests).
 func (p *LimiterPool) waitingFor(token string) int {
-	b := p.bucket(token)
-	b.mu.Lock()
+	b := p.lockedBucket(token)
 	defer b.mu.Unlock()
 	return b.waiting
 }
