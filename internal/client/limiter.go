@@ -110,10 +110,11 @@ type callerQueue struct {
 }
 
 type waiter struct {
-	ctx   context.Context
-	ready chan struct{} // closed once granted or refused
-	done  bool          // granted or refused (under bucket.mu)
-	err   error         // the refusal, when refused
+	ctx      context.Context
+	deadline time.Time     // refused if not served by then; zero: no cap
+	ready    chan struct{} // closed once granted or refused
+	done     bool          // granted or refused (under bucket.mu)
+	err      error         // the refusal, when refused
 }
 
 func (p *LimiterPool) bucket(token string) *bucket {
@@ -218,6 +219,9 @@ func (p *LimiterPool) Wait(ctx context.Context, token string, maxWait time.Durat
 		}
 	}
 	w := &waiter{ctx: ctx, ready: make(chan struct{})}
+	if maxWait > 0 {
+		w.deadline = now.Add(maxWait)
+	}
 	cq.waiters = append(cq.waiters, w)
 	b.waiting++
 	b.dispatchLocked(now)
@@ -246,14 +250,37 @@ func (p *LimiterPool) Wait(ctx context.Context, token string, maxWait time.Durat
 }
 
 // Block makes every caller with this token wait until `until` (used after a
-// 429, when the API rejects the user's requests for a while). It never
-// shortens an existing block.
+// 429, when the API rejects the user's requests for a while), refusing at
+// once the waiting calls it pushes past their max wait. It never shortens
+// an existing block.
 func (p *LimiterPool) Block(token string, until time.Time) {
 	b := p.lockedBucket(token)
-	if until.After(b.until) {
-		b.until = until
+	defer b.mu.Unlock()
+	if !until.After(b.until) {
+		return
 	}
-	b.mu.Unlock()
+	b.until = until
+	// Calls that can no longer be served within their max wait are
+	// refused now rather than when it is up.
+	now := p.clock.Now()
+	type refusal struct {
+		cq  *callerQueue
+		w   *waiter
+		eta time.Duration
+	}
+	var refused []refusal
+	for el := b.ring.Front(); el != nil; el = el.Next() {
+		cq := el.Value.(*callerQueue)
+		for i, w := range cq.waiters {
+			if eta := b.etaLocked(cq, i, now); !w.deadline.IsZero() && now.Add(eta).After(w.deadline) {
+				refused = append(refused, refusal{cq, w, eta})
+			}
+		}
+	}
+	for _, r := range refused {
+		b.removeLocked(r.cq, r.w, false)
+		b.refuseLocked(r.w, r.eta)
+	}
 }
 
 // blockedUntil reports the current block (for tests).
@@ -381,8 +408,12 @@ func (b *bucket) expire(cq *callerQueue, w *waiter) {
 	}
 	eta := b.etaLocked(cq, slices.Index(cq.waiters, w), now)
 	b.removeLocked(cq, w, false)
+	b.refuseLocked(w, eta)
+}
+
+func (b *bucket) refuseLocked(w *waiter, retryAfter time.Duration) {
 	w.done = true
-	w.err = &RateLimitError{RetryAfter: eta}
+	w.err = &RateLimitError{RetryAfter: retryAfter}
 	close(w.ready)
 }
 

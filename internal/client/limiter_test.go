@@ -385,9 +385,21 @@ func TestLimiterBlockPausesEveryCaller(t *testing.T) {
 		}
 	}
 
+	// A block past a queued call's max wait refuses it at once. (The burst
+	// went to A and B.)
+	queue(t, p, t.Context(), "A", 0, DefaultMaxRateWait, 1, out)
+	queue(t, p, t.Context(), "B", 0, 0, 2, out) // no cap: keeps waiting
 	p.Block("tok", clk.Now().Add(120*time.Second))
-	err := p.Wait(t.Context(), "tok", DefaultMaxRateWait)
+	r := receive(t, out)
 	var rl *RateLimitError
+	if !errors.As(r.err, &rl) || r.caller != "A" || rl.RetryAfter != 120*time.Second {
+		t.Fatalf("queued call after a 120 s block: %+v, want A refused, retry after 120 s", r)
+	}
+	if p.waitingFor("tok") != 1 {
+		t.Fatalf("%d waiting, want B only", p.waitingFor("tok"))
+	}
+
+	err := p.Wait(t.Context(), "tok", DefaultMaxRateWait)
 	if !errors.As(err, &rl) || rl.RetryAfter != 120*time.Second || errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("blocked for 120 s with a 60 s max wait: %v", err)
 	}
@@ -397,8 +409,13 @@ func TestLimiterBlockPausesEveryCaller(t *testing.T) {
 	if !errors.As(err, &rl) || !errors.Is(err, context.DeadlineExceeded) || rl.RetryAfter != 120*time.Second {
 		t.Fatalf("blocked past the deadline: %v", err)
 	}
-	if p.waitingFor("tok") != 0 {
+	if p.waitingFor("tok") != 1 {
 		t.Fatal("a refused call queued")
+	}
+	for clk.fireNext() {
+	}
+	if r := receive(t, out); r.caller != "B" || r.err != nil || clk.since(start) != 125*time.Second {
+		t.Fatalf("%+v at %s; want B served when the block ends", r, clk.since(start))
 	}
 }
 
