@@ -45,7 +45,7 @@ type Options struct {
 	TokenSource      oauth2.TokenSource // required; a personal access token is oauth2.StaticTokenSource
 	UserAgent        string             // e.g. "supabase-mcp/1.2.3"
 	Limiters         *LimiterPool       // shared bucket per access token; nil => NewLimiterPool(60)
-	MaxRateWait      time.Duration      // longest wait for the limiter or a 429 before a RateLimitError; 0 => 60s, negative => no cap
+	MaxRateWait      time.Duration      // longest wait for the limiter (else a RateLimitError) or a 429 (else its APIError); 0 => 60s, negative => no cap
 	Timeout          time.Duration      // per attempt; default 60s
 	MaxResponseBytes int64              // default 8 MiB
 	MaxRetries       int                // retries after the first attempt; 0 => 3, negative => none
