@@ -21,9 +21,9 @@ func TestFairLimiterOverHTTP(t *testing.T) {
 	for _, kind := range []string{"http-legacy", "sse"} {
 		t.Run(kind, func(t *testing.T) {
 			u := newUsers(t)
-			h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: serverTransport(kind), Auth: config.AuthStatic, StaticToken: httpSecret}, rateLimit: 600})
+			h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: serverTransport(kind), Auth: config.AuthStatic, StaticToken: httpSecret}, rateLimit: 300}) // a burst of 10, then one call every 207 ms
 			a, b := h.mustConnect(t, kind, httpSecret), h.mustConnect(t, kind, httpSecret)
-			const aCalls, burst = 50, 20
+			const aCalls, burst = 40, 10
 			countA := func(reqs []fakeapi.Recorded) int {
 				n := 0
 				for _, r := range reqs {
@@ -70,8 +70,12 @@ func TestFairLimiterOverHTTP(t *testing.T) {
 			if at < 0 {
 				t.Fatal("B's request was not sent")
 			}
-			if ahead := countA(reqs[:at]) - sentBefore; ahead > 2 {
-				t.Fatalf("%d of A's queued calls were sent before B's one call; want at most 2", ahead)
+			// One turn each would let at most 2 of A's calls go first; the
+			// rest of the margin is for B's request to travel over HTTP to the
+			// limiter (a second). Served first come, first served, about 28
+			// would go first.
+			if ahead := countA(reqs[:at]) - sentBefore; ahead > 6 {
+				t.Fatalf("%d of A's queued calls were sent before B's one call; want at most 6", ahead)
 			}
 			if waiting := aCalls - countA(reqs[:at]); waiting < 10 {
 				t.Fatalf("only %d of A's calls were still waiting when B was served: the test proves nothing", waiting)
