@@ -48,6 +48,7 @@ type Options struct {
 	TokenSource      oauth2.TokenSource // required; a personal access token is oauth2.StaticTokenSource
 	UserAgent        string             // e.g. "supabase-mcp/1.2.3"
 	Limiters         *LimiterPool       // shared bucket per access token; nil => NewLimiterPool(60)
+	MaxRateWait      time.Duration      // longest wait for the limiter (else a RateLimitError) or a 429 (else its APIError); 0 => 60s, negative => no cap
 	Timeout          time.Duration      // per attempt; default 60s
 	MaxResponseBytes int64              // default 8 MiB
 	MaxRetries       int                // retries after the first attempt; 0 => 3, negative => none
@@ -74,6 +75,7 @@ type Client struct {
 	ts         oauth2.TokenSource
 	userAgent  string
 	limiters   *LimiterPool
+	maxWait    time.Duration // <= 0: no cap
 	timeout    time.Duration
 	maxBytes   int64
 	maxRetries int
@@ -98,6 +100,7 @@ func New(opts Options) (*Client, error) {
 		ts:         opts.TokenSource,
 		userAgent:  opts.UserAgent,
 		limiters:   opts.Limiters,
+		maxWait:    opts.MaxRateWait,
 		timeout:    opts.Timeout,
 		maxBytes:   opts.MaxResponseBytes,
 		maxRetries: opts.MaxRetries,
@@ -105,6 +108,9 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.limiters == nil {
 		c.limiters = NewLimiterPool(defaultPerMinute)
+	}
+	if c.maxWait == 0 {
+		c.maxWait = DefaultMaxRateWait
 	}
 	if c.timeout <= 0 {
 		c.timeout = defaultTimeout
@@ -131,6 +137,9 @@ func New(opts Options) (*Client, error) {
 	return c, nil
 }
 
+// Limiters is the pool of rate-limit buckets the client waits on.
+func (c *Client) Limiters() *LimiterPool { return c.limiters }
+
 // defaultTransport is http.DefaultTransport keeping more idle connections per
 // host: with its 2, every concurrent call beyond two (mcp-go runs five tool
 // calls at once on stdio, more over HTTP) closed its connection afterwards,
@@ -143,11 +152,15 @@ var defaultTransport http.RoundTripper = func() *http.Transport {
 
 // Do sends req, waiting for the rate limiter and retrying where safe:
 //   - 429: the API did not process the request, so any method is retried
-//     after Retry-After / x-ratelimit-reset (default 60 s, capped at 120 s);
+//     after Retry-After / x-ratelimit-reset (default 60 s, capped at 120 s),
+//     unless that is longer than Options.MaxRateWait;
 //   - 5xx and network errors: retried with jittered backoff for GET and HEAD
 //     only, since resending a write whose outcome is unknown could apply it twice.
 //
-// Non-2xx answers yield *APIError; a cancelled ctx yields a wrapped ctx.Err().
+// Non-2xx answers yield *APIError; a cancelled ctx yields a wrapped ctx.Err()
+// (matching ErrNotSent too when no attempt can have reached the API);
+// a call the limiter refuses yields a wrapped *RateLimitError. Calls are
+// shared fairly between the callers set with WithCaller.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	method := cmp.Or(strings.ToUpper(req.Method), http.MethodGet)
 	if !strings.HasPrefix(req.Path, "/") {
@@ -161,17 +174,30 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	path := redactValues(req.Path, req.Redact)
 	safe := method == http.MethodGet || method == http.MethodHead
 
+	// Until an attempt may have reached the API (anything but a 429), an
+	// error before sending means the call never had an effect.
+	var reached bool
+	unsent := func(err error) error {
+		if reached {
+			return err
+		}
+		return &notSent{err}
+	}
 	for attempt := 0; ; attempt++ {
 		tok, err := c.ts.Token()
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w: %w", method, path, ErrToken, err)
+			return nil, unsent(fmt.Errorf("%s %s: %w: %w", method, path, ErrToken, err))
 		}
 		secret := tok.AccessToken
 		if secret == "" {
-			return nil, fmt.Errorf("%s %s: %w: empty access token", method, path, ErrToken)
+			return nil, unsent(fmt.Errorf("%s %s: %w: empty access token", method, path, ErrToken))
 		}
-		if err := c.limiters.Wait(ctx, secret); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", method, path, err)
+		if err := c.limiters.Wait(ctx, secret, c.maxWait); err != nil {
+			return nil, unsent(fmt.Errorf("%s %s: %w", method, path, err))
+		}
+		// Cancelled just as the token came: still nothing sent.
+		if err := ctx.Err(); err != nil {
+			return nil, unsent(fmt.Errorf("%s %s: %w", method, path, err))
 		}
 
 		start := time.Now()
@@ -184,6 +210,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			attrs = append(attrs, "error", err.Error()) // already redacted
 		}
 		c.log.DebugContext(ctx, "management api request", attrs...)
+		reached = reached || resp == nil || resp.Status != http.StatusTooManyRequests
 
 		var wait time.Duration
 		switch {
@@ -213,7 +240,10 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 				}
 				wait = apiErr.RetryAfter
 				// Everyone using this token is rejected until then; hold them back too.
-				c.limiters.Block(secret, time.Now().Add(wait))
+				c.limiters.Block(secret, c.limiters.clock.Now().Add(wait))
+				if c.maxWait > 0 && wait > c.maxWait {
+					return nil, apiErr // says when to retry; the API processed nothing
+				}
 			case resp.Status >= 500 && safe:
 				wait = backoff(attempt)
 			default:

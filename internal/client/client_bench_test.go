@@ -73,7 +73,7 @@ func BenchmarkLimiterWait(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := p.Wait(ctx, testToken); err != nil {
+		if err := p.Wait(ctx, testToken, DefaultMaxRateWait); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -19,6 +19,45 @@ var ErrResponseTooLarge = errors.New("response too large")
 // nothing was sent.
 var ErrToken = errors.New("no usable access token")
 
+// ErrRateLimited is matched (errors.Is) by every *RateLimitError.
+var ErrRateLimited = errors.New("rate limited")
+
+// RateLimitError is the limiter's refusal: the call would have waited too
+// long for its token's budget, or its caller already has too many calls
+// waiting. Nothing was sent; the call may be repeated after RetryAfter.
+type RateLimitError struct {
+	RetryAfter time.Duration // estimated wait, were the call queued now
+	QueueFull  bool          // the caller's queue was full
+	cause      error         // context.DeadlineExceeded when the call's deadline came first
+}
+
+func (e *RateLimitError) Error() string {
+	if e.QueueFull {
+		return fmt.Sprintf("rate limited: too many calls waiting for this session; retry after %d s", e.RetrySeconds())
+	}
+	return fmt.Sprintf("rate limited: retry after %d s", e.RetrySeconds())
+}
+
+// RetrySeconds is RetryAfter in whole seconds, rounded up, at least 1.
+func (e *RateLimitError) RetrySeconds() int64 {
+	return max(1, int64((e.RetryAfter+time.Second-1)/time.Second))
+}
+
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+func (e *RateLimitError) Unwrap() error        { return e.cause }
+
+// ErrNotSent is matched (errors.Is) by an error from Do when no attempt can
+// have reached the API: the call was cancelled, timed out or refused while
+// it waited for the rate limiter, so it had no effect.
+var ErrNotSent = errors.New("nothing was sent")
+
+// notSent marks err as ErrNotSent without changing its text.
+type notSent struct{ err error }
+
+func (e *notSent) Error() string        { return e.err.Error() }
+func (e *notSent) Unwrap() error        { return e.err }
+func (e *notSent) Is(target error) bool { return target == ErrNotSent }
+
 // maxSnippet bounds the raw body quoted in an APIError when the API gave no
 // structured message.
 const maxSnippet = 500

@@ -185,6 +185,7 @@ func (s *Server) call(ctx context.Context, et *tools.ExposedTool, req mcp.CallTo
 	if err != nil {
 		return mcp.NewToolResultError(err.Error())
 	}
+	ctx = client.WithCaller(ctx, sessionID(ctx)) // the limiter shares a token fairly between sessions
 	resp, err := api.Do(ctx, httpReq)
 	if err != nil {
 		return mcp.NewToolResultError(explain(call.Op, err, s.opts.MaxResultBytes))
@@ -211,6 +212,15 @@ func retryHint(op *tools.Operation) string {
 // the guidance stays outside. Transport and timeout errors are Go's own
 // text about the connection and stay plain.
 func explain(op *tools.Operation, err error, maxBytes int) string {
+	if rl, ok := errors.AsType[*client.RateLimitError](err); ok { // the limiter refused: nothing sent
+		if rl.QueueFull {
+			return fmt.Sprintf("Rate limited: too many calls are waiting for this session; retry after %d s; nothing was sent.", rl.RetrySeconds())
+		}
+		return fmt.Sprintf("Rate limited: retry after %d s; nothing was sent.", rl.RetrySeconds())
+	}
+	if errors.Is(err, client.ErrNotSent) && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return fmt.Sprintf("%s was cancelled or timed out while waiting for the rate limit; nothing was sent.", op.QualifiedName())
+	}
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) {
 		if errors.Is(err, client.ErrToken) {

@@ -31,6 +31,7 @@ type options struct {
 	concurrency              int
 	limiter                  bool
 	limiterRate, burst       int
+	limiterConcurrency       int
 	settle                   time.Duration
 	settleRuns               int
 	only                     map[string]bool
@@ -51,7 +52,8 @@ func main() {
 	flag.IntVar(&o.concurrency, "concurrency", 16, "concurrent callers for the throughput figure")
 	flag.BoolVar(&o.limiter, "limiter", false, "also measure limiter accuracy (about 2.5 minutes at 120/min)")
 	flag.IntVar(&o.limiterRate, "limiter-rate", 120, "requests per minute for --limiter")
-	flag.IntVar(&o.burst, "limiter-burst", 300, "concurrent calls for --limiter")
+	flag.IntVar(&o.burst, "limiter-burst", 300, "calls for --limiter")
+	flag.IntVar(&o.limiterConcurrency, "limiter-concurrency", 40, "calls in flight at once for --limiter (a session may have 50 waiting for the limiter; more are refused)")
 	flag.DurationVar(&o.settle, "settle", 3*time.Second, "how long after start the settled memory is read")
 	flag.IntVar(&o.settleRuns, "settle-runs", 5, "starts per server for the settled memory")
 	only := flag.String("only", "", "comma list of sections to run: start, context, calls, memory, limiter (default: all; limiter needs --limiter)")
@@ -164,9 +166,9 @@ func run(o options) error {
 	}
 
 	if o.limiter {
-		progress("limiter: %d concurrent calls at %d/min (about %s)", o.burst, o.limiterRate, expectedLimiterTime(o.limiterRate, o.burst).Round(time.Second))
+		progress("limiter: %d calls, %d at a time, at %d/min (about %s)", o.burst, o.limiterConcurrency, o.limiterRate, expectedLimiterTime(o.limiterRate, o.burst).Round(time.Second))
 		fresh := fakeapi.New(fakeapi.Options{Token: token})
-		r.limiter, err = limiterAccuracy(ctx, withAPI(ours, fresh.URL()), fresh, o.limiterRate, o.burst)
+		r.limiter, err = limiterAccuracy(ctx, withAPI(ours, fresh.URL()), fresh, o.limiterRate, o.burst, o.limiterConcurrency)
 		fresh.Close()
 		if err != nil {
 			return err

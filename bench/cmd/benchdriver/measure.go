@@ -482,6 +482,7 @@ func memoryOverCalls(ctx context.Context, s spec, calls int, settle time.Duratio
 // limiterResult is the outcome of a burst against a rate-limited fake.
 type limiterResult struct {
 	rate, burst int
+	concurrency int // calls in flight at once
 	limited     int // 429s the fake answered
 	failed      int // calls that ended in a tool or protocol error
 	elapsed     time.Duration
@@ -498,9 +499,11 @@ func expectedLimiterTime(rate, n int) time.Duration {
 	return time.Duration(float64(n-b) / float64(max(rate-b, 1)) * float64(time.Minute))
 }
 
-// limiterAccuracy sends burst concurrent calls through a server limited to
-// rate per minute, against a fake that answers 429 above rate per minute.
-func limiterAccuracy(ctx context.Context, s spec, api *fakeapi.Server, rate, burst int) (*limiterResult, error) {
+// limiterAccuracy sends burst calls, concurrency at a time, through a server
+// limited to rate per minute, against a fake that answers 429 above rate per
+// minute. One session may have only so many calls waiting for the limiter,
+// so concurrency stays below that bound.
+func limiterAccuracy(ctx context.Context, s spec, api *fakeapi.Server, rate, burst, concurrency int) (*limiterResult, error) {
 	api.SetRateLimit(rate)
 	ctx, cancel := context.WithTimeout(ctx, 2*expectedLimiterTime(rate, burst)+2*time.Minute)
 	defer cancel()
@@ -512,13 +515,16 @@ func limiterAccuracy(ctx context.Context, s spec, api *fakeapi.Server, rate, bur
 	if _, err := p.initialize(ctx); err != nil {
 		return nil, err
 	}
-	res := &limiterResult{rate: rate, burst: burst}
+	res := &limiterResult{rate: rate, burst: burst, concurrency: concurrency}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	inFlight := make(chan struct{}, max(concurrency, 1))
 	api.ResetRequests()
 	start := time.Now()
 	for range burst {
+		inFlight <- struct{}{}
 		wg.Go(func() {
+			defer func() { <-inFlight }()
 			r, err := p.callTool(ctx, "projects", map[string]any{"operation": "get", "ref": fakeapi.SeedProjectActive})
 			if err == nil && r.IsError {
 				err = fmt.Errorf("tool error: %s", clip(r.text(), 200))

@@ -168,7 +168,7 @@ func (r *report) printCalls(w io.Writer) {
 	// Limiter.
 	fmt.Fprintln(w)
 	if l := r.limiter; l != nil {
-		fmt.Fprintf(w, "== Limiter: --rate-limit %d, %d concurrent calls, fake answers 429 above %d per sliding minute\n", l.rate, l.burst, l.rate)
+		fmt.Fprintf(w, "== Limiter: --rate-limit %d, %d calls, %d at a time, fake answers 429 above %d per sliding minute\n", l.rate, l.burst, l.concurrency, l.rate)
 		tw := table(w)
 		fmt.Fprintf(tw, "429s reaching the server\t%d\n", l.limited)
 		fmt.Fprintf(tw, "failed calls\t%d\n", l.failed)
