@@ -220,7 +220,7 @@ func nodeCallReason(n proto.Message) string {
 	case *pgquery.TypeName:
 		return typeReason(n)
 	case *pgquery.RangeTableSample:
-		m := strings.ToLower(qualifiedName(n.Method))
+		m := qualifiedName(n.Method) // exact, like function names
 		if m != "system" && m != "bernoulli" && m != "pg_catalog.system" && m != "pg_catalog.bernoulli" {
 			return "TABLESAMPLE " + m + " is not a built-in sampling method"
 		}
@@ -253,9 +253,12 @@ func functionReason(names []*pgquery.Node) string {
 	if len(parts) == 0 {
 		return "a function call without a name"
 	}
-	name := strings.ToLower(parts[len(parts)-1])
+	// The parser has already folded unquoted names to lower case; a quoted
+	// "LOWER" or "PG_CATALOG" is another name to PostgreSQL, so names are
+	// compared exactly.
+	name := parts[len(parts)-1]
 	qualified := strings.Join(parts, ".")
-	if len(parts) > 2 || (len(parts) == 2 && strings.ToLower(parts[0]) != "pg_catalog") {
+	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
 		return fmt.Sprintf("function %s() is not PostgreSQL's own (pg_catalog's): user-defined and extension functions may have side effects the guard cannot see", qualified)
 	}
 	if _, ok := readFunctions()[name]; ok {
@@ -279,7 +282,7 @@ func operatorReason(names []*pgquery.Node) string {
 		return ""
 	}
 	op := parts[len(parts)-1]
-	if len(parts) > 2 || (len(parts) == 2 && strings.ToLower(parts[0]) != "pg_catalog") {
+	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
 		return fmt.Sprintf("operator %s is not PostgreSQL's own (pg_catalog's): a user-defined operator calls a function the guard cannot see", strings.Join(parts, "."))
 	}
 	if !readOperators()[op] {
@@ -295,8 +298,8 @@ func typeReason(t *pgquery.TypeName) string {
 	if t.PctType || t.Setof || len(parts) == 0 {
 		return "this type reference is not allowed in read-only SQL"
 	}
-	name := strings.ToLower(parts[len(parts)-1])
-	if len(parts) > 2 || (len(parts) == 2 && strings.ToLower(parts[0]) != "pg_catalog") || !readTypes()[name] {
+	name := parts[len(parts)-1] // exact: "TEXT" is not text
+	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") || !readTypes()[name] {
 		return fmt.Sprintf("type %s is not one of pg_catalog's types: casts to user-defined types and domains can run functions the guard cannot see (cast to text instead)", strings.Join(parts, "."))
 	}
 	return ""
