@@ -412,13 +412,13 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		}
 		return readReason(n, s.InsertStmt), false
 	case *pgquery.Node_UpdateStmt:
-		if !boundedWhere(s.UpdateStmt.WhereClause) {
-			return "UPDATE without a WHERE condition on columns may change every row (a constant, a parameter or OR true is not a condition)", true
+		if !boundedWhere(n, s.UpdateStmt.WhereClause) {
+			return "UPDATE without a WHERE condition on columns may change every row (a constant, a parameter, a column compared with itself or OR true is not a condition)", true
 		}
 		return readReason(n, s.UpdateStmt), false
 	case *pgquery.Node_DeleteStmt:
-		if !boundedWhere(s.DeleteStmt.WhereClause) {
-			return "DELETE without a WHERE condition on columns may delete every row (a constant, a parameter or OR true is not a condition)", true
+		if !boundedWhere(n, s.DeleteStmt.WhereClause) {
+			return "DELETE without a WHERE condition on columns may delete every row (a constant, a parameter, a column compared with itself or OR true is not a condition)", true
 		}
 		return readReason(n, s.DeleteStmt), false
 	case *pgquery.Node_CreateStmt, *pgquery.Node_IndexStmt, *pgquery.Node_CompositeTypeStmt,
@@ -554,10 +554,25 @@ func callsReason(n *pgquery.Node) string {
 }
 
 // boundedWhere reports whether a WHERE clause is a real condition on rows:
-// it names a column in a comparison, a test or a subquery. A missing clause,
-// a constant (true, 1=1), a parameter, a column compared with itself, a NOT,
-// IS NOT NULL, or an OR with any unbounded arm is not.
-func boundedWhere(n *pgquery.Node) bool {
+// a comparison of columns with something that is not the same column, a
+// column IS NULL, a boolean column, a test or a subquery that is itself
+// bounded. A missing clause, a constant (true, 1=1), a parameter, a column
+// compared with itself under any spelling (id = id, t.id = id, id IN (id),
+// id = ANY(ARRAY[id]), id = (SELECT id), a self-join alias), a NOT, IS NOT
+// NULL, an OR with any unbounded arm, or a subquery without a bounded WHERE
+// of its own (id IN (SELECT id FROM t), EXISTS (SELECT 1)) is not. The test
+// is syntactic: a condition that is true for every row by arithmetic
+// (id > -1e308, id * 0 = 0) is not seen.
+func boundedWhere(stmt, where *pgquery.Node) bool {
+	w := whereCheck{relations: relationNames(stmt)}
+	return w.bounded(where)
+}
+
+// whereCheck knows which relation each alias of the statement names, so
+// that t2.id and t.id are the same column when t2 is t.
+type whereCheck struct{ relations map[string]string }
+
+func (w whereCheck) bounded(n *pgquery.Node) bool {
 	if n == nil {
 		return false
 	}
@@ -566,14 +581,14 @@ func boundedWhere(n *pgquery.Node) bool {
 		switch x.BoolExpr.Boolop {
 		case pgquery.BoolExprType_AND_EXPR:
 			for _, a := range x.BoolExpr.Args {
-				if boundedWhere(a) {
+				if w.bounded(a) {
 					return true
 				}
 			}
 			return false
 		case pgquery.BoolExprType_OR_EXPR:
 			for _, a := range x.BoolExpr.Args {
-				if !boundedWhere(a) {
+				if !w.bounded(a) {
 					return false
 				}
 			}
@@ -581,22 +596,105 @@ func boundedWhere(n *pgquery.Node) bool {
 		}
 		return false
 	case *pgquery.Node_AExpr:
-		l, r := x.AExpr.Lexpr, x.AExpr.Rexpr
-		if l != nil && r != nil && sameExpression(l, r) {
-			return false // a = a
+		left, right := w.columns(x.AExpr.Lexpr), w.columns(x.AExpr.Rexpr)
+		if len(left)+len(right) == 0 {
+			return false // constants and parameters only
 		}
-		return hasColumn(n)
+		for _, l := range left {
+			for _, r := range right {
+				if l.same(r) {
+					return false // a column against itself
+				}
+			}
+		}
+		return true
 	case *pgquery.Node_NullTest:
-		return x.NullTest.Nulltesttype == pgquery.NullTestType_IS_NULL && hasColumn(n)
-	case *pgquery.Node_SubLink:
-		if x.SubLink.SubLinkType == pgquery.SubLinkType_EXISTS_SUBLINK {
-			return hasColumn(x.SubLink.Subselect)
+		return x.NullTest.Nulltesttype == pgquery.NullTestType_IS_NULL && len(w.columns(n)) > 0
+	case *pgquery.Node_BooleanTest:
+		switch x.BooleanTest.Booltesttype {
+		case pgquery.BoolTestType_IS_TRUE:
+			return w.bounded(x.BooleanTest.Arg)
+		case pgquery.BoolTestType_IS_FALSE:
+			return x.BooleanTest.Arg.GetColumnRef() != nil
 		}
-		return x.SubLink.Testexpr != nil && hasColumn(x.SubLink.Testexpr)
-	case *pgquery.Node_ColumnRef, *pgquery.Node_BooleanTest, *pgquery.Node_FuncCall:
-		return hasColumn(n)
+		return false
+	case *pgquery.Node_SubLink:
+		sub := x.SubLink.Subselect.GetSelectStmt()
+		if sub == nil || !w.bounded(sub.WhereClause) {
+			return false
+		}
+		switch x.SubLink.SubLinkType {
+		case pgquery.SubLinkType_EXISTS_SUBLINK:
+			return true
+		case pgquery.SubLinkType_ANY_SUBLINK:
+			return len(w.columns(x.SubLink.Testexpr)) > 0
+		}
+		return false
+	case *pgquery.Node_ColumnRef:
+		return true // a boolean column
+	case *pgquery.Node_FuncCall:
+		return len(w.columns(n)) > 0
 	}
 	return false
+}
+
+// columnName is a column reference reduced to the relation it names (""
+// when unqualified) and the column.
+type columnName struct{ relation, column string }
+
+// same is true when two references may name one column: an unqualified
+// name matches any qualifier.
+func (a columnName) same(b columnName) bool {
+	return a.column == b.column && (a.relation == "" || b.relation == "" || a.relation == b.relation)
+}
+
+// columns lists every column reference under n, subqueries included.
+func (w whereCheck) columns(n *pgquery.Node) []columnName {
+	if n == nil {
+		return nil
+	}
+	var out []columnName
+	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
+		c, ok := m.Interface().(*pgquery.ColumnRef)
+		if !ok {
+			return true
+		}
+		var parts []string
+		for _, f := range c.Fields {
+			if s := f.GetString_(); s != nil {
+				parts = append(parts, s.Sval)
+			} else {
+				parts = append(parts, "*")
+			}
+		}
+		name := columnName{column: parts[len(parts)-1]}
+		if len(parts) > 1 {
+			q := parts[len(parts)-2]
+			if r, ok := w.relations[q]; ok {
+				q = r
+			}
+			name.relation = q
+		}
+		out = append(out, name)
+		return true
+	})
+	return out
+}
+
+// relationNames maps every alias and name of a relation in the statement to
+// the relation's own name.
+func relationNames(stmt *pgquery.Node) map[string]string {
+	m := map[string]string{}
+	visit(stmt.ProtoReflect(), func(msg protoreflect.Message) bool {
+		if rv, ok := msg.Interface().(*pgquery.RangeVar); ok {
+			m[rv.Relname] = rv.Relname
+			if rv.Alias != nil {
+				m[rv.Alias.Aliasname] = rv.Relname
+			}
+		}
+		return true
+	})
+	return m
 }
 
 // sameExpression compares two expressions, ignoring where they stand.
