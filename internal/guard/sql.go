@@ -421,7 +421,15 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			return "DELETE without a WHERE condition on columns may delete every row (a constant, a parameter, a column compared with itself or OR true is not a condition)", true
 		}
 		return readReason(n, s.DeleteStmt), false
-	case *pgquery.Node_CreateStmt, *pgquery.Node_IndexStmt, *pgquery.Node_CompositeTypeStmt,
+	case *pgquery.Node_CreateStmt:
+		if isTemporary(s.CreateStmt.Relation) {
+			return temporaryReason, false
+		}
+		if len(s.CreateStmt.InhRelations) > 0 {
+			return "CREATE TABLE ... INHERITS or PARTITION OF attaches the new table to an existing one: its rows then show up in, and are changed by, queries on that table", false
+		}
+		return callsReason(n), false
+	case *pgquery.Node_IndexStmt, *pgquery.Node_CompositeTypeStmt,
 		*pgquery.Node_CreateEnumStmt, *pgquery.Node_CreateDomainStmt:
 		return callsReason(n), false
 	case *pgquery.Node_CreateRangeStmt:
@@ -438,19 +446,37 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		if r := readReason(s.CreateTableAsStmt.Query, nil); r != "" {
 			return r, false
 		}
+		into := s.CreateTableAsStmt.Into
+		if into != nil && isTemporary(into.Rel) {
+			return temporaryReason, false
+		}
+		if into == nil || !into.SkipData {
+			return "CREATE TABLE/MATERIALIZED VIEW ... AS copies rows into a new relation without the row level security and grants of the tables they come from (Supabase grants new objects in public to anon and authenticated)", false
+		}
 		return "", false
 	case *pgquery.Node_ViewStmt:
 		if s.ViewStmt.Replace {
 			return "CREATE OR REPLACE VIEW changes an existing view", false
 		}
-		return readReason(s.ViewStmt.Query, nil), false
+		if r := readReason(s.ViewStmt.Query, nil); r != "" {
+			return r, false
+		}
+		if isTemporary(s.ViewStmt.View) {
+			return temporaryReason, false
+		}
+		if !securityInvoker(s.ViewStmt.Options) {
+			return "a view reads its tables with its owner's rights, past their row level security, for everyone granted the view (Supabase grants new objects in public to anon and authenticated); create it WITH (security_invoker = true) to run without asking", false
+		}
+		return "", false
 	case *pgquery.Node_CreateSchemaStmt:
 		for _, e := range s.CreateSchemaStmt.SchemaElts {
 			if r, d := reviewStatement(e); r != "" {
 				return "CREATE SCHEMA ... " + r, d
 			}
 		}
-		return "", false
+		// A schema named after a role comes first on that role's search
+		// path ("$user"), so its tables hide the ones applications use.
+		return "CREATE SCHEMA can hide existing tables: a schema named after a role comes first on that role's search path (\"$user\"), and AUTHORIZATION gives it to another role", false
 	case *pgquery.Node_CommentStmt:
 		return "", false
 	case *pgquery.Node_AlterTableStmt:
@@ -474,6 +500,44 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		return "SET changes the API session's settings, which can outlive this call", false
 	}
 	return otherStatementReason(n)
+}
+
+// temporaryReason is why temporary relations ask first: the API session
+// keeps them after the call, and pg_temp comes first on the search path.
+const temporaryReason = "a temporary table or view lives on in the API session after this call and hides any table of the same name from its later queries"
+
+func isTemporary(rv *pgquery.RangeVar) bool {
+	return rv == nil || rv.Relpersistence == "t" || strings.HasPrefix(rv.Schemaname, "pg_temp")
+}
+
+// securityInvoker reports whether view options set security_invoker to
+// true (WITH (security_invoker), = true, = on, = 1, = yes).
+func securityInvoker(options []*pgquery.Node) bool {
+	on := false
+	for _, o := range options {
+		d := o.GetDefElem()
+		if d == nil || d.Defname != "security_invoker" {
+			continue
+		}
+		switch {
+		case d.Arg == nil:
+			on = true
+		case d.Arg.GetString_() != nil:
+			switch strings.ToLower(d.Arg.GetString_().Sval) {
+			case "true", "on", "1", "yes", "t", "y":
+				on = true
+			default:
+				on = false
+			}
+		case d.Arg.GetInteger() != nil:
+			on = d.Arg.GetInteger().Ival == 1
+		case d.Arg.GetBoolean() != nil:
+			on = d.Arg.GetBoolean().Boolval
+		default:
+			on = false
+		}
+	}
+	return on
 }
 
 // otherStatementReason names why any other statement asks first.
