@@ -629,12 +629,83 @@ func callsReason(n *pgquery.Node) string {
 // (id > -1e308, id * 0 = 0) is not seen.
 func boundedWhere(stmt, where *pgquery.Node) bool {
 	w := whereCheck{relations: relationNames(stmt)}
+	var target *pgquery.RangeVar
+	switch s := stmt.GetNode().(type) {
+	case *pgquery.Node_UpdateStmt:
+		target, w.unqualifiedIsTarget = s.UpdateStmt.Relation, len(s.UpdateStmt.FromClause) == 0
+	case *pgquery.Node_DeleteStmt:
+		target, w.unqualifiedIsTarget = s.DeleteStmt.Relation, len(s.DeleteStmt.UsingClause) == 0
+	}
+	if target == nil {
+		return false
+	}
+	w.target = target.Relname
+	if target.Alias != nil {
+		w.target = target.Alias.Aliasname
+	}
 	return w.bounded(where)
 }
 
 // whereCheck knows which relation each alias of the statement names, so
-// that t2.id and t.id are the same column when t2 is t.
-type whereCheck struct{ relations map[string]string }
+// that t2.id and t.id are the same column when t2 is t, and which qualifier
+// names the rows being changed: a condition bounds them only if it names one
+// of their columns (DELETE FROM t USING s WHERE s.id = 1 deletes every row
+// of t). An unqualified column counts as the target's only when no other
+// table is in scope.
+type whereCheck struct {
+	relations           map[string]string
+	target              string
+	unqualifiedIsTarget bool
+	// anyColumn is set inside IN (SELECT ...): there the condition bounds
+	// the subquery's own rows, and the IN ties them to the target.
+	anyColumn bool
+}
+
+// namesTarget reports whether n, outside its subqueries, names a column of
+// the rows being changed.
+func (w whereCheck) namesTarget(n *pgquery.Node) bool {
+	found := false
+	var walk func(m protoreflect.Message)
+	walk = func(m protoreflect.Message) {
+		if found {
+			return
+		}
+		switch c := m.Interface().(type) {
+		case *pgquery.SubLink, *pgquery.SelectStmt:
+			return
+		case *pgquery.ColumnRef:
+			var parts []string
+			for _, f := range c.Fields {
+				parts = append(parts, f.GetString_().GetSval())
+			}
+			if w.anyColumn {
+				found = true
+			} else if len(parts) == 1 {
+				found = w.unqualifiedIsTarget
+			} else {
+				found = parts[len(parts)-2] == w.target
+			}
+			return
+		}
+		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+			if fd.Kind() != protoreflect.MessageKind || fd.IsMap() {
+				return true
+			}
+			if fd.IsList() {
+				for i := 0; i < v.List().Len(); i++ {
+					walk(v.List().Get(i).Message())
+				}
+			} else {
+				walk(v.Message())
+			}
+			return !found
+		})
+	}
+	if n != nil {
+		walk(n.ProtoReflect())
+	}
+	return found
+}
 
 func (w whereCheck) bounded(n *pgquery.Node) bool {
 	if n == nil {
@@ -671,33 +742,39 @@ func (w whereCheck) bounded(n *pgquery.Node) bool {
 				}
 			}
 		}
-		return true
+		return w.namesTarget(n)
 	case *pgquery.Node_NullTest:
-		return x.NullTest.Nulltesttype == pgquery.NullTestType_IS_NULL && len(w.columns(n)) > 0
+		return x.NullTest.Nulltesttype == pgquery.NullTestType_IS_NULL && w.namesTarget(n)
 	case *pgquery.Node_BooleanTest:
 		switch x.BooleanTest.Booltesttype {
 		case pgquery.BoolTestType_IS_TRUE:
 			return w.bounded(x.BooleanTest.Arg)
 		case pgquery.BoolTestType_IS_FALSE:
-			return x.BooleanTest.Arg.GetColumnRef() != nil
+			return x.BooleanTest.Arg.GetColumnRef() != nil && w.namesTarget(x.BooleanTest.Arg)
 		}
 		return false
 	case *pgquery.Node_SubLink:
+		// Inside the subquery its own tables come first: only a column
+		// qualified with the target's name bounds the target's rows.
 		sub := x.SubLink.Subselect.GetSelectStmt()
-		if sub == nil || !w.bounded(sub.WhereClause) {
+		if sub == nil {
 			return false
 		}
+		inner := w
+		inner.unqualifiedIsTarget = false
 		switch x.SubLink.SubLinkType {
 		case pgquery.SubLinkType_EXISTS_SUBLINK:
-			return true
+			return inner.bounded(sub.WhereClause)
 		case pgquery.SubLinkType_ANY_SUBLINK:
-			return len(w.columns(x.SubLink.Testexpr)) > 0
+			own := w
+			own.anyColumn = true
+			return own.bounded(sub.WhereClause) && w.namesTarget(x.SubLink.Testexpr)
 		}
 		return false
 	case *pgquery.Node_ColumnRef:
-		return true // a boolean column
+		return w.namesTarget(n) // a boolean column
 	case *pgquery.Node_FuncCall:
-		return len(w.columns(n)) > 0
+		return w.namesTarget(n)
 	}
 	return false
 }

@@ -236,6 +236,9 @@ var attacks = []string{
 	"update {S}.victim set v = 'x' where id is not null is true",
 	"delete from {S}.victim where id in (select id from {S}.victim)",
 	"delete from {S}.victim where exists (select id from {S}.victim)",
+	"delete from {S}.victim using {S}.victim w where w.id = 1",
+	"update {S}.victim set v = 'x' from {S}.victim w where w.id = 1",
+	"delete from {S}.victim where exists (select 1 from {S}.victim w where w.id = 1)",
 	// found by the red team: new objects that change access or hide existing ones
 	"create view {S}.leak as select * from {S}.victim",
 	"create materialized view {S}.copy as select * from {S}.victim",
