@@ -598,7 +598,7 @@ func otherStatementReason(n *pgquery.Node) (string, bool) {
 	return fmt.Sprintf("%s is not one of the statements that run without asking (reads, INSERT, UPDATE/DELETE with a WHERE condition, CREATE of a new table, index, view, schema or type, COMMENT)", strings.ToUpper(statementKind(n))), false
 }
 
-// callsReason checks every function call and qualified operator in a DDL
+// callsReason checks every function call and operator in a DDL
 // statement (defaults, checks, index expressions): they run later, on
 // every write.
 func callsReason(n *pgquery.Node) string {
@@ -608,7 +608,12 @@ func callsReason(n *pgquery.Node) string {
 		case *pgquery.FuncCall:
 			reason = functionReason(x.Funcname)
 		case *pgquery.A_Expr:
-			if len(x.Name) > 1 {
+			// Every operator, bare ones included: a user-defined === in a
+			// CHECK runs its function on every later write.
+			switch x.Kind {
+			case pgquery.A_Expr_Kind_AEXPR_BETWEEN, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN,
+				pgquery.A_Expr_Kind_AEXPR_BETWEEN_SYM, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
+			default:
 				reason = operatorReason(x.Name)
 			}
 		}

@@ -192,7 +192,7 @@ var writes = []string{
 	"create type pair as (a int, b text)", "create domain posint as int check (value > 0)",
 	"comment on table t is 'hello'", "alter table t add column b int", "alter table t add constraint c check (a > 0)",
 	"alter table t add column c text, add column d int default 0", "create table t2 as select * from t with no data",
-	"create table t3 (like t including all)",
+	"create table t3 (like t including all)", "create table t4 (a int check (a between 1 and 9 and a <> 5))",
 	"select 1; insert into t values (1)",
 }
 
@@ -277,6 +277,9 @@ var confirms = map[string]string{
 	"vacuum t":                                                              "VACUUM",
 	"create extension dblink":                                               "CREATEEXTENSION",
 	"create table t (a int default my_func())":                              "my_func()",
+	"create table z (a int check (a === 1))":                                "operator ===",
+	"alter table t add constraint c check (a OPERATOR(public.=) 1)":         "public.=",
+	"create index on t ((a <<>> 1))":                                        "operator <<>>",
 	"create index on t (evil(a))":                                           "evil()",
 	"create view v as select evil()":                                        "evil()",
 	"create type r as range (subtype = int4, canonical = f)":                "canonical",
