@@ -407,16 +407,25 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		// immutable functions while planning: judge it as the statement.
 		return reviewStatement(s.ExplainStmt.Query)
 	case *pgquery.Node_InsertStmt:
+		if r := systemCatalogReason(s.InsertStmt.Relation); r != "" {
+			return r, true
+		}
 		if oc := s.InsertStmt.OnConflictClause; oc != nil && oc.Action == pgquery.OnConflictAction_ONCONFLICT_UPDATE {
 			return "INSERT ... ON CONFLICT DO UPDATE changes existing rows", false
 		}
 		return readReason(n, s.InsertStmt), false
 	case *pgquery.Node_UpdateStmt:
+		if r := systemCatalogReason(s.UpdateStmt.Relation); r != "" {
+			return r, true
+		}
 		if !boundedWhere(n, s.UpdateStmt.WhereClause) {
 			return "UPDATE without a WHERE condition on columns may change every row (a constant, a parameter, a column compared with itself or OR true is not a condition)", true
 		}
 		return readReason(n, s.UpdateStmt), false
 	case *pgquery.Node_DeleteStmt:
+		if r := systemCatalogReason(s.DeleteStmt.Relation); r != "" {
+			return r, true
+		}
 		if !boundedWhere(n, s.DeleteStmt.WhereClause) {
 			return "DELETE without a WHERE condition on columns may delete every row (a constant, a parameter, a column compared with itself or OR true is not a condition)", true
 		}
@@ -500,6 +509,22 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		return "SET changes the API session's settings, which can outlive this call", false
 	}
 	return otherStatementReason(n)
+}
+
+// systemCatalogReason refuses to run unasked a write to PostgreSQL's own
+// catalogs: a superuser may change them with plain DML (UPDATE pg_authid SET
+// rolsuper ...), which changes roles, privileges and definitions rather than
+// data. An unqualified pg_* name resolves to pg_catalog first.
+func systemCatalogReason(rv *pgquery.RangeVar) string {
+	if rv == nil {
+		return "a write without a target table"
+	}
+	switch schema := rv.Schemaname; {
+	case schema == "pg_catalog", schema == "information_schema", strings.HasPrefix(schema, "pg_toast"),
+		schema == "" && strings.HasPrefix(rv.Relname, "pg_"):
+		return "it writes a system catalog (" + strings.TrimPrefix(schema+"."+rv.Relname, ".") + "), which changes roles, privileges or object definitions, not data"
+	}
+	return ""
 }
 
 // temporaryReason is why temporary relations ask first: the API session

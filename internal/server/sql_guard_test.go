@@ -248,6 +248,9 @@ var attacks = []string{
 	"create temp view log as select 1 as what",
 	"create schema {S}_shadow create table victim (id int)",
 	"create schema {S}_other authorization anon",
+	// found by the red team: plain DML on the system catalogs
+	"update pg_catalog.pg_class set relhasindex = relhasindex where oid = '{S}.log'::regclass",
+	"update pg_authid set rolconnlimit = rolconnlimit where rolname = '{S}_no_such_role'",
 	// found by the red team: quoted names are other objects to PostgreSQL
 	`select "LOWER"('a')`,
 	`select "PG_CATALOG".lower('a')`,
