@@ -487,6 +487,11 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		// path ("$user"), so its tables hide the ones applications use.
 		return "CREATE SCHEMA can hide existing tables: a schema named after a role comes first on that role's search path (\"$user\"), and AUTHORIZATION gives it to another role", false
 	case *pgquery.Node_CommentStmt:
+		// pg_graphql reads directives from comments: @graphql(...) renames
+		// or exposes parts of the project's GraphQL API.
+		if strings.Contains(strings.ToLower(s.CommentStmt.Comment), "@graphql") {
+			return "the comment holds a pg_graphql @graphql directive, which changes the project's GraphQL API", false
+		}
 		return "", false
 	case *pgquery.Node_AlterTableStmt:
 		for _, c := range s.AlterTableStmt.Cmds {
@@ -497,6 +502,9 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			switch cmd.Subtype {
 			case pgquery.AlterTableType_AT_AddColumn, pgquery.AlterTableType_AT_AddConstraint:
 				if r := callsReason(c); r != "" {
+					return r, false
+				}
+				if r := existingTableConstraintReason(c); r != "" {
 					return r, false
 				}
 			default:
@@ -623,6 +631,28 @@ func otherStatementReason(n *pgquery.Node) (string, bool) {
 	return fmt.Sprintf("%s is not one of the statements that run without asking (reads, INSERT, UPDATE/DELETE with a WHERE condition, CREATE of a new table, index, view, schema or type, COMMENT)", strings.ToUpper(statementKind(n))), false
 }
 
+// existingTableConstraintReason finds constraints that, added to an
+// existing table, do more than check its rows: NOT VALID skips the existing
+// rows, so a condition no row meets (CHECK (false)) blocks every later
+// write; a foreign key whose ON DELETE/UPDATE acts (CASCADE, SET NULL, SET
+// DEFAULT) lets later deletes in the other table change this one's rows.
+func existingTableConstraintReason(cmd *pgquery.Node) string {
+	var reason string
+	visit(cmd.ProtoReflect(), func(m protoreflect.Message) bool {
+		c, ok := m.Interface().(*pgquery.Constraint)
+		if !ok {
+			return true
+		}
+		if c.SkipValidation {
+			reason = "ADD CONSTRAINT ... NOT VALID does not check the existing rows: a condition no row meets would block every later write to the table"
+		} else if c.Contype == pgquery.ConstrType_CONSTR_FOREIGN && (strings.ContainsAny(c.FkDelAction, "cnd") || strings.ContainsAny(c.FkUpdAction, "cnd")) {
+			reason = "a foreign key with ON DELETE/UPDATE CASCADE, SET NULL or SET DEFAULT lets later changes in " + c.Pktable.GetRelname() + " change or delete rows of this existing table"
+		}
+		return reason == ""
+	})
+	return reason
+}
+
 // callsReason checks every function call and operator in a DDL
 // statement (defaults, checks, index expressions): they run later, on
 // every write.
@@ -640,6 +670,13 @@ func callsReason(n *pgquery.Node) string {
 				pgquery.A_Expr_Kind_AEXPR_BETWEEN_SYM, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
 			default:
 				reason = operatorReason(x.Name)
+			}
+		case *pgquery.Constraint:
+			// EXCLUDE (a WITH op): each operator runs on every later write.
+			for _, e := range x.Exclusions {
+				if items := e.GetList().GetItems(); len(items) == 2 && reason == "" {
+					reason = operatorReason(items[1].GetList().GetItems())
+				}
 			}
 		}
 		return reason == ""

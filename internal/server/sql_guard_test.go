@@ -251,6 +251,10 @@ var attacks = []string{
 	// found by the red team: plain DML on the system catalogs
 	"update pg_catalog.pg_class set relhasindex = relhasindex where oid = '{S}.log'::regclass",
 	"update pg_authid set rolconnlimit = rolconnlimit where rolname = '{S}_no_such_role'",
+	// found by the red team: constraints that do more than check
+	"alter table {S}.victim add constraint no_writes check (false) not valid",
+	"alter table {S}.log add column victim_id int references {S}.victim on delete cascade",
+	"comment on schema {S} is '@graphql({\"inflect_names\": true})'",
 	// found by the red team: quoted names are other objects to PostgreSQL
 	`select "LOWER"('a')`,
 	`select "PG_CATALOG".lower('a')`,
