@@ -413,7 +413,13 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		if oc := s.InsertStmt.OnConflictClause; oc != nil && oc.Action == pgquery.OnConflictAction_ONCONFLICT_UPDATE {
 			return "INSERT ... ON CONFLICT DO UPDATE changes existing rows", false
 		}
-		return readReason(n, s.InsertStmt), false
+		if r := readReason(n, s.InsertStmt); r != "" {
+			return r, false
+		}
+		if readsRelation(s.InsertStmt.SelectStmt) {
+			return "INSERT ... SELECT copies rows of existing tables into " + s.InsertStmt.Relation.GetRelname() + ", where roles that cannot read the source may read them (row level security and grants do not travel with the rows)", false
+		}
+		return "", false
 	case *pgquery.Node_UpdateStmt:
 		if r := systemCatalogReason(s.UpdateStmt.Relation); r != "" {
 			return r, true
@@ -517,6 +523,19 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		return "SET changes the API session's settings, which can outlive this call", false
 	}
 	return otherStatementReason(n)
+}
+
+// readsRelation reports whether n reads a table, view or CTE.
+func readsRelation(n *pgquery.Node) bool {
+	if n == nil {
+		return false
+	}
+	found := false
+	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
+		_, found = m.Interface().(*pgquery.RangeVar)
+		return !found
+	})
+	return found
 }
 
 // systemCatalogReason refuses to run unasked a write to PostgreSQL's own

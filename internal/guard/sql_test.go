@@ -174,7 +174,7 @@ func TestReadOnlySQL(t *testing.T) {
 
 // writes run without asking in write mode.
 var writes = []string{
-	"insert into t values (1, 'a')", "insert into t (a) select a from s where a > 1",
+	"insert into t values (1, 'a')", "insert into t (a) select x from generate_series(1, 3) x",
 	"insert into t values (1) on conflict do nothing", "insert into t values (now(), gen_random_uuid()) returning *",
 	"update t set a = 1 where id = 2", "update t set a = a + 1 where id in (1, 2)", "delete from t where id = $1",
 	"delete from t where created_at < now() - interval '30 days'", "update t set a = s.a from s where t.id = s.id",
@@ -294,13 +294,17 @@ var confirms = map[string]string{
 	"create table x (a int, exclude using gist (a with ===))":                               "operator ===",
 	"comment on schema public is '@graphql({\"inflect_names\": true})'":                     "@graphql",
 	"comment on table t is e'@GraphQL({\"totalCount\": {\"enabled\": true}})'":              "@graphql",
-	"create table z (a int check (a === 1))":                                                "operator ===",
-	"alter table t add constraint c check (a OPERATOR(public.=) 1)":                         "public.=",
-	"create index on t ((a <<>> 1))":                                                        "operator <<>>",
-	"create index on t (evil(a))":                                                           "evil()",
-	"create view v as select evil()":                                                        "evil()",
-	"create type r as range (subtype = int4, canonical = f)":                                "canonical",
-	"create schema s create view v as select evil()":                                        "evil()",
+	// copying rows out of tables they are protected in (red team)
+	"insert into t (a) select a from s where a > 1":                            "copies rows",
+	"insert into public.leak select email, encrypted_password from auth.users": "copies rows",
+	"insert into t values ((select secret from vault.secrets limit 1))":        "copies rows",
+	"create table z (a int check (a === 1))":                                   "operator ===",
+	"alter table t add constraint c check (a OPERATOR(public.=) 1)":            "public.=",
+	"create index on t ((a <<>> 1))":                                           "operator <<>>",
+	"create index on t (evil(a))":                                              "evil()",
+	"create view v as select evil()":                                           "evil()",
+	"create type r as range (subtype = int4, canonical = f)":                   "canonical",
+	"create schema s create view v as select evil()":                           "evil()",
 	// new objects that change access or hide existing ones (red team)
 	"create view v as select * from t":                                          "security_invoker",
 	"create view v with (security_invoker = false) as select * from t":          "security_invoker",
