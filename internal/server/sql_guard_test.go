@@ -255,6 +255,9 @@ var attacks = []string{
 	"alter table {S}.victim add constraint no_writes check (false) not valid",
 	"alter table {S}.log add column victim_id int references {S}.victim on delete cascade",
 	"comment on schema {S} is '@graphql({\"inflect_names\": true})'",
+	// found by the red team: rows copied out of the table that protects them
+	"insert into {S}.log select v from {S}.victim",
+	"insert into {S}.log values ((select v from {S}.victim limit 1))",
 	// found by the red team: quoted names are other objects to PostgreSQL
 	`select "LOWER"('a')`,
 	`select "PG_CATALOG".lower('a')`,
