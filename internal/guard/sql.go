@@ -444,10 +444,26 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			return "CREATE TABLE ... INHERITS or PARTITION OF attaches the new table to an existing one: its rows then show up in, and are changed by, queries on that table", false
 		}
 		return callsReason(n), false
-	case *pgquery.Node_IndexStmt, *pgquery.Node_CompositeTypeStmt,
-		*pgquery.Node_CreateEnumStmt, *pgquery.Node_CreateDomainStmt:
+	case *pgquery.Node_CompositeTypeStmt:
+		if isTemporary(s.CompositeTypeStmt.Typevar) {
+			return temporaryTypeReason, false
+		}
+		return callsReason(n), false
+	case *pgquery.Node_CreateEnumStmt, *pgquery.Node_CreateDomainStmt:
+		names := n.GetCreateEnumStmt().GetTypeName()
+		if d := n.GetCreateDomainStmt(); d != nil {
+			names = d.Domainname
+		}
+		if inTemporarySchema(names) {
+			return temporaryTypeReason, false
+		}
+		return callsReason(n), false
+	case *pgquery.Node_IndexStmt:
 		return callsReason(n), false
 	case *pgquery.Node_CreateRangeStmt:
+		if inTemporarySchema(s.CreateRangeStmt.TypeName) {
+			return temporaryTypeReason, false
+		}
 		for _, p := range s.CreateRangeStmt.Params {
 			if d := p.GetDefElem(); d != nil && (d.Defname == "canonical" || d.Defname == "subtype_diff") {
 				return "CREATE TYPE ... AS RANGE names a function (" + d.Defname + ") the guard cannot check", false
@@ -557,6 +573,16 @@ func systemCatalogReason(rv *pgquery.RangeVar) string {
 // temporaryReason is why temporary relations ask first: the API session
 // keeps them after the call, and pg_temp comes first on the search path.
 const temporaryReason = "a temporary table or view lives on in the API session after this call and hides any table of the same name from its later queries"
+
+// temporaryTypeReason is why types in pg_temp ask first: the temporary
+// schema is searched for type names before pg_catalog, so pg_temp.int4
+// would replace int4 for the rest of the API session.
+const temporaryTypeReason = "a type in pg_temp lives on in the API session after this call, and hides pg_catalog's type of the same name (pg_temp is searched first for types)"
+
+func inTemporarySchema(names []*pgquery.Node) bool {
+	parts := nameParts(names)
+	return len(parts) > 1 && strings.HasPrefix(parts[len(parts)-2], "pg_temp")
+}
 
 func isTemporary(rv *pgquery.RangeVar) bool {
 	return rv == nil || rv.Relpersistence == "t" || strings.HasPrefix(rv.Schemaname, "pg_temp")

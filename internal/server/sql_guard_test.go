@@ -246,6 +246,8 @@ var attacks = []string{
 	"create table {S}.child () inherits ({S}.victim)",
 	"create temp table victim (id int)",
 	"create temp view log as select 1 as what",
+	"create domain pg_temp.int4 as pg_catalog.int4 check (value > 100)",
+	"create temp view pg_class as select 1 as oid",
 	"create schema {S}_shadow create table victim (id int)",
 	"create schema {S}_other authorization anon",
 	// found by the red team: plain DML on the system catalogs
