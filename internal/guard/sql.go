@@ -427,7 +427,13 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		if !boundedWhere(n, s.UpdateStmt.WhereClause) {
 			return "UPDATE without a WHERE condition on columns may change every row (a constant, a parameter, a column compared with itself or OR true is not a condition)", true
 		}
-		return readReason(n, s.UpdateStmt), false
+		if r := readReason(n, s.UpdateStmt); r != "" {
+			return r, false
+		}
+		if updateCopies(s.UpdateStmt) {
+			return "UPDATE ... SET from other tables copies their values into " + s.UpdateStmt.Relation.GetRelname() + ", where roles that cannot read the source may read them (row level security and grants do not travel with the values)", false
+		}
+		return "", false
 	case *pgquery.Node_DeleteStmt:
 		if r := systemCatalogReason(s.DeleteStmt.Relation); r != "" {
 			return r, true
@@ -552,6 +558,36 @@ func readsRelation(n *pgquery.Node) bool {
 		return !found
 	})
 	return found
+}
+
+// updateCopies reports whether an UPDATE's new values come from other
+// tables: a subquery in SET, or, with a FROM clause, any column in SET not
+// qualified with the target's name (it may be a FROM table's).
+func updateCopies(u *pgquery.UpdateStmt) bool {
+	target := u.Relation.GetRelname()
+	if a := u.Relation.GetAlias(); a != nil {
+		target = a.Aliasname
+	}
+	for _, t := range u.TargetList {
+		if readsRelation(t) {
+			return true
+		}
+		if len(u.FromClause) == 0 {
+			continue
+		}
+		other := false
+		visit(t.ProtoReflect(), func(m protoreflect.Message) bool {
+			if c, ok := m.Interface().(*pgquery.ColumnRef); ok {
+				parts := nameParts(c.Fields)
+				other = len(parts) < 2 || parts[len(parts)-2] != target
+			}
+			return !other
+		})
+		if other {
+			return true
+		}
+	}
+	return false
 }
 
 // systemCatalogReason refuses to run unasked a write to PostgreSQL's own

@@ -260,6 +260,7 @@ var attacks = []string{
 	// found by the red team: rows copied out of the table that protects them
 	"insert into {S}.log select v from {S}.victim",
 	"insert into {S}.log values ((select v from {S}.victim limit 1))",
+	"update {S}.victim set v = (select what from {S}.log limit 1) where id = 1",
 	// found by the red team: quoted names are other objects to PostgreSQL
 	`select "LOWER"('a')`,
 	`select "PG_CATALOG".lower('a')`,
