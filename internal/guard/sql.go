@@ -603,7 +603,21 @@ func systemCatalogReason(rv *pgquery.RangeVar) string {
 		schema == "" && strings.HasPrefix(rv.Relname, "pg_"):
 		return "it writes a system catalog (" + strings.TrimPrefix(schema+"."+rv.Relname, ".") + "), which changes roles, privileges or object definitions, not data"
 	}
+	for _, schema := range supabaseSchemas {
+		if rv.Schemaname == schema {
+			return "it writes " + schema + "." + rv.Relname + ", a table of Supabase's own services (logins, storage access, secrets, queues), which changes who may do what"
+		}
+	}
 	return ""
+}
+
+// supabaseSchemas hold the state of Supabase's services: a bounded INSERT or
+// UPDATE there creates a login (auth.users), takes over an account (its
+// password hash), makes a bucket public (storage.buckets) or replaces a
+// secret, so writes to them ask first.
+var supabaseSchemas = []string{
+	"auth", "storage", "vault", "realtime", "_realtime", "supabase_functions", "supabase_migrations",
+	"pgsodium", "pgsodium_masks", "net", "cron", "graphql", "graphql_public", "pgbouncer", "_analytics",
 }
 
 // temporaryReason is why temporary relations ask first: the API session
