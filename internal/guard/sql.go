@@ -219,6 +219,15 @@ func nodeCallReason(n proto.Message) string {
 		return operatorReason(n.UseOp)
 	case *pgquery.TypeName:
 		return typeReason(n)
+	case *pgquery.RangeVar:
+		// pg_catalog's views over the refused file readers read the server's
+		// configuration files like the functions do.
+		if n.Schemaname == "" || n.Schemaname == "pg_catalog" {
+			switch n.Relname {
+			case "pg_file_settings", "pg_hba_file_rules", "pg_ident_file_mappings":
+				return "view " + n.Relname + " reads server files (the functions behind it are refused)"
+			}
+		}
 	case *pgquery.RangeTableSample:
 		m := qualifiedName(n.Method) // exact, like function names
 		if m != "system" && m != "bernoulli" && m != "pg_catalog.system" && m != "pg_catalog.bernoulli" {

@@ -44,11 +44,14 @@ func TestAnalystQueriesPass(t *testing.T) {
 // readRefusals must be refused in read-only mode; the reason names what.
 var readRefusals = map[string]string{
 	// quoted names are case-sensitive to PostgreSQL: "LOWER" is not lower (red team)
-	`select "LOWER"('a')`:                       "function LOWER()",
-	`select "PG_CATALOG".lower('a')`:            "PG_CATALOG.lower()",
-	`select 'a'::"TEXT"`:                        "type TEXT",
-	`select 1 OPERATOR("PG_CATALOG".+) 1`:       "operator PG_CATALOG.+",
-	`select * from t tablesample "SYSTEM" (10)`: "TABLESAMPLE SYSTEM",
+	"select * from pg_file_settings":                      "reads server files",
+	"select * from pg_catalog.pg_hba_file_rules":          "reads server files",
+	"select 1 from t join pg_ident_file_mappings on true": "reads server files",
+	`select "LOWER"('a')`:                                 "function LOWER()",
+	`select "PG_CATALOG".lower('a')`:                      "PG_CATALOG.lower()",
+	`select 'a'::"TEXT"`:                                  "type TEXT",
+	`select 1 OPERATOR("PG_CATALOG".+) 1`:                 "operator PG_CATALOG.+",
+	`select * from t tablesample "SYSTEM" (10)`:           "TABLESAMPLE SYSTEM",
 	// functions that run SQL given as text
 	"select query_to_xml('select pg_advisory_lock(1)', true, true, '')":            "query_to_xml() runs SQL",
 	"select * from query_to_xml_and_xmlschema('select 1', true, true, '')":         "query_to_xml_and_xmlschema() runs SQL",
