@@ -378,6 +378,12 @@ func lexingChangeReason(stmt *pgquery.Node) string {
 				reason = "RESET ALL would reset standard_conforming_strings and the other lexing settings, which the guard relies on"
 			} else if isLexingSetting(n.Name) {
 				reason = n.Name + " decides how PostgreSQL reads string literals; the guard refuses any change to it"
+			} else if strings.EqualFold(n.Name, "search_path") && n.Kind == pgquery.VariableSetKind_VAR_SET_VALUE {
+				var values []string
+				for _, a := range n.Args {
+					values = append(values, a.GetAConst().GetSval().GetSval())
+				}
+				reason = searchPathReason(strings.Join(values, ","))
 			}
 		case *pgquery.DiscardStmt:
 			if n.Target == pgquery.DiscardMode_DISCARD_ALL {
@@ -394,12 +400,42 @@ func lexingChangeReason(stmt *pgquery.Node) string {
 					reason = "set_config() with a setting name that is not a constant could change how PostgreSQL reads string literals"
 				} else if isLexingSetting(setting) {
 					reason = setting + " decides how PostgreSQL reads string literals; the guard refuses any change to it"
+				} else if strings.EqualFold(setting, "search_path") {
+					value := ""
+					if len(n.Args) > 1 {
+						value = n.Args[1].GetAConst().GetSval().GetSval()
+					}
+					if len(n.Args) < 2 || n.Args[1].GetAConst() == nil {
+						reason = "set_config('search_path', ...) with a value that is not a constant could put pg_catalog after schemas with user functions"
+					} else {
+						reason = searchPathReason(value)
+					}
 				}
 			}
 		}
 		return reason == ""
 	})
 	return reason
+}
+
+// searchPathReason refuses a search_path that names pg_catalog after another
+// schema: the read allowlist trusts an unqualified name to be pg_catalog's
+// because PostgreSQL searches pg_catalog first unless the path lists it
+// later. value is the path as PostgreSQL reads it (comma-separated names,
+// unquoted ones folded to lower case).
+func searchPathReason(value string) string {
+	for i, name := range strings.Split(value, ",") {
+		name = strings.TrimSpace(name)
+		if unquoted, ok := strings.CutPrefix(name, `"`); ok {
+			name = strings.ReplaceAll(strings.TrimSuffix(unquoted, `"`), `""`, `"`)
+		} else {
+			name = strings.ToLower(name)
+		}
+		if name == "pg_catalog" && i > 0 {
+			return "a search_path with pg_catalog after another schema lets same-named user functions replace PostgreSQL's own in every later query, which the guard relies on; leave pg_catalog out (it is then searched first) or put it first"
+		}
+	}
+	return ""
 }
 
 // reviewStatement returns why a statement needs confirmation in write mode,

@@ -261,6 +261,9 @@ var attacks = []string{
 	"insert into {S}.log select v from {S}.victim",
 	"insert into {S}.log values ((select v from {S}.victim limit 1))",
 	"update {S}.victim set v = (select what from {S}.log limit 1) where id = 1",
+	// found by the red team: pg_catalog moved down the search path, so user functions replace its own
+	"set search_path = {S}, pg_catalog",
+	"select set_config('search_path', '{S}, pg_catalog', false)",
 	// found by the red team: quoted names are other objects to PostgreSQL
 	`select "LOWER"('a')`,
 	`select "PG_CATALOG".lower('a')`,
