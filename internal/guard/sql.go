@@ -510,6 +510,9 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		}
 		return callsReason(n), false
 	case *pgquery.Node_IndexStmt:
+		if r := systemCatalogReason(s.IndexStmt.Relation); r != "" {
+			return strings.Replace(r, "it writes", "it changes", 1), false
+		}
 		return callsReason(n), false
 	case *pgquery.Node_CreateRangeStmt:
 		if inTemporarySchema(s.CreateRangeStmt.TypeName) {
@@ -567,6 +570,11 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		}
 		return "", false
 	case *pgquery.Node_AlterTableStmt:
+		// Supabase's services migrate their own tables; a column or index
+		// added there can break them.
+		if r := systemCatalogReason(s.AlterTableStmt.Relation); r != "" {
+			return strings.Replace(r, "it writes", "it changes", 1), false
+		}
 		for _, c := range s.AlterTableStmt.Cmds {
 			cmd := c.GetAlterTableCmd()
 			if cmd == nil {
