@@ -219,8 +219,17 @@ func nodeCallReason(n proto.Message) string {
 		return operatorReason(n.UseOp)
 	case *pgquery.TypeName:
 		return typeReason(n)
+	case *pgquery.RangeVar:
+		// pg_catalog's views over the refused file readers read the server's
+		// configuration files like the functions do.
+		if n.Schemaname == "" || n.Schemaname == "pg_catalog" {
+			switch n.Relname {
+			case "pg_file_settings", "pg_hba_file_rules", "pg_ident_file_mappings":
+				return "view " + n.Relname + " reads server files (the functions behind it are refused)"
+			}
+		}
 	case *pgquery.RangeTableSample:
-		m := strings.ToLower(qualifiedName(n.Method))
+		m := qualifiedName(n.Method) // exact, like function names
 		if m != "system" && m != "bernoulli" && m != "pg_catalog.system" && m != "pg_catalog.bernoulli" {
 			return "TABLESAMPLE " + m + " is not a built-in sampling method"
 		}
@@ -253,9 +262,12 @@ func functionReason(names []*pgquery.Node) string {
 	if len(parts) == 0 {
 		return "a function call without a name"
 	}
-	name := strings.ToLower(parts[len(parts)-1])
+	// The parser has already folded unquoted names to lower case; a quoted
+	// "LOWER" or "PG_CATALOG" is another name to PostgreSQL, so names are
+	// compared exactly.
+	name := parts[len(parts)-1]
 	qualified := strings.Join(parts, ".")
-	if len(parts) > 2 || (len(parts) == 2 && strings.ToLower(parts[0]) != "pg_catalog") {
+	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
 		return fmt.Sprintf("function %s() is not PostgreSQL's own (pg_catalog's): user-defined and extension functions may have side effects the guard cannot see", qualified)
 	}
 	if _, ok := readFunctions()[name]; ok {
@@ -279,7 +291,7 @@ func operatorReason(names []*pgquery.Node) string {
 		return ""
 	}
 	op := parts[len(parts)-1]
-	if len(parts) > 2 || (len(parts) == 2 && strings.ToLower(parts[0]) != "pg_catalog") {
+	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") {
 		return fmt.Sprintf("operator %s is not PostgreSQL's own (pg_catalog's): a user-defined operator calls a function the guard cannot see", strings.Join(parts, "."))
 	}
 	if !readOperators()[op] {
@@ -295,8 +307,8 @@ func typeReason(t *pgquery.TypeName) string {
 	if t.PctType || t.Setof || len(parts) == 0 {
 		return "this type reference is not allowed in read-only SQL"
 	}
-	name := strings.ToLower(parts[len(parts)-1])
-	if len(parts) > 2 || (len(parts) == 2 && strings.ToLower(parts[0]) != "pg_catalog") || !readTypes()[name] {
+	name := parts[len(parts)-1] // exact: "TEXT" is not text
+	if len(parts) > 2 || (len(parts) == 2 && parts[0] != "pg_catalog") || !readTypes()[name] {
 		return fmt.Sprintf("type %s is not one of pg_catalog's types: casts to user-defined types and domains can run functions the guard cannot see (cast to text instead)", strings.Join(parts, "."))
 	}
 	return ""
@@ -366,6 +378,12 @@ func lexingChangeReason(stmt *pgquery.Node) string {
 				reason = "RESET ALL would reset standard_conforming_strings and the other lexing settings, which the guard relies on"
 			} else if isLexingSetting(n.Name) {
 				reason = n.Name + " decides how PostgreSQL reads string literals; the guard refuses any change to it"
+			} else if strings.EqualFold(n.Name, "search_path") && n.Kind == pgquery.VariableSetKind_VAR_SET_VALUE {
+				var values []string
+				for _, a := range n.Args {
+					values = append(values, a.GetAConst().GetSval().GetSval())
+				}
+				reason = searchPathReason(strings.Join(values, ","))
 			}
 		case *pgquery.DiscardStmt:
 			if n.Target == pgquery.DiscardMode_DISCARD_ALL {
@@ -382,12 +400,42 @@ func lexingChangeReason(stmt *pgquery.Node) string {
 					reason = "set_config() with a setting name that is not a constant could change how PostgreSQL reads string literals"
 				} else if isLexingSetting(setting) {
 					reason = setting + " decides how PostgreSQL reads string literals; the guard refuses any change to it"
+				} else if strings.EqualFold(setting, "search_path") {
+					value := ""
+					if len(n.Args) > 1 {
+						value = n.Args[1].GetAConst().GetSval().GetSval()
+					}
+					if len(n.Args) < 2 || n.Args[1].GetAConst() == nil {
+						reason = "set_config('search_path', ...) with a value that is not a constant could put pg_catalog after schemas with user functions"
+					} else {
+						reason = searchPathReason(value)
+					}
 				}
 			}
 		}
 		return reason == ""
 	})
 	return reason
+}
+
+// searchPathReason refuses a search_path that names pg_catalog after another
+// schema: the read allowlist trusts an unqualified name to be pg_catalog's
+// because PostgreSQL searches pg_catalog first unless the path lists it
+// later. value is the path as PostgreSQL reads it (comma-separated names,
+// unquoted ones folded to lower case).
+func searchPathReason(value string) string {
+	for i, name := range strings.Split(value, ",") {
+		name = strings.TrimSpace(name)
+		if unquoted, ok := strings.CutPrefix(name, `"`); ok {
+			name = strings.ReplaceAll(strings.TrimSuffix(unquoted, `"`), `""`, `"`)
+		} else {
+			name = strings.ToLower(name)
+		}
+		if name == "pg_catalog" && i > 0 {
+			return "a search_path with pg_catalog after another schema lets same-named user functions replace PostgreSQL's own in every later query, which the guard relies on; leave pg_catalog out (it is then searched first) or put it first"
+		}
+	}
+	return ""
 }
 
 // reviewStatement returns why a statement needs confirmation in write mode,
@@ -404,24 +452,72 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		// immutable functions while planning: judge it as the statement.
 		return reviewStatement(s.ExplainStmt.Query)
 	case *pgquery.Node_InsertStmt:
+		if r := systemCatalogReason(s.InsertStmt.Relation); r != "" {
+			return r, true
+		}
 		if oc := s.InsertStmt.OnConflictClause; oc != nil && oc.Action == pgquery.OnConflictAction_ONCONFLICT_UPDATE {
 			return "INSERT ... ON CONFLICT DO UPDATE changes existing rows", false
 		}
-		return readReason(n, s.InsertStmt), false
-	case *pgquery.Node_UpdateStmt:
-		if !boundedWhere(s.UpdateStmt.WhereClause) {
-			return "UPDATE without a WHERE condition on columns may change every row (a constant, a parameter or OR true is not a condition)", true
+		if r := readReason(n, s.InsertStmt); r != "" {
+			return r, false
 		}
-		return readReason(n, s.UpdateStmt), false
+		if readsRelation(s.InsertStmt.SelectStmt) {
+			return "INSERT ... SELECT copies rows of existing tables into " + s.InsertStmt.Relation.GetRelname() + ", where roles that cannot read the source may read them (row level security and grants do not travel with the rows)", false
+		}
+		return "", false
+	case *pgquery.Node_UpdateStmt:
+		if r := systemCatalogReason(s.UpdateStmt.Relation); r != "" {
+			return r, true
+		}
+		if !boundedWhere(n, s.UpdateStmt.WhereClause) {
+			return "UPDATE without a WHERE condition on columns may change every row (a constant, a parameter, a column compared with itself or OR true is not a condition)", true
+		}
+		if r := readReason(n, s.UpdateStmt); r != "" {
+			return r, false
+		}
+		if updateCopies(s.UpdateStmt) {
+			return "UPDATE ... SET from other tables copies their values into " + s.UpdateStmt.Relation.GetRelname() + ", where roles that cannot read the source may read them (row level security and grants do not travel with the values)", false
+		}
+		return "", false
 	case *pgquery.Node_DeleteStmt:
-		if !boundedWhere(s.DeleteStmt.WhereClause) {
-			return "DELETE without a WHERE condition on columns may delete every row (a constant, a parameter or OR true is not a condition)", true
+		if r := systemCatalogReason(s.DeleteStmt.Relation); r != "" {
+			return r, true
+		}
+		if !boundedWhere(n, s.DeleteStmt.WhereClause) {
+			return "DELETE without a WHERE condition on columns may delete every row (a constant, a parameter, a column compared with itself or OR true is not a condition)", true
 		}
 		return readReason(n, s.DeleteStmt), false
-	case *pgquery.Node_CreateStmt, *pgquery.Node_IndexStmt, *pgquery.Node_CompositeTypeStmt,
-		*pgquery.Node_CreateEnumStmt, *pgquery.Node_CreateDomainStmt:
+	case *pgquery.Node_CreateStmt:
+		if isTemporary(s.CreateStmt.Relation) {
+			return temporaryReason, false
+		}
+		if len(s.CreateStmt.InhRelations) > 0 {
+			return "CREATE TABLE ... INHERITS or PARTITION OF attaches the new table to an existing one: its rows then show up in, and are changed by, queries on that table", false
+		}
+		return callsReason(n), false
+	case *pgquery.Node_CompositeTypeStmt:
+		if isTemporary(s.CompositeTypeStmt.Typevar) {
+			return temporaryTypeReason, false
+		}
+		return callsReason(n), false
+	case *pgquery.Node_CreateEnumStmt, *pgquery.Node_CreateDomainStmt:
+		names := n.GetCreateEnumStmt().GetTypeName()
+		if d := n.GetCreateDomainStmt(); d != nil {
+			names = d.Domainname
+		}
+		if inTemporarySchema(names) {
+			return temporaryTypeReason, false
+		}
+		return callsReason(n), false
+	case *pgquery.Node_IndexStmt:
+		if r := systemCatalogReason(s.IndexStmt.Relation); r != "" {
+			return strings.Replace(r, "it writes", "it changes", 1), false
+		}
 		return callsReason(n), false
 	case *pgquery.Node_CreateRangeStmt:
+		if inTemporarySchema(s.CreateRangeStmt.TypeName) {
+			return temporaryTypeReason, false
+		}
 		for _, p := range s.CreateRangeStmt.Params {
 			if d := p.GetDefElem(); d != nil && (d.Defname == "canonical" || d.Defname == "subtype_diff") {
 				return "CREATE TYPE ... AS RANGE names a function (" + d.Defname + ") the guard cannot check", false
@@ -435,22 +531,50 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		if r := readReason(s.CreateTableAsStmt.Query, nil); r != "" {
 			return r, false
 		}
+		into := s.CreateTableAsStmt.Into
+		if into != nil && isTemporary(into.Rel) {
+			return temporaryReason, false
+		}
+		if into == nil || !into.SkipData {
+			return "CREATE TABLE/MATERIALIZED VIEW ... AS copies rows into a new relation without the row level security and grants of the tables they come from (Supabase grants new objects in public to anon and authenticated)", false
+		}
 		return "", false
 	case *pgquery.Node_ViewStmt:
 		if s.ViewStmt.Replace {
 			return "CREATE OR REPLACE VIEW changes an existing view", false
 		}
-		return readReason(s.ViewStmt.Query, nil), false
+		if r := readReason(s.ViewStmt.Query, nil); r != "" {
+			return r, false
+		}
+		if isTemporary(s.ViewStmt.View) {
+			return temporaryReason, false
+		}
+		if !securityInvoker(s.ViewStmt.Options) {
+			return "a view reads its tables with its owner's rights, past their row level security, for everyone granted the view (Supabase grants new objects in public to anon and authenticated); create it WITH (security_invoker = true) to run without asking", false
+		}
+		return "", false
 	case *pgquery.Node_CreateSchemaStmt:
 		for _, e := range s.CreateSchemaStmt.SchemaElts {
 			if r, d := reviewStatement(e); r != "" {
 				return "CREATE SCHEMA ... " + r, d
 			}
 		}
-		return "", false
+		// A schema named after a role comes first on that role's search
+		// path ("$user"), so its tables hide the ones applications use.
+		return "CREATE SCHEMA can hide existing tables: a schema named after a role comes first on that role's search path (\"$user\"), and AUTHORIZATION gives it to another role", false
 	case *pgquery.Node_CommentStmt:
+		// pg_graphql reads directives from comments: @graphql(...) renames
+		// or exposes parts of the project's GraphQL API.
+		if strings.Contains(strings.ToLower(s.CommentStmt.Comment), "@graphql") {
+			return "the comment holds a pg_graphql @graphql directive, which changes the project's GraphQL API", false
+		}
 		return "", false
 	case *pgquery.Node_AlterTableStmt:
+		// Supabase's services migrate their own tables; a column or index
+		// added there can break them.
+		if r := systemCatalogReason(s.AlterTableStmt.Relation); r != "" {
+			return strings.Replace(r, "it writes", "it changes", 1), false
+		}
 		for _, c := range s.AlterTableStmt.Cmds {
 			cmd := c.GetAlterTableCmd()
 			if cmd == nil {
@@ -459,6 +583,9 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			switch cmd.Subtype {
 			case pgquery.AlterTableType_AT_AddColumn, pgquery.AlterTableType_AT_AddConstraint:
 				if r := callsReason(c); r != "" {
+					return r, false
+				}
+				if r := existingTableConstraintReason(c); r != "" {
 					return r, false
 				}
 			default:
@@ -471,6 +598,127 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		return "SET changes the API session's settings, which can outlive this call", false
 	}
 	return otherStatementReason(n)
+}
+
+// readsRelation reports whether n reads a table, view or CTE.
+func readsRelation(n *pgquery.Node) bool {
+	if n == nil {
+		return false
+	}
+	found := false
+	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
+		_, found = m.Interface().(*pgquery.RangeVar)
+		return !found
+	})
+	return found
+}
+
+// updateCopies reports whether an UPDATE's new values come from other
+// tables: a subquery in SET, or, with a FROM clause, any column in SET not
+// qualified with the target's name (it may be a FROM table's).
+func updateCopies(u *pgquery.UpdateStmt) bool {
+	target := u.Relation.GetRelname()
+	if a := u.Relation.GetAlias(); a != nil {
+		target = a.Aliasname
+	}
+	for _, t := range u.TargetList {
+		if readsRelation(t) {
+			return true
+		}
+		if len(u.FromClause) == 0 {
+			continue
+		}
+		other := false
+		visit(t.ProtoReflect(), func(m protoreflect.Message) bool {
+			if c, ok := m.Interface().(*pgquery.ColumnRef); ok {
+				parts := nameParts(c.Fields)
+				other = len(parts) < 2 || parts[len(parts)-2] != target
+			}
+			return !other
+		})
+		if other {
+			return true
+		}
+	}
+	return false
+}
+
+// systemCatalogReason refuses to run unasked a write to PostgreSQL's own
+// catalogs: a superuser may change them with plain DML (UPDATE pg_authid SET
+// rolsuper ...), which changes roles, privileges and definitions rather than
+// data. An unqualified pg_* name resolves to pg_catalog first.
+func systemCatalogReason(rv *pgquery.RangeVar) string {
+	if rv == nil {
+		return "a write without a target table"
+	}
+	switch schema := rv.Schemaname; {
+	case schema == "pg_catalog", schema == "information_schema", strings.HasPrefix(schema, "pg_toast"),
+		schema == "" && strings.HasPrefix(rv.Relname, "pg_"):
+		return "it writes a system catalog (" + strings.TrimPrefix(schema+"."+rv.Relname, ".") + "), which changes roles, privileges or object definitions, not data"
+	}
+	for _, schema := range supabaseSchemas {
+		if rv.Schemaname == schema {
+			return "it writes " + schema + "." + rv.Relname + ", a table of Supabase's own services (logins, storage access, secrets, queues), which changes who may do what"
+		}
+	}
+	return ""
+}
+
+// supabaseSchemas hold the state of Supabase's services: a bounded INSERT or
+// UPDATE there creates a login (auth.users), takes over an account (its
+// password hash), makes a bucket public (storage.buckets) or replaces a
+// secret, so writes to them ask first.
+var supabaseSchemas = []string{
+	"auth", "storage", "vault", "realtime", "_realtime", "supabase_functions", "supabase_migrations",
+	"pgsodium", "pgsodium_masks", "net", "cron", "graphql", "graphql_public", "pgbouncer", "_analytics",
+}
+
+// temporaryReason is why temporary relations ask first: the API session
+// keeps them after the call, and pg_temp comes first on the search path.
+const temporaryReason = "a temporary table or view lives on in the API session after this call and hides any table of the same name from its later queries"
+
+// temporaryTypeReason is why types in pg_temp ask first: the temporary
+// schema is searched for type names before pg_catalog, so pg_temp.int4
+// would replace int4 for the rest of the API session.
+const temporaryTypeReason = "a type in pg_temp lives on in the API session after this call, and hides pg_catalog's type of the same name (pg_temp is searched first for types)"
+
+func inTemporarySchema(names []*pgquery.Node) bool {
+	parts := nameParts(names)
+	return len(parts) > 1 && strings.HasPrefix(parts[len(parts)-2], "pg_temp")
+}
+
+func isTemporary(rv *pgquery.RangeVar) bool {
+	return rv == nil || rv.Relpersistence == "t" || strings.HasPrefix(rv.Schemaname, "pg_temp")
+}
+
+// securityInvoker reports whether view options set security_invoker to
+// true (WITH (security_invoker), = true, = on, = 1, = yes).
+func securityInvoker(options []*pgquery.Node) bool {
+	on := false
+	for _, o := range options {
+		d := o.GetDefElem()
+		if d == nil || d.Defname != "security_invoker" {
+			continue
+		}
+		switch {
+		case d.Arg == nil:
+			on = true
+		case d.Arg.GetString_() != nil:
+			switch strings.ToLower(d.Arg.GetString_().Sval) {
+			case "true", "on", "1", "yes", "t", "y":
+				on = true
+			default:
+				on = false
+			}
+		case d.Arg.GetInteger() != nil:
+			on = d.Arg.GetInteger().Ival == 1
+		case d.Arg.GetBoolean() != nil:
+			on = d.Arg.GetBoolean().Boolval
+		default:
+			on = false
+		}
+	}
+	return on
 }
 
 // otherStatementReason names why any other statement asks first.
@@ -531,7 +779,29 @@ func otherStatementReason(n *pgquery.Node) (string, bool) {
 	return fmt.Sprintf("%s is not one of the statements that run without asking (reads, INSERT, UPDATE/DELETE with a WHERE condition, CREATE of a new table, index, view, schema or type, COMMENT)", strings.ToUpper(statementKind(n))), false
 }
 
-// callsReason checks every function call and qualified operator in a DDL
+// existingTableConstraintReason finds constraints that, added to an
+// existing table, do more than check its rows: NOT VALID skips the existing
+// rows, so a condition no row meets (CHECK (false)) blocks every later
+// write; a foreign key whose ON DELETE/UPDATE acts (CASCADE, SET NULL, SET
+// DEFAULT) lets later deletes in the other table change this one's rows.
+func existingTableConstraintReason(cmd *pgquery.Node) string {
+	var reason string
+	visit(cmd.ProtoReflect(), func(m protoreflect.Message) bool {
+		c, ok := m.Interface().(*pgquery.Constraint)
+		if !ok {
+			return true
+		}
+		if c.SkipValidation {
+			reason = "ADD CONSTRAINT ... NOT VALID does not check the existing rows: a condition no row meets would block every later write to the table"
+		} else if c.Contype == pgquery.ConstrType_CONSTR_FOREIGN && (strings.ContainsAny(c.FkDelAction, "cnd") || strings.ContainsAny(c.FkUpdAction, "cnd")) {
+			reason = "a foreign key with ON DELETE/UPDATE CASCADE, SET NULL or SET DEFAULT lets later changes in " + c.Pktable.GetRelname() + " change or delete rows of this existing table"
+		}
+		return reason == ""
+	})
+	return reason
+}
+
+// callsReason checks every function call and operator in a DDL
 // statement (defaults, checks, index expressions): they run later, on
 // every write.
 func callsReason(n *pgquery.Node) string {
@@ -541,8 +811,20 @@ func callsReason(n *pgquery.Node) string {
 		case *pgquery.FuncCall:
 			reason = functionReason(x.Funcname)
 		case *pgquery.A_Expr:
-			if len(x.Name) > 1 {
+			// Every operator, bare ones included: a user-defined === in a
+			// CHECK runs its function on every later write.
+			switch x.Kind {
+			case pgquery.A_Expr_Kind_AEXPR_BETWEEN, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN,
+				pgquery.A_Expr_Kind_AEXPR_BETWEEN_SYM, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
+			default:
 				reason = operatorReason(x.Name)
+			}
+		case *pgquery.Constraint:
+			// EXCLUDE (a WITH op): each operator runs on every later write.
+			for _, e := range x.Exclusions {
+				if items := e.GetList().GetItems(); len(items) == 2 && reason == "" {
+					reason = operatorReason(items[1].GetList().GetItems())
+				}
 			}
 		}
 		return reason == ""
@@ -551,10 +833,96 @@ func callsReason(n *pgquery.Node) string {
 }
 
 // boundedWhere reports whether a WHERE clause is a real condition on rows:
-// it names a column in a comparison, a test or a subquery. A missing clause,
-// a constant (true, 1=1), a parameter, a column compared with itself, a NOT,
-// IS NOT NULL, or an OR with any unbounded arm is not.
-func boundedWhere(n *pgquery.Node) bool {
+// a comparison of columns with something that is not the same column, a
+// column IS NULL, a boolean column, a test or a subquery that is itself
+// bounded. A missing clause, a constant (true, 1=1), a parameter, a column
+// compared with itself under any spelling (id = id, t.id = id, id IN (id),
+// id = ANY(ARRAY[id]), id = (SELECT id), a self-join alias), a NOT, IS NOT
+// NULL, an OR with any unbounded arm, or a subquery without a bounded WHERE
+// of its own (id IN (SELECT id FROM t), EXISTS (SELECT 1)) is not. The test
+// is syntactic: a condition that is true for every row by arithmetic
+// (id > -1e308, id * 0 = 0) is not seen.
+func boundedWhere(stmt, where *pgquery.Node) bool {
+	w := whereCheck{relations: relationNames(stmt)}
+	var target *pgquery.RangeVar
+	switch s := stmt.GetNode().(type) {
+	case *pgquery.Node_UpdateStmt:
+		target, w.unqualifiedIsTarget = s.UpdateStmt.Relation, len(s.UpdateStmt.FromClause) == 0
+	case *pgquery.Node_DeleteStmt:
+		target, w.unqualifiedIsTarget = s.DeleteStmt.Relation, len(s.DeleteStmt.UsingClause) == 0
+	}
+	if target == nil {
+		return false
+	}
+	w.target = target.Relname
+	if target.Alias != nil {
+		w.target = target.Alias.Aliasname
+	}
+	return w.bounded(where)
+}
+
+// whereCheck knows which relation each alias of the statement names, so
+// that t2.id and t.id are the same column when t2 is t, and which qualifier
+// names the rows being changed: a condition bounds them only if it names one
+// of their columns (DELETE FROM t USING s WHERE s.id = 1 deletes every row
+// of t). An unqualified column counts as the target's only when no other
+// table is in scope.
+type whereCheck struct {
+	relations           map[string]string
+	target              string
+	unqualifiedIsTarget bool
+	// anyColumn is set inside IN (SELECT ...): there the condition bounds
+	// the subquery's own rows, and the IN ties them to the target.
+	anyColumn bool
+}
+
+// namesTarget reports whether n, outside its subqueries, names a column of
+// the rows being changed.
+func (w whereCheck) namesTarget(n *pgquery.Node) bool {
+	found := false
+	var walk func(m protoreflect.Message)
+	walk = func(m protoreflect.Message) {
+		if found {
+			return
+		}
+		switch c := m.Interface().(type) {
+		case *pgquery.SubLink, *pgquery.SelectStmt:
+			return
+		case *pgquery.ColumnRef:
+			var parts []string
+			for _, f := range c.Fields {
+				parts = append(parts, f.GetString_().GetSval())
+			}
+			if w.anyColumn {
+				found = true
+			} else if len(parts) == 1 {
+				found = w.unqualifiedIsTarget
+			} else {
+				found = parts[len(parts)-2] == w.target
+			}
+			return
+		}
+		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+			if fd.Kind() != protoreflect.MessageKind || fd.IsMap() {
+				return true
+			}
+			if fd.IsList() {
+				for i := 0; i < v.List().Len(); i++ {
+					walk(v.List().Get(i).Message())
+				}
+			} else {
+				walk(v.Message())
+			}
+			return !found
+		})
+	}
+	if n != nil {
+		walk(n.ProtoReflect())
+	}
+	return found
+}
+
+func (w whereCheck) bounded(n *pgquery.Node) bool {
 	if n == nil {
 		return false
 	}
@@ -563,14 +931,14 @@ func boundedWhere(n *pgquery.Node) bool {
 		switch x.BoolExpr.Boolop {
 		case pgquery.BoolExprType_AND_EXPR:
 			for _, a := range x.BoolExpr.Args {
-				if boundedWhere(a) {
+				if w.bounded(a) {
 					return true
 				}
 			}
 			return false
 		case pgquery.BoolExprType_OR_EXPR:
 			for _, a := range x.BoolExpr.Args {
-				if !boundedWhere(a) {
+				if !w.bounded(a) {
 					return false
 				}
 			}
@@ -578,22 +946,111 @@ func boundedWhere(n *pgquery.Node) bool {
 		}
 		return false
 	case *pgquery.Node_AExpr:
-		l, r := x.AExpr.Lexpr, x.AExpr.Rexpr
-		if l != nil && r != nil && sameExpression(l, r) {
-			return false // a = a
+		left, right := w.columns(x.AExpr.Lexpr), w.columns(x.AExpr.Rexpr)
+		if len(left)+len(right) == 0 {
+			return false // constants and parameters only
 		}
-		return hasColumn(n)
+		for _, l := range left {
+			for _, r := range right {
+				if l.same(r) {
+					return false // a column against itself
+				}
+			}
+		}
+		return w.namesTarget(n)
 	case *pgquery.Node_NullTest:
-		return x.NullTest.Nulltesttype == pgquery.NullTestType_IS_NULL && hasColumn(n)
-	case *pgquery.Node_SubLink:
-		if x.SubLink.SubLinkType == pgquery.SubLinkType_EXISTS_SUBLINK {
-			return hasColumn(x.SubLink.Subselect)
+		return x.NullTest.Nulltesttype == pgquery.NullTestType_IS_NULL && w.namesTarget(n)
+	case *pgquery.Node_BooleanTest:
+		switch x.BooleanTest.Booltesttype {
+		case pgquery.BoolTestType_IS_TRUE:
+			return w.bounded(x.BooleanTest.Arg)
+		case pgquery.BoolTestType_IS_FALSE:
+			return x.BooleanTest.Arg.GetColumnRef() != nil && w.namesTarget(x.BooleanTest.Arg)
 		}
-		return x.SubLink.Testexpr != nil && hasColumn(x.SubLink.Testexpr)
-	case *pgquery.Node_ColumnRef, *pgquery.Node_BooleanTest, *pgquery.Node_FuncCall:
-		return hasColumn(n)
+		return false
+	case *pgquery.Node_SubLink:
+		// Inside the subquery its own tables come first: only a column
+		// qualified with the target's name bounds the target's rows.
+		sub := x.SubLink.Subselect.GetSelectStmt()
+		if sub == nil {
+			return false
+		}
+		inner := w
+		inner.unqualifiedIsTarget = false
+		switch x.SubLink.SubLinkType {
+		case pgquery.SubLinkType_EXISTS_SUBLINK:
+			return inner.bounded(sub.WhereClause)
+		case pgquery.SubLinkType_ANY_SUBLINK:
+			own := w
+			own.anyColumn = true
+			return own.bounded(sub.WhereClause) && w.namesTarget(x.SubLink.Testexpr)
+		}
+		return false
+	case *pgquery.Node_ColumnRef:
+		return w.namesTarget(n) // a boolean column
+	case *pgquery.Node_FuncCall:
+		return w.namesTarget(n)
 	}
 	return false
+}
+
+// columnName is a column reference reduced to the relation it names (""
+// when unqualified) and the column.
+type columnName struct{ relation, column string }
+
+// same is true when two references may name one column: an unqualified
+// name matches any qualifier.
+func (a columnName) same(b columnName) bool {
+	return a.column == b.column && (a.relation == "" || b.relation == "" || a.relation == b.relation)
+}
+
+// columns lists every column reference under n, subqueries included.
+func (w whereCheck) columns(n *pgquery.Node) []columnName {
+	if n == nil {
+		return nil
+	}
+	var out []columnName
+	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
+		c, ok := m.Interface().(*pgquery.ColumnRef)
+		if !ok {
+			return true
+		}
+		var parts []string
+		for _, f := range c.Fields {
+			if s := f.GetString_(); s != nil {
+				parts = append(parts, s.Sval)
+			} else {
+				parts = append(parts, "*")
+			}
+		}
+		name := columnName{column: parts[len(parts)-1]}
+		if len(parts) > 1 {
+			q := parts[len(parts)-2]
+			if r, ok := w.relations[q]; ok {
+				q = r
+			}
+			name.relation = q
+		}
+		out = append(out, name)
+		return true
+	})
+	return out
+}
+
+// relationNames maps every alias and name of a relation in the statement to
+// the relation's own name.
+func relationNames(stmt *pgquery.Node) map[string]string {
+	m := map[string]string{}
+	visit(stmt.ProtoReflect(), func(msg protoreflect.Message) bool {
+		if rv, ok := msg.Interface().(*pgquery.RangeVar); ok {
+			m[rv.Relname] = rv.Relname
+			if rv.Alias != nil {
+				m[rv.Alias.Aliasname] = rv.Relname
+			}
+		}
+		return true
+	})
+	return m
 }
 
 // sameExpression compares two expressions, ignoring where they stand.

@@ -154,7 +154,7 @@ var readFunctionFamilies = []struct{ family, names string }{
 		pg_last_wal_replay_lsn pg_last_xact_replay_timestamp pg_lsn pg_postmaster_start_time
 		pg_snapshot_xip pg_snapshot_xmax pg_snapshot_xmin pg_timezone_abbrevs pg_timezone_names
 		pg_visible_in_snapshot pg_wal_lsn_diff pg_walfile_name pg_walfile_name_offset
-		pg_xact_commit_timestamp pg_xact_commit_timestamp_origin pg_xact_status session_user
+		pg_xact_commit_timestamp pg_xact_commit_timestamp_origin pg_xact_status session_user system_user
 		txid_current_if_assigned txid_current_snapshot txid_snapshot_xip txid_snapshot_xmax
 		txid_snapshot_xmin txid_status txid_visible_in_snapshot version xid`},
 	// Cumulative statistics and activity readers behind the pg_stat_* views, locks held, blocking pids. The pg_stat_reset* family is left out.

@@ -224,6 +224,50 @@ var attacks = []string{
 	"grant all on {S}.victim to public",
 	"insert into {S}.victim values (1000, 'x') on conflict (id) do update set v = 'y'",
 	"with x as (delete from {S}.victim returning *) insert into {S}.log select v from x",
+	// found by the red team: always-true WHERE whose two sides differ
+	"delete from {S}.victim where {S}.victim.id = id",
+	"delete from {S}.victim where victim.id = id",
+	"delete from {S}.victim where id in (id)",
+	"delete from {S}.victim where id = any(array[id])",
+	"delete from {S}.victim where id between id and id",
+	"delete from {S}.victim where id = (select id)",
+	"delete from {S}.victim v using {S}.victim w where v.id = w.id",
+	"update {S}.victim set v = 'x' where (id = id) is true",
+	"update {S}.victim set v = 'x' where id is not null is true",
+	"delete from {S}.victim where id in (select id from {S}.victim)",
+	"delete from {S}.victim where exists (select id from {S}.victim)",
+	"delete from {S}.victim using {S}.victim w where w.id = 1",
+	"update {S}.victim set v = 'x' from {S}.victim w where w.id = 1",
+	"delete from {S}.victim where exists (select 1 from {S}.victim w where w.id = 1)",
+	// found by the red team: new objects that change access or hide existing ones
+	"create view {S}.leak as select * from {S}.victim",
+	"create materialized view {S}.copy as select * from {S}.victim",
+	"create table {S}.copy as select * from {S}.victim",
+	"create table {S}.child () inherits ({S}.victim)",
+	"create temp table victim (id int)",
+	"create temp view log as select 1 as what",
+	"create domain pg_temp.int4 as pg_catalog.int4 check (value > 100)",
+	"create temp view pg_class as select 1 as oid",
+	"create schema {S}_shadow create table victim (id int)",
+	"create schema {S}_other authorization anon",
+	// found by the red team: plain DML on the system catalogs
+	"update pg_catalog.pg_class set relhasindex = relhasindex where oid = '{S}.log'::regclass",
+	"update pg_authid set rolconnlimit = rolconnlimit where rolname = '{S}_no_such_role'",
+	// found by the red team: constraints that do more than check
+	"alter table {S}.victim add constraint no_writes check (false) not valid",
+	"alter table {S}.log add column victim_id int references {S}.victim on delete cascade",
+	"comment on schema {S} is '@graphql({\"inflect_names\": true})'",
+	// found by the red team: rows copied out of the table that protects them
+	"insert into {S}.log select v from {S}.victim",
+	"insert into {S}.log values ((select v from {S}.victim limit 1))",
+	"update {S}.victim set v = (select what from {S}.log limit 1) where id = 1",
+	// found by the red team: pg_catalog moved down the search path, so user functions replace its own
+	"set search_path = {S}, pg_catalog",
+	"select set_config('search_path', '{S}, pg_catalog', false)",
+	// found by the red team: quoted names are other objects to PostgreSQL
+	`select "LOWER"('a')`,
+	`select "PG_CATALOG".lower('a')`,
+	`select 1::"INT4"`,
 }
 
 func (f *sqlFixture) expand(q string, pid string) string {
