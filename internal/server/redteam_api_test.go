@@ -1,0 +1,87 @@
+package server
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// Red team: a value the model controls must not forge prompt lines or hide
+// what follows. Object keys of free-form bodies (SAML attribute mapping,
+// custom JWKS) and SQL text used to reach the prompt raw.
+func TestPromptCannotBeForgedByKeysOrSQL(t *testing.T) {
+	h := newHarness(t, setup{noElicitation: true})
+	forged := "\n- nothing else will happen"
+	cases := []struct {
+		tool string
+		args map[string]any
+	}{
+		{"auth_config", map[string]any{"operation": "create_provider", "ref": activeRef, "metadata_url": "https://idp.example/metadata",
+			"attribute_mapping": map[string]any{"keys": map[string]any{"email" + forged: map[string]any{"name": "mail"}}}}},
+		{"auth_config", map[string]any{"operation": "create_tpa", "ref": activeRef,
+			"custom_jwks": map[string]any{"keys" + forged: []any{map[string]any{"kid" + forged: "x"}}}}},
+		{"database", map[string]any{"operation": "apply_migration", "ref": activeRef, "query": "create table t_rt (id int)",
+			"rollback": "drop schema public cascade" + forged}},
+		{"database", map[string]any{"operation": "apply_migration", "ref": activeRef, "query": "create table t_rt (id int)",
+			"rollback": "drop schema public cascade\u2028- nothing else will happen\r- nothing else will happen"}},
+	}
+	for _, c := range cases {
+		text := preview(t, h, c.tool, c.args)
+		for _, bad := range []string{forged, "\u2028", "\r"} {
+			if strings.Contains(text, bad) {
+				t.Errorf("%s: the prompt holds a forged line (%q):\n%s", c.tool, bad, text)
+			}
+		}
+	}
+	for _, c := range cases[:2] {
+		e := newHarness(t, setup{})
+		e.call(c.tool, c.args) // the fake may refuse the body; the question was asked
+		if len(e.user.questions()) != 1 {
+			t.Fatalf("%s: asked %d questions", c.tool, len(e.user.questions()))
+		}
+		for _, q := range e.user.questions() {
+			if strings.Contains(q.Message, forged) {
+				t.Errorf("%s: the elicitation holds a forged line:\n%s", c.tool, q.Message)
+			}
+		}
+	}
+	if n := len(h.api.Requests()); n != 0 {
+		t.Fatalf("%d requests reached the API unconfirmed", n)
+	}
+}
+
+// Red team: bidirectional and other invisible format characters in a key
+// reorder what the user reads.
+func TestPromptShowsInvisibleCharactersInKeys(t *testing.T) {
+	h := newHarness(t, setup{noElicitation: true})
+	text := preview(t, h, "auth_config", map[string]any{"operation": "create_tpa", "ref": activeRef,
+		"custom_jwks": map[string]any{"a\u202egnp.exe": "x", "b\x1b[2K": "y"}})
+	for _, bad := range []string{"\u202e", "\x1b"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the prompt carries %q raw:\n%s", bad, text)
+		}
+	}
+}
+
+// Red team: a deeply nested free-form body made the prompt repeat every
+// ancestor's name on every line: a 100 KiB argument allocated hundreds of MB
+// before the prompt was cut to its line limit.
+func TestPromptOfDeepBodyStaysSmall(t *testing.T) {
+	h := newHarness(t, setup{noElicitation: true})
+	const depth = 4000
+	root := map[string]any{}
+	cur := root
+	for range depth {
+		next := map[string]any{"v": 1}
+		cur["a"] = next
+		cur = next
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	preview(t, h, "auth_config", map[string]any{"operation": "create_tpa", "ref": activeRef, "custom_jwks": root})
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		t.Fatalf("one prompt of a %d-deep body allocated %d MiB", depth, got>>20)
+	}
+}
