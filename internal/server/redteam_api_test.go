@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"runtime"
 	"strings"
 	"testing"
@@ -83,5 +84,32 @@ func TestPromptOfDeepBodyStaysSmall(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
 		t.Fatalf("one prompt of a %d-deep body allocated %d MiB", depth, got>>20)
+	}
+}
+
+// Red team: secret fields must stay redacted whatever shape the API's
+// answer takes: several JSON values in one body (NDJSON, any Content-Type),
+// and an error body without a message field, which used to be quoted raw.
+func TestSecretsRedactedInOddAnswers(t *testing.T) {
+	const secret = "s3cr3t-jwt-0123456789abcdef"
+	branch := "/v1/branches/" + fakeapi.SeedBranchPreview
+	cases := []struct {
+		name  string
+		fault fakeapi.Fault
+	}{
+		{"ndjson as text", fakeapi.Fault{Path: branch, Status: 200, ContentType: "text/plain", Body: `{"id":"x"}` + "\n" + `{"jwt_secret":"` + secret + `"}`}},
+		{"ndjson with a json type", fakeapi.Fault{Path: branch, Status: 200, ContentType: "application/x-ndjson", Body: `{"id":"x"} {"db_pass":"` + secret + `"}`}},
+		{"error without message", fakeapi.Fault{Path: branch, Status: 400, Body: `{"code":"bad","db_pass":"` + secret + `"}`}},
+		{"error with a json body in text", fakeapi.Fault{Path: branch, Status: 500, ContentType: "text/plain", Body: `{"detail":{"jwt_secret":"` + secret + `"}}`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, setup{})
+			h.api.InjectFault(c.fault)
+			text, _ := h.call("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview})
+			if strings.Contains(text, secret) {
+				t.Fatalf("the secret reached the model:\n%s", text)
+			}
+		})
 	}
 }

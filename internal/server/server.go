@@ -244,7 +244,7 @@ func explain(op *tools.Operation, err error, maxBytes int) string {
 		hint = "Fix the arguments and try again."
 	}
 	return fmt.Sprintf("Supabase API error %d on %s. %s\n%s", apiErr.Status, op.QualifiedName(), hint,
-		tools.UntrustedMessage("the API's error message", apiErr.Message, maxBytes))
+		tools.UntrustedMessage("the API's error message", tools.RedactMessage(op, apiErr.Message), maxBytes))
 }
 
 // DefaultFeatures are the feature groups enabled without --features: what
