@@ -1,7 +1,12 @@
 package server
 
 import (
+	"bufio"
+	"fmt"
+	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"net"
+	"net/http"
 	"runtime"
 	"strings"
 	"testing"
@@ -111,5 +116,27 @@ func TestSecretsRedactedInOddAnswers(t *testing.T) {
 				t.Fatalf("the secret reached the model:\n%s", text)
 			}
 		})
+	}
+}
+
+// Red team (held): the body buffer is sized by the client's Content-Length,
+// so a claim over the cap must be refused before anything is read: a 64 TiB
+// claim would be a fatal out-of-memory crash, not a recoverable panic.
+func TestHTTPHugeDeclaredLengthIsRefusedUnread(t *testing.T) {
+	u := newUsers(t)
+	h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthLocal}})
+	addr := strings.TrimPrefix(h.url, "http://")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: %d\r\n\r\n%s", addr, int64(1)<<46, initializeBody)
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil || !strings.Contains(line, "413") {
+		t.Fatalf("a 64 TiB Content-Length got %q (%v), want 413", line, err)
+	}
+	if resp := rawRequest(t, "POST", h.url+"/mcp", map[string]string{"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}, initializeBody); resp.StatusCode != http.StatusOK {
+		t.Fatalf("the server no longer answers: %d", resp.StatusCode)
 	}
 }
