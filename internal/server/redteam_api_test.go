@@ -2,7 +2,10 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"fmt"
+	mcpclient "github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"net"
@@ -138,5 +141,67 @@ func TestHTTPHugeDeclaredLengthIsRefusedUnread(t *testing.T) {
 	}
 	if resp := rawRequest(t, "POST", h.url+"/mcp", map[string]string{"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}, initializeBody); resp.StatusCode != http.StatusOK {
 		t.Fatalf("the server no longer answers: %d", resp.StatusCode)
+	}
+}
+
+// answerer answers every elicitation with the same content.
+type answerer struct {
+	action  mcp.ElicitationResponseAction
+	content any
+}
+
+func (a answerer) Elicit(ctx context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: a.action, Content: a.content}}, nil
+}
+
+// Red team (held): answers that look like consent but are not the form's
+// exact answer confirm nothing, on both protocols; neither does a token
+// issued to another session or for other arguments.
+func TestConfirmationAnswersThatAreNotConsent(t *testing.T) {
+	accept := mcp.ElicitationResponseActionAccept
+	yesNo := map[string]any{"operation": "pause", "ref": activeRef}  // clicked yes
+	typed := map[string]any{"operation": "delete", "ref": activeRef} // typed name
+	for _, legacy := range []bool{false, true} {
+		for _, c := range []struct {
+			args map[string]any
+			a    answerer
+		}{
+			{yesNo, answerer{accept, map[string]any{"confirm": "true"}}},
+			{yesNo, answerer{accept, map[string]any{"confirm": 1}}},
+			{yesNo, answerer{accept, map[string]any{"confirm": "yes"}}},
+			{yesNo, answerer{accept, map[string]any{"confirm": map[string]any{"confirm": true}}}},
+			{yesNo, answerer{accept, map[string]any{"Confirm": true}}},
+			{yesNo, answerer{accept, []any{true}}},
+			{yesNo, answerer{accept, true}},
+			{yesNo, answerer{mcp.ElicitationResponseActionCancel, map[string]any{"confirm": true}}},
+			{yesNo, answerer{"ACCEPT", map[string]any{"confirm": true}}},
+			{typed, answerer{accept, map[string]any{"confirm": true}}},
+			{typed, answerer{accept, map[string]any{"confirm": strings.ToUpper(activeRef)}}},
+			{typed, answerer{accept, map[string]any{"confirm": activeRef + "\u200b"}}},
+			{typed, answerer{accept, map[string]any{"confirm": "\u0430" + activeRef[1:]}}}, // Cyrillic a
+			{typed, answerer{accept, map[string]any{"confirm": activeRef[:len(activeRef)-1]}}},
+		} {
+			h := newHarness(t, setup{legacy: legacy, noElicitation: true, clientOpt: []mcpclient.ClientOption{mcpclient.WithElicitationHandler(c.a)}})
+			if text := h.fails("projects", c.args, "nothing was sent"); strings.Contains(text, "Confirmation required") {
+				t.Fatalf("the user was not asked: %s", text)
+			}
+			if n := len(h.api.Requests()); n != 0 {
+				t.Fatalf("legacy=%v answer %+v: %d requests sent", legacy, c.a, n)
+			}
+		}
+	}
+
+	// Token flow: a token from another session, or for other arguments.
+	h := newHarness(t, setup{noElicitation: true})
+	other := h.secondClient(t, false)
+	text := h.fails("projects", yesNo, "Confirmation required")
+	token := tokenRE.FindStringSubmatch(text)[1]
+	other.fails("projects", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "Not confirmed")
+	text = h.fails("projects", yesNo, "Confirmation required")
+	token = tokenRE.FindStringSubmatch(text)[1]
+	h.fails("projects", map[string]any{"operation": "upgrade", "ref": activeRef, "target_version": "17", "confirm": token}, "Not confirmed")
+	h.fails("projects", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "Not confirmed") // used up
+	if n := len(h.api.Requests()); n != 0 {
+		t.Fatalf("%d requests sent with foreign or spent tokens", n)
 	}
 }
