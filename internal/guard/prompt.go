@@ -62,6 +62,14 @@ func isSQLArg(op *tools.Operation, name string) bool {
 // rest goes on one shortened line: a label repeats every ancestor's name, so
 // a deep body would otherwise cost its depth squared.
 func appendValue(lines []string, label, key string, v any, depth int) []string {
+	if m, ok := v.(map[string]any); ok && secretField(key) && len(m) > 0 && depth < maxNestedLabels {
+		// A map of secrets (name to value): the names decide the effect
+		// and are shown; every value is hidden, whatever its own name.
+		for _, k := range sortedKeys(m) {
+			lines = append(lines, label+"."+fieldName(k)+": "+secretValue(m[k]))
+		}
+		return lines
+	}
 	if secretField(key) && isSecretCarrier(v) {
 		return append(lines, label+": "+secretValue(v))
 	}

@@ -258,3 +258,38 @@ func TestTransportErrorQuotingThePeerIsWrapped(t *testing.T) {
 		t.Fatalf("the peer's text is outside the boundary:\n%s", text)
 	}
 }
+
+// Red team (held): reveal through the API keys' own reveal parameter, in
+// any spelling a model might use, is confirmed first and refused read-only;
+// nothing is sent unconfirmed.
+func TestRevealSpellingsAreConfirmedOrRefused(t *testing.T) {
+	for _, v := range []any{true, "true", "1", "TRUE", " true "} {
+		h := newHarness(t, setup{noElicitation: true})
+		h.fails("secrets", map[string]any{"operation": "list_api_keys", "ref": activeRef, "reveal": v}, "Confirmation required")
+		h.fails("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview, "reveal": v}, "Confirmation required")
+		if n := len(h.api.Requests()); n != 0 {
+			t.Fatalf("reveal %#v: %d requests sent unconfirmed", v, n)
+		}
+		ro := newHarness(t, setup{policy: &guard.Policy{ReadOnly: true}})
+		ro.fails("secrets", map[string]any{"operation": "list_api_keys", "ref": activeRef, "reveal": v}, "read-only")
+		ro.fails("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview, "reveal": v})
+		if n := len(ro.api.Requests()); n != 0 {
+			t.Fatalf("read-only reveal %#v: %d requests sent", v, n)
+		}
+	}
+}
+
+// Red team: a map of secrets (branch create: name to value) was shown as
+// one opaque "<secret value>": the user could not see which secrets get
+// set. The names are shown, every value hidden whatever its name.
+func TestPromptNamesSecretsItHides(t *testing.T) {
+	h := newHarness(t, setup{noElicitation: true})
+	text := preview(t, h, "branches", map[string]any{"operation": "create", "ref": activeRef,
+		"branch": map[string]any{"branch_name": "rt-secrets", "secrets": map[string]any{"STRIPE_KEY": "sk_live_0123456789", "PLAIN": "hunter2hunter2"}}},
+		`branch.secrets.STRIPE_KEY: <secret value, 18 chars>`, `branch.secrets.PLAIN: <secret value, 14 chars>`)
+	for _, v := range []string{"sk_live_0123456789", "hunter2hunter2"} {
+		if strings.Contains(text, v) {
+			t.Fatalf("the prompt shows a secret value:\n%s", text)
+		}
+	}
+}
