@@ -293,3 +293,28 @@ func TestPromptNamesSecretsItHides(t *testing.T) {
 		}
 	}
 }
+
+// Red team: a tool call whose id is neither a string nor a number (true,
+// an object, an array) was passed to mcp-go uncounted, and mcp-go ran it:
+// outside the bound on running calls and out of reach of cancellation.
+func TestStdioRefusesCallsWithUntrackableIDs(t *testing.T) {
+	h := newHarness(t, setup{})
+	w := serveStdioWire(t, h.srv)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": map[string]any{
+		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
+	w.wait("1")
+	ids := []any{true, map[string]any{"a": 1.0}, []any{1.0}}
+	for _, id := range ids {
+		w.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": map[string]any{"name": "projects", "arguments": map[string]any{"operation": "list"}}})
+	}
+	for _, id := range ids {
+		if line := w.wait(fmt.Sprint(id)); !strings.Contains(line, "must be a string or a number") {
+			t.Errorf("id %v: %s", id, line)
+		}
+	}
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": map[string]any{"name": "projects", "arguments": map[string]any{"operation": "list"}}})
+	w.wait("2") // answered after the refusals: they would have been sent by now
+	if n := h.requestsTo("GET", "/v1/projects"); n != 1 {
+		t.Fatalf("%d calls reached the API, want only the well-formed one", n)
+	}
+}
