@@ -318,3 +318,22 @@ func TestStdioRefusesCallsWithUntrackableIDs(t *testing.T) {
 		t.Fatalf("%d calls reached the API, want only the well-formed one", n)
 	}
 }
+
+// Red team: secret fields named in camelCase (as some Management API
+// fields are: dbAllowedCidrs) and the private members of a JSON Web Key
+// (custom_jwks echoes what was given) came back in clear.
+func TestSecretsRedactedInCamelCaseAndJWKs(t *testing.T) {
+	const secret = "s3cr3t-0123456789abcdef"
+	h := newHarness(t, setup{})
+	h.api.InjectFault(fakeapi.Fault{Path: "/v1/branches/" + fakeapi.SeedBranchPreview, Status: 200,
+		Body: `{"jwtSecret":"` + secret + `1","dbPass":"` + secret + `2","custom_jwks":{"keys":[{"kty":"oct","kid":"a","k":"` + secret + `3"},{"kty":"RSA","n":"pub","e":"AQAB","d":"` + secret + `4"}]},"dbAllowedCidrs":["10.0.0.0/8"],"publicKey":"shown"}`})
+	text := h.ok("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview})
+	if strings.Contains(text, secret) {
+		t.Fatalf("a secret reached the model:\n%s", text)
+	}
+	for _, want := range []string{"10.0.0.0/8", `"publicKey":"shown"`, `"n":"pub"`, `"kid":"a"`} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("a public field was redacted (%s):\n%s", want, text)
+		}
+	}
+}

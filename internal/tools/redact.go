@@ -162,7 +162,7 @@ func mayHoldSecretKey(body []byte, extra []string) bool {
 			return true
 		}
 	}
-	return false
+	return bytes.Contains(body, []byte(`"kty"`)) // a JWK may hold key material
 }
 
 type redactor struct {
@@ -203,7 +203,11 @@ func (r redactor) isSecret(key string, obj map[string]any) bool {
 			return true
 		}
 	}
-	if !secretKey.MatchString(key) {
+	if jwkPrivate[key] && obj != nil && obj["kty"] != nil {
+		return true // a JSON Web Key's private or symmetric part
+	}
+	// snakeCase: a field the API adds in camelCase (jwtSecret) reads as jwt_secret.
+	if !secretKey.MatchString(key) && !secretKey.MatchString(snakeCase(key)) {
 		return false
 	}
 	if key == "api_key" {
@@ -215,6 +219,10 @@ func (r redactor) isSecret(key string, obj map[string]any) bool {
 	}
 	return true
 }
+
+// jwkPrivate are the members of a JSON Web Key (RFC 7518) that hold its
+// private or symmetric key material; the rest of a JWK is public.
+var jwkPrivate = map[string]bool{"d": true, "p": true, "q": true, "dp": true, "dq": true, "qi": true, "k": true, "oth": true}
 
 func (r redactor) placeholder(v any) string {
 	n := 0
