@@ -160,8 +160,12 @@ func itemKey(listKey string, item any) string {
 
 // fieldName shows an object key as it is when it is a plain name, quoted
 // otherwise: keys of free-form bodies come from the model, and a raw newline
-// or bidirectional control in one would forge or reorder prompt lines.
+// or bidirectional control in one would forge or reorder prompt lines. A
+// long key is shortened like a value (scalar), with its length.
 func fieldName(k string) string {
+	if utf8.RuneCountInString(k) > maxValueChars {
+		return scalar(k)
+	}
 	if k != "" && !strings.ContainsFunc(k, func(r rune) bool {
 		return !(r == '_' || r == '-' || r == '$' || r == '@' || r == ':' || r == '/' ||
 			'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')

@@ -337,3 +337,16 @@ func TestSecretsRedactedInCamelCaseAndJWKs(t *testing.T) {
 		}
 	}
 }
+
+// Red team: an object key of a free-form body was shown whole, so one key
+// of a few MiB buried the rest of the prompt. It is shortened with its
+// length, like a value.
+func TestPromptShortensLongKeys(t *testing.T) {
+	h := newHarness(t, setup{noElicitation: true})
+	long := strings.Repeat("k", 1<<20)
+	text := preview(t, h, "auth_config", map[string]any{"operation": "create_tpa", "ref": activeRef,
+		"custom_jwks": map[string]any{long: "x"}}, "shortened: 200 of 1048576 chars shown")
+	if len(text) > 16<<10 {
+		t.Fatalf("the prompt is %d bytes", len(text))
+	}
+}
