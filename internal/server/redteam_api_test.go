@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -348,5 +349,41 @@ func TestPromptShortensLongKeys(t *testing.T) {
 		"custom_jwks": map[string]any{long: "x"}}, "shortened: 200 of 1048576 chars shown")
 	if len(text) > 16<<10 {
 		t.Fatalf("the prompt is %d bytes", len(text))
+	}
+}
+
+// Red team: the bound per HTTP session was the only one per client, so one
+// access token opening more sessions took every slot of the server. A
+// token's sessions share the bound; another user still gets through.
+func TestHTTPBusyPerTokenAcrossSessions(t *testing.T) {
+	u := newUsers(t)
+	h := startHTTP(t, u.url, httpSetup{
+		o:    HTTPOptions{Transport: "http", Auth: config.AuthBearer},
+		tune: func(o *Options) { o.MaxSessionCalls = 2 },
+	})
+	sessions := []*mcpConn{h.mustConnect(t, "http-legacy", tokenA), h.mustConnect(t, "http-legacy", tokenA), h.mustConnect(t, "http-legacy", tokenA)}
+	b := h.mustConnect(t, "http-legacy", tokenB)
+	u.a.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Delay: 2 * time.Second})
+	u.a.ResetRequests()
+	var mu sync.Mutex
+	var busy int
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Go(func() {
+			text, isErr := sessions[i%3].call("projects", map[string]any{"operation": "list"})
+			mu.Lock()
+			defer mu.Unlock()
+			if isErr && strings.Contains(text, "busy") && strings.Contains(text, "Nothing was sent") {
+				busy++
+			}
+		})
+	}
+	b.ok("organizations", map[string]any{"operation": "list"})
+	wg.Wait()
+	if busy < 4 {
+		t.Fatalf("%d of 6 calls over 3 sessions of one token were refused as busy; want at least 4 (2 at once per token)", busy)
+	}
+	if n := u.a.Requests(); len(n) > 2 {
+		t.Fatalf("%d requests reached the API, want at most 2", len(n))
 	}
 }
