@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"cmp"
 	"math"
 	"net/http"
 	"strconv"
@@ -25,6 +26,8 @@ type Fault struct {
 	// transparently retries idempotent requests dropped on a reused connection.
 	Drop bool
 	Body string // raw body sent with Status instead of the default message
+	// ContentType replaces application/json as the Content-Type of Body.
+	ContentType string
 }
 
 type activeFault struct {
@@ -107,7 +110,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault) bo
 		w.WriteHeader(http.StatusOK)
 		w.Write([]byte(`[{"id":"trunc`))
 	case f.Status != 0 && f.Body != "":
-		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Type", cmp.Or(f.ContentType, "application/json"))
 		w.WriteHeader(f.Status)
 		w.Write([]byte(f.Body))
 	case f.Status != 0:

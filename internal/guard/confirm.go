@@ -8,10 +8,13 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ConfirmationTTL is how long a confirmation token or elicitation stays valid.
@@ -34,11 +37,16 @@ type Confirmation struct {
 }
 
 // Message is the text shown to the user (elicitation) or the model (token).
+//
+// Every part is shown safely: characters that move the cursor, reorder or
+// hide text (controls, bidirectional marks, line separators) are escaped,
+// and a line break inside a detail always starts an indented line, so no
+// value can forge a line of its own.
 func (c *Confirmation) Message() string {
 	var b strings.Builder
-	b.WriteString(c.Action)
+	b.WriteString(displayable(c.Action, false))
 	b.WriteString(": ")
-	b.WriteString(c.Reason)
+	b.WriteString(displayable(c.Reason, false))
 	if c.Irreversible {
 		b.WriteString(" This cannot be undone.")
 	}
@@ -47,9 +55,50 @@ func (c *Confirmation) Message() string {
 	}
 	for _, d := range c.Details {
 		b.WriteString("\n- ")
-		b.WriteString(d)
+		for i, line := range strings.Split(displayable(d, true), "\n") {
+			if i > 0 {
+				b.WriteString("\n")
+				if !strings.HasPrefix(line, "    ") {
+					b.WriteString("    ")
+				}
+			}
+			b.WriteString(line)
+		}
 	}
 	return b.String()
+}
+
+// displayable escapes what a reader cannot see as it is: every rune that is
+// not printable (C0 and C1 controls, ANSI escapes, bidirectional overrides,
+// zero-width and format characters, line and paragraph separators), except
+// the line breaks and tabs of multi-line text when keepLines is set. A
+// carriage return before a line break is the same break.
+func displayable(s string, keepLines bool) string {
+	if keepLines {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	if !strings.ContainsFunc(s, func(r rune) bool { return !shownAsIs(r, keepLines) }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case shownAsIs(r, keepLines):
+			b.WriteRune(r)
+		case r < 0x10000:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			fmt.Fprintf(&b, "\\U%08x", r)
+		}
+	}
+	return b.String()
+}
+
+func shownAsIs(r rune, keepLines bool) bool {
+	if keepLines && (r == '\n' || r == '\t') {
+		return true
+	}
+	return r != utf8.RuneError && unicode.IsPrint(r)
 }
 
 // Binding identifies exactly what a confirmation approves: the session, the

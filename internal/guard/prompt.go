@@ -26,6 +26,7 @@ const (
 	maxDetailLines  = 200  // lines of a whole prompt
 	maxSQLChars     = 4000 // one SQL text
 	maxRollbackMigs = 20   // migrations whose rollback SQL is fetched
+	maxNestedLabels = 6    // object levels given a line per field; deeper ones go inline
 )
 
 // callDetails lists every argument of the call that decides its effect:
@@ -45,7 +46,7 @@ func callDetails(call *tools.Call) []string {
 				continue
 			}
 		}
-		lines = appendValue(lines, name, name, v)
+		lines = appendValue(lines, name, name, v, 0)
 	}
 	return boundLines(lines)
 }
@@ -57,8 +58,18 @@ func isSQLArg(op *tools.Operation, name string) bool {
 }
 
 // appendValue adds the lines for value v at label; key is the field name
-// that decides whether v is a secret.
-func appendValue(lines []string, label, key string, v any) []string {
+// that decides whether v is a secret. Past maxNestedLabels object levels the
+// rest goes on one shortened line: a label repeats every ancestor's name, so
+// a deep body would otherwise cost its depth squared.
+func appendValue(lines []string, label, key string, v any, depth int) []string {
+	if m, ok := v.(map[string]any); ok && secretField(key) && len(m) > 0 && depth < maxNestedLabels {
+		// A map of secrets (name to value): the names decide the effect
+		// and are shown; every value is hidden, whatever its own name.
+		for _, k := range sortedKeys(m) {
+			lines = append(lines, label+"."+fieldName(k)+": "+secretValue(m[k]))
+		}
+		return lines
+	}
 	if secretField(key) && isSecretCarrier(v) {
 		return append(lines, label+": "+secretValue(v))
 	}
@@ -67,8 +78,11 @@ func appendValue(lines []string, label, key string, v any) []string {
 		if len(x) == 0 {
 			return append(lines, label+": {} (empty)")
 		}
+		if depth >= maxNestedLabels {
+			return append(lines, label+": "+inline(key, v))
+		}
 		for _, k := range sortedKeys(x) {
-			lines = appendValue(lines, label+"."+k, k, x[k])
+			lines = appendValue(lines, label+"."+fieldName(k), k, x[k], depth+1)
 		}
 		return lines
 	case []any:
@@ -116,7 +130,7 @@ func inline(key string, v any) string {
 		m := v.(map[string]any)
 		parts := make([]string, 0, len(m))
 		for _, k := range sortedKeys(m) {
-			parts = append(parts, k+"="+inline(k, m[k]))
+			parts = append(parts, fieldName(k)+"="+inline(k, m[k]))
 		}
 		s = "{" + strings.Join(parts, ", ") + "}"
 	case isList(v):
@@ -142,6 +156,23 @@ func itemKey(listKey string, item any) string {
 		return ""
 	}
 	return listKey
+}
+
+// fieldName shows an object key as it is when it is a plain name, quoted
+// otherwise: keys of free-form bodies come from the model, and a raw newline
+// or bidirectional control in one would forge or reorder prompt lines. A
+// long key is shortened like a value (scalar), with its length.
+func fieldName(k string) string {
+	if utf8.RuneCountInString(k) > maxValueChars {
+		return scalar(k)
+	}
+	if k != "" && !strings.ContainsFunc(k, func(r rune) bool {
+		return !(r == '_' || r == '-' || r == '$' || r == '@' || r == ':' || r == '/' ||
+			'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}) {
+		return k
+	}
+	return strconv.Quote(k)
 }
 
 func isMap(v any) bool  { _, ok := v.(map[string]any); return ok }

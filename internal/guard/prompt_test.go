@@ -30,7 +30,7 @@ func TestAppendValue(t *testing.T) {
 		"empty":         []any{},
 		"pair":          []any{map[string]any{"name": "A", "value": "zz"}},
 		"note":          "line one\n- forged line",
-	})
+	}, 0)
 	got := strings.Join(lines, "\n")
 	for _, want := range []string{
 		"config.smtp_pass: <secret value, 8 chars>",

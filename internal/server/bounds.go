@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptrace"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -69,25 +70,42 @@ func newCallSlots(total, perSession int) *callSlots {
 // acquire takes a slot for the call in ctx, or returns the busy message.
 func (c *callSlots) acquire(ctx context.Context) (release func(), busy string) {
 	key, perSession := "", c.total
-	if identityFrom(ctx) != nil { // HTTP: many sessions share the server
+	keys := []string{key}
+	if id := identityFrom(ctx); id != nil { // HTTP: many sessions share the server
 		key, perSession = bindingSubject(ctx), c.perSession
+		keys = []string{key}
+		if strings.HasPrefix(id.principal, "bearer:") {
+			// One user's token: its sessions share the bound, or opening
+			// more sessions would take every slot from the other users.
+			keys = append(keys, "credential\x00"+id.principal)
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	switch {
-	case c.running >= c.total:
+	if c.running >= c.total {
 		return nil, fmt.Sprintf("The server is busy: %d tool calls are running, the most it runs at once. Nothing was sent; retry shortly.", c.running)
-	case c.bySession[key] >= perSession:
-		return nil, fmt.Sprintf("The server is busy: this session already runs %d tool calls, the most one session may run at once. Nothing was sent; retry when one has finished.", c.bySession[key])
+	}
+	for i, k := range keys {
+		if c.bySession[k] >= perSession {
+			who := "this session"
+			if i > 0 {
+				who = "this access token (in all its sessions)"
+			}
+			return nil, fmt.Sprintf("The server is busy: %s already runs %d tool calls, the most one session may run at once. Nothing was sent; retry when one has finished.", who, c.bySession[k])
+		}
 	}
 	c.running++
-	c.bySession[key]++
+	for _, k := range keys {
+		c.bySession[k]++
+	}
 	return func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.running--
-		if c.bySession[key]--; c.bySession[key] <= 0 {
-			delete(c.bySession, key)
+		for _, k := range keys {
+			if c.bySession[k]--; c.bySession[k] <= 0 {
+				delete(c.bySession, k)
+			}
 		}
 	}, ""
 }

@@ -209,8 +209,8 @@ func retryHint(op *tools.Operation) string {
 // explain turns a client error into a sentence saying what to do next.
 // Text the API wrote (its error message, which can quote a table comment
 // or a name) goes inside an untrusted-data boundary, capped at maxBytes;
-// the guidance stays outside. Transport and timeout errors are Go's own
-// text about the connection and stay plain.
+// the guidance stays outside. Transport errors can quote the peer and are
+// wrapped too; a cancellation or timeout is the server's own fact.
 func explain(op *tools.Operation, err error, maxBytes int) string {
 	if rl, ok := errors.AsType[*client.RateLimitError](err); ok { // the limiter refused: nothing sent
 		if rl.QueueFull {
@@ -234,7 +234,10 @@ func explain(op *tools.Operation, err error, maxBytes int) string {
 		if errors.Is(err, client.ErrResponseTooLarge) {
 			return err.Error()
 		}
-		return fmt.Sprintf("Could not reach the Supabase API: %v. %s", err, retryHint(op))
+		// A transport error can quote what the peer sent (a malformed
+		// status line), so its text is untrusted too.
+		return fmt.Sprintf("Could not reach the Supabase API. %s\n%s", retryHint(op),
+			tools.UntrustedMessage("the transport error", err.Error(), maxBytes))
 	}
 	var hint string
 	switch s := apiErr.Status; {
@@ -254,7 +257,7 @@ func explain(op *tools.Operation, err error, maxBytes int) string {
 		hint = "Fix the arguments and try again."
 	}
 	return fmt.Sprintf("Supabase API error %d on %s. %s\n%s", apiErr.Status, op.QualifiedName(), hint,
-		tools.UntrustedMessage("the API's error message", apiErr.Message, maxBytes))
+		tools.UntrustedMessage("the API's error message", tools.RedactMessage(op, apiErr.Message), maxBytes))
 }
 
 // DefaultFeatures are the feature groups enabled without --features: what

@@ -105,7 +105,14 @@ func (f *stdioFront) pass(line []byte) bool {
 	case head.Method == string(mcp.MethodToolsCall) && len(head.ID) > 0:
 		key, ok := idKey(head.ID)
 		if !ok {
-			return true
+			if string(bytes.TrimSpace(head.ID)) == "null" {
+				return true // not a request: mcp-go does not run it
+			}
+			// JSON-RPC ids are strings or numbers. mcp-go runs a call with
+			// any other id too, and one the front end cannot track would
+			// escape the bound on running calls and their cancellation.
+			f.out.writeMessage(errorMessage(head.ID, mcp.INVALID_REQUEST, "the id of a request must be a string or a number"))
+			return false
 		}
 		size := int64(len(line))
 		f.mu.Lock()

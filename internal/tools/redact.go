@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -79,23 +80,63 @@ func RedactSecrets(op *Operation, body []byte) []byte {
 	if !op.redactsSecrets() || len(bytes.TrimSpace(body)) == 0 || !mayHoldSecretKey(body, extra) {
 		return body
 	}
+	// The body can hold several JSON values (NDJSON, whatever the
+	// Content-Type says): each is redacted. Text that is not JSON from the
+	// start is returned as it is; text that stops being JSON after a value
+	// is withheld from there on, since it may carry the secrets.
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber() // keep numbers exactly as the API wrote them
-	var v any
-	if dec.Decode(&v) != nil {
-		return body
-	}
 	r := redactor{extra: extra, hint: op.Revealable()}
-	if !r.walk(v) {
-		return body
-	}
 	var out bytes.Buffer
 	enc := json.NewEncoder(&out)
 	enc.SetEscapeHTML(false) // keep "<redacted: ...>" and the API's text readable
-	if enc.Encode(v) != nil {
+	changed := false
+	for n := 0; ; n++ {
+		var v any
+		if err := dec.Decode(&v); err == io.EOF {
+			break
+		} else if err != nil {
+			if n == 0 {
+				return body
+			}
+			fmt.Fprintf(&out, "[the rest of the answer is not JSON and is withheld: %d bytes]\n", int64(len(body))-dec.InputOffset())
+			changed = true
+			break
+		}
+		if r.walk(v) {
+			changed = true
+		}
+		if enc.Encode(v) != nil {
+			return []byte(fmt.Sprintf("[an answer of %d bytes is withheld: it could not be redacted]", len(body)))
+		}
+	}
+	if !changed {
 		return body
 	}
 	return bytes.TrimSuffix(out.Bytes(), []byte("\n"))
+}
+
+// secretPair finds `"key": "value"` in text that may not be whole JSON (an
+// error message, a snippet cut short), the closing quote optional.
+var secretPair = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"?`)
+
+// RedactMessage redacts secrets in text the API wrote in an error: the
+// fields of a JSON error body, and "key": "value" pairs quoted in prose or
+// in a body cut short. Never revealed: reveal applies to results.
+func RedactMessage(op *Operation, msg string) string {
+	extra := endpointSecretKeys(op.Method, op.Path)
+	if !op.redactsSecrets() || !mayHoldSecretKey([]byte(msg), extra) {
+		return msg
+	}
+	msg = string(RedactSecrets(op, []byte(msg)))
+	r := redactor{extra: extra}
+	return secretPair.ReplaceAllStringFunc(msg, func(m string) string {
+		g := secretPair.FindStringSubmatch(m)
+		if !r.isSecret(g[1], nil) || strings.HasPrefix(g[3], "<redacted") {
+			return m
+		}
+		return `"` + g[1] + `"` + g[2] + `"` + r.placeholder(g[3]) + `"`
+	})
 }
 
 // secretKeyEndings are how every name secretKey matches ends, with the
@@ -121,7 +162,7 @@ func mayHoldSecretKey(body []byte, extra []string) bool {
 			return true
 		}
 	}
-	return false
+	return bytes.Contains(body, []byte(`"kty"`)) // a JWK may hold key material
 }
 
 type redactor struct {
@@ -162,7 +203,11 @@ func (r redactor) isSecret(key string, obj map[string]any) bool {
 			return true
 		}
 	}
-	if !secretKey.MatchString(key) {
+	if jwkPrivate[key] && obj != nil && obj["kty"] != nil {
+		return true // a JSON Web Key's private or symmetric part
+	}
+	// snakeCase: a field the API adds in camelCase (jwtSecret) reads as jwt_secret.
+	if !secretKey.MatchString(key) && !secretKey.MatchString(snakeCase(key)) {
 		return false
 	}
 	if key == "api_key" {
@@ -174,6 +219,10 @@ func (r redactor) isSecret(key string, obj map[string]any) bool {
 	}
 	return true
 }
+
+// jwkPrivate are the members of a JSON Web Key (RFC 7518) that hold its
+// private or symmetric key material; the rest of a JWK is public.
+var jwkPrivate = map[string]bool{"d": true, "p": true, "q": true, "dp": true, "dq": true, "qi": true, "k": true, "oth": true}
 
 func (r redactor) placeholder(v any) string {
 	n := 0
