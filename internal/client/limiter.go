@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // LimiterPool hands out one token bucket per access token, shared by every
@@ -62,6 +64,16 @@ func NewLimiterPool(perMinute int) *LimiterPool {
 	return newLimiterPool(perMinute, realClock{})
 }
 
+// newTokens is a full bucket of this pool's rate and burst.
+func (p *LimiterPool) newTokens() *rate.Limiter {
+	if p.unlimited() {
+		return rate.NewLimiter(rate.Inf, int(p.burst))
+	}
+	return rate.NewLimiter(rate.Limit(p.perSecond), int(p.burst))
+}
+
+func (p *LimiterPool) unlimited() bool { return math.IsInf(p.perSecond, 1) }
+
 func newLimiterPool(perMinute int, c clock) *LimiterPool {
 	p := &LimiterPool{perSecond: math.Inf(1), burst: 1, maxQueued: DefaultMaxQueuedPerCaller, clock: c, buckets: map[[sha256.Size]byte]*bucket{}}
 	if perMinute > 0 {
@@ -91,9 +103,10 @@ func callerOf(ctx context.Context) string {
 type bucket struct {
 	pool *LimiterPool
 
-	mu      sync.Mutex
-	tokens  float64   // available at `last`
-	last    time.Time // when tokens was computed
+	mu sync.Mutex
+	// tokens is the bucket itself; the fair queue only decides which
+	// waiting call takes its next token.
+	tokens  *rate.Limiter
 	until   time.Time // set by Block after a 429
 	callers map[string]*list.Element
 	ring    *list.List    // of *callerQueue with calls waiting, in serving order
@@ -126,7 +139,7 @@ func (p *LimiterPool) bucket(token string) *bucket {
 		if len(p.buckets) >= pruneAbove {
 			p.pruneLocked()
 		}
-		b = &bucket{pool: p, tokens: p.burst, last: p.clock.Now(), callers: map[string]*list.Element{}, ring: list.New()}
+		b = &bucket{pool: p, tokens: p.newTokens(), callers: map[string]*list.Element{}, ring: list.New()}
 		p.buckets[key] = b
 	}
 	return b
@@ -150,8 +163,7 @@ func (p *LimiterPool) pruneLocked() {
 	now := p.clock.Now()
 	for key, b := range p.buckets {
 		b.mu.Lock()
-		b.refill(now)
-		idle := b.waiting == 0 && !b.until.After(now) && b.tokens >= p.burst
+		idle := b.waiting == 0 && !b.until.After(now) && b.tokens.TokensAt(now) >= p.burst
 		b.dropped = idle
 		b.mu.Unlock()
 		if idle {
@@ -310,26 +322,11 @@ func (p *LimiterPool) waitingFor(token string) int {
 	return b.waiting
 }
 
-func (b *bucket) unlimited() bool { return math.IsInf(b.pool.perSecond, 1) }
+func (b *bucket) unlimited() bool { return b.pool.unlimited() }
 
 // take spends one token if one is there at now.
 func (b *bucket) take(now time.Time) bool {
-	if b.unlimited() {
-		return true
-	}
-	b.refill(now)
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
-func (b *bucket) refill(now time.Time) {
-	if dt := now.Sub(b.last); dt > 0 {
-		b.tokens = min(b.pool.burst, b.tokens+dt.Seconds()*b.pool.perSecond)
-		b.last = now
-	}
+	return b.unlimited() || b.tokens.AllowN(now, 1)
 }
 
 // dispatchLocked hands the tokens available now to waiting calls, one per
@@ -353,7 +350,7 @@ func (b *bucket) dispatchLocked(now time.Time) {
 			continue
 		}
 		if !b.take(now) {
-			b.arm(durationFor(1-b.tokens, b.pool.perSecond))
+			b.arm(durationFor(1-b.tokens.TokensAt(now), b.pool.perSecond))
 			return
 		}
 		b.removeLocked(cq, w, true)
@@ -448,8 +445,7 @@ func (b *bucket) etaLocked(cq *callerQueue, i int, now time.Time) time.Duration 
 	if b.unlimited() {
 		return start.Sub(now)
 	}
-	b.refill(now)
-	tokens := min(b.pool.burst, b.tokens+start.Sub(now).Seconds()*b.pool.perSecond)
+	tokens := b.tokens.TokensAt(start)
 	d := start.Sub(now)
 	if need := float64(turns) - tokens; need > 0 {
 		d += durationFor(need, b.pool.perSecond)
