@@ -230,7 +230,12 @@ func withReveal(call *tools.Call, c *Confirmation) *Confirmation {
 func describeCall(call *tools.Call) string {
 	s := call.Op.QualifiedName()
 	for _, name := range call.Op.Params() {
-		if v, ok := call.Args[name]; ok && call.Op.IsPathParam(name) {
+		v, ok := call.Args[name]
+		switch {
+		case !ok || !call.Op.IsPathParam(name):
+		case call.Op.IsSecretParam(name): // a claim token: never echoed
+			s += fmt.Sprintf(" %s=<secret value, %d chars>", name, len(fmt.Sprint(v)))
+		default:
 			s += fmt.Sprintf(" %s=%v", name, v)
 		}
 	}
@@ -242,8 +247,8 @@ func describeCall(call *tools.Call) string {
 func confirmTarget(call *tools.Call) string {
 	target := ""
 	for _, name := range call.Op.Params() {
-		if !call.Op.IsPathParam(name) {
-			continue
+		if !call.Op.IsPathParam(name) || call.Op.IsSecretParam(name) {
+			continue // a secret is no name to type
 		}
 		if v, ok := call.Args[name]; ok {
 			target = fmt.Sprint(v)

@@ -224,6 +224,9 @@ func scalar(v any) string {
 // a secret (hook_custom_access_token_uri, password_min_length) end in
 // another word and are shown.
 func secretField(name string) bool {
+	if tools.IsSecretField(name) { // every name the result redaction hides
+		return true
+	}
 	name = strings.ToLower(name)
 	if name == "value" {
 		return true

@@ -14,6 +14,7 @@ func TestSecretField(t *testing.T) {
 		"name": false, "hook_custom_access_token_uri": false, "password_min_length": false,
 		"mailer_subjects_password_changed_notification": false, "refresh_token_rotation_enabled": false,
 		"custom_jwks": false, "keys": false, "smtp_host": false,
+		"clientSecret": true, "dbPass": true, "serviceRoleKey": true, "jwtExpiry": false,
 	} {
 		if got := secretField(name); got != want {
 			t.Errorf("secretField(%s) = %v, want %v", name, got, want)

@@ -148,6 +148,8 @@ func TestPromptsHideSecretValues(t *testing.T) {
 		{"auth_config", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{"smtp_host": "smtp.example.com", "smtp_pass": "correct-horse-battery", "external_github_secret": "gh-secret-value-1", "hook_custom_access_token_uri": "https://hook.example.com"}}, "correct-horse-battery", "config.smtp_pass: <secret value, 21 chars>"},
 		{"auth_config", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{"external_github_secret": "gh-secret-value-1"}}, "gh-secret-value-1", "config.external_github_secret: <secret value, 17 chars>"},
 		{"database_config", map[string]any{"operation": "update_password", "ref": activeRef, "password": "s3cret-Passw0rd"}, "s3cret-Passw0rd", "password: <secret value, 15 chars>"},
+		// A claim token in the path is a secret too: never echoed.
+		{"organizations", map[string]any{"operation": "claim", "slug": acme, "token": "claimtoken0123456789abcdef"}, "claimtoken0123456789abcdef", "token=<secret value, 26 chars>"},
 	} {
 		text := preview(t, h, c.tool, c.args, c.want)
 		if strings.Contains(text, c.secret) {

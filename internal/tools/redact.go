@@ -207,7 +207,7 @@ func (r redactor) isSecret(key string, obj map[string]any) bool {
 		return true // a JSON Web Key's private or symmetric part
 	}
 	// snakeCase: a field the API adds in camelCase (jwtSecret) reads as jwt_secret.
-	if !secretKey.MatchString(key) && !secretKey.MatchString(snakeCase(key)) {
+	if !IsSecretField(key) {
 		return false
 	}
 	if key == "api_key" {
@@ -243,4 +243,6 @@ var revealSchema = &jsonschema.Schema{Type: "boolean", Description: revealDescri
 // IsSecretField reports whether a JSON field of that name holds a secret
 // wherever it appears (smtp_pass, jwt_secret, ...): for texts that show
 // arguments, such as confirmation prompts, to shorten its value.
-func IsSecretField(name string) bool { return secretKey.MatchString(name) }
+func IsSecretField(name string) bool {
+	return secretKey.MatchString(name) || secretKey.MatchString(snakeCase(name))
+}
