@@ -19,7 +19,7 @@ import (
 // says whether its request had left.
 func (s *Server) admit(ctx context.Context, et *tools.ExposedTool, req mcp.CallToolRequest) *mcp.CallToolResult {
 	name := et.Name
-	if op, _ := req.GetArguments()["operation"].(string); op != "" {
+	if op := knownOperation(et, req); op != "" {
 		name += "." + op
 	}
 	if ctx.Err() != nil {
@@ -46,6 +46,19 @@ func (s *Server) admit(ctx context.Context, et *tools.ExposedTool, req mcp.CallT
 		return notSent(name)
 	}
 	return res
+}
+
+// knownOperation is the call's operation argument if the tool has it, else
+// "": until decoding, the argument is the client's text of any size, so it
+// is never echoed or logged as it came.
+func knownOperation(et *tools.ExposedTool, req mcp.CallToolRequest) string {
+	op, _ := req.GetArguments()["operation"].(string)
+	for _, known := range et.Operations {
+		if known.Name == op {
+			return op
+		}
+	}
+	return ""
 }
 
 func notSent(name string) *mcp.CallToolResult {

@@ -157,7 +157,7 @@ func (s *Server) handler(et *tools.ExposedTool) mcpserver.ToolHandlerFunc {
 		start := time.Now()
 		res := s.admit(ctx, et, req)
 		// Arguments are never logged: they can hold passwords and secrets.
-		s.log.Info("tool call", "tool", et.Name, "operation", req.GetArguments()["operation"], "error", res.IsError, "duration", time.Since(start))
+		s.log.Info("tool call", "tool", et.Name, "operation", knownOperation(et, req), "error", res.IsError, "duration", time.Since(start))
 		return res, nil
 	}
 }

@@ -34,6 +34,10 @@ type ScopeError struct{ Msg string }
 
 func (e *ScopeError) Error() string { return e.Msg }
 
+// maxOperationName is longer than any operation name: a longer one is not
+// quoted back.
+const maxOperationName = 64
+
 // Decode validates raw arguments strictly for the operation they name.
 // injected holds arguments the server sets itself; a call that gives another
 // value for one of them is refused.
@@ -44,6 +48,9 @@ func (e *ExposedTool) Decode(args map[string]any, injected map[string]any) (*Cal
 	}
 	op := e.Operation(opName)
 	if op == nil {
+		if len(opName) > maxOperationName { // the client's text: neither echoed nor compared whole
+			return nil, argErr("%s has no operation of that name (%d characters). Operations: %s.", e.Name, len(opName), strings.Join(e.OperationNames(), ", "))
+		}
 		msg := fmt.Sprintf("%s has no operation %q", e.Name, opName)
 		if near := closest(opName, e.OperationNames(), 3); len(near) > 0 {
 			msg += "; did you mean " + strings.Join(near, " or ") + "?"
