@@ -101,7 +101,7 @@ func TestStdioLikeADesktopClient(t *testing.T) {
 				t.Fatalf("tools = %v", names)
 			}
 			call := mcp.CallToolRequest{}
-			call.Params.Name = "projects"
+			call.Params.Name = "projects_read"
 			call.Params.Arguments = map[string]any{"operation": "list"}
 			out, err := c.CallTool(ctx, call)
 			if err != nil {

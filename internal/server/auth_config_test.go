@@ -106,9 +106,9 @@ func TestSigningKeyRotation(t *testing.T) {
 	h.fails("auth_config", authCall("get_key", map[string]any{"id": "3f2b8a4e-6c1d-4e5f-9a7b-2c8d0e1f3a5b"}), "Supabase API error 404")
 	h.fails("auth_config", authCall("update_key", map[string]any{"id": id, "status": "retired"}), "status is not one of the allowed values", "revoked")
 	// Legacy keys: a project without signing keys imports its JWT secret once.
-	h.fails("auth_config", map[string]any{"operation": "get_legacy_key", "ref": pausedRef}, "Supabase API error 404")
-	h.ok("auth_config", map[string]any{"operation": "create_legacy_key", "ref": pausedRef})
-	h.fails("auth_config", map[string]any{"operation": "create_legacy_key", "ref": pausedRef}, "Supabase API error 400")
+	h.fails("auth_config_read", map[string]any{"operation": "get_legacy_key", "ref": pausedRef}, "Supabase API error 404")
+	h.ok("auth_config_write", map[string]any{"operation": "create_legacy_key", "ref": pausedRef})
+	h.fails("auth_config_write", map[string]any{"operation": "create_legacy_key", "ref": pausedRef}, "Supabase API error 400")
 }
 
 func TestSSOProvidersRoundTrip(t *testing.T) {

@@ -45,7 +45,7 @@ func TestBackupsEndToEnd(t *testing.T) {
 	if n := len(h.api.Requests()); n != before {
 		t.Fatal("a bad schedule reached the API")
 	}
-	h.fails("backups", map[string]any{"operation": "get_schedule", "ref": fakeapi.SeedProjectComing}, "Supabase API error 402")
+	h.fails("backups_read", map[string]any{"operation": "get_schedule", "ref": fakeapi.SeedProjectComing}, "Supabase API error 402")
 
 	// PITR outside the window is the API's error; inside, the project restores.
 	h.fails("backups", bk("restore_pitr", map[string]any{"recovery_time_target_unix": time.Now().AddDate(0, -2, 0).Unix()}), "Supabase API error 400", "outside the recovery window")

@@ -93,7 +93,7 @@ func TestNoEmittedValueConfirms(t *testing.T) {
 	values[m[1]] = true
 	// A legacy session's preview and token, and what the user was asked.
 	legacy := h.secondClient(t, true)
-	text := legacy.fails("projects", map[string]any{"operation": "delete", "ref": pausedRef}, "Confirmation required")
+	text := legacy.fails("projects_write", map[string]any{"operation": "delete", "ref": pausedRef}, "Confirmation required")
 	emittedStrings(text, values)
 
 	var tried int

@@ -44,7 +44,7 @@ func TestCustomHostnameLifecycle(t *testing.T) {
 	h.fails("domains", call("get_hostname"), "Supabase API error 404")
 
 	// remove_addon is always sent: the API's default, spelled out.
-	h.ok("domains", map[string]any{"operation": "delete_hostname", "ref": activeRef})
+	h.ok("domains_write", map[string]any{"operation": "delete_hostname", "ref": activeRef})
 	if q := lastQuery(h, "DELETE"); q != "remove_addon=false" {
 		t.Fatalf("delete query = %q", q)
 	}
@@ -70,25 +70,25 @@ func lastQuery(h *harness, method string) string {
 func TestVanitySubdomain(t *testing.T) {
 	h := newHarness(t, setup{})
 	avail := func(ref, sub string) bool {
-		return decodeJSON[map[string]bool](t, h.ok("domains", map[string]any{"operation": "check_vanity", "ref": ref, "vanity_subdomain": sub}))["available"]
+		return decodeJSON[map[string]bool](t, h.ok("domains_read", map[string]any{"operation": "check_vanity", "ref": ref, "vanity_subdomain": sub}))["available"]
 	}
 	// The seeded project holds acme-prod, so another project cannot have it.
 	if avail(pausedRef, fakeapi.SeedVanitySubdomain) || !avail(pausedRef, "acme-staging") {
 		t.Fatal("availability ignores the subdomain in use")
 	}
-	h.ok("domains", map[string]any{"operation": "activate_vanity", "ref": pausedRef, "vanity_subdomain": "acme-staging"})
-	got := decodeJSON[map[string]any](t, h.ok("domains", map[string]any{"operation": "get_vanity", "ref": pausedRef}))
+	h.ok("domains_write", map[string]any{"operation": "activate_vanity", "ref": pausedRef, "vanity_subdomain": "acme-staging"})
+	got := decodeJSON[map[string]any](t, h.ok("domains_read", map[string]any{"operation": "get_vanity", "ref": pausedRef}))
 	if got["status"] != "active" || got["custom_domain"] != "acme-staging.supabase.co" {
 		t.Fatalf("get_vanity = %v", got)
 	}
 	if avail(activeRef, "acme-staging") {
 		t.Fatal("an active subdomain is still available")
 	}
-	h.fails("domains", map[string]any{"operation": "activate_vanity", "ref": activeRef, "vanity_subdomain": "acme-staging"}, "Supabase API error 400", "not available")
-	h.ok("domains", map[string]any{"operation": "delete_vanity", "ref": pausedRef})
-	h.fails("domains", map[string]any{"operation": "delete_vanity", "ref": pausedRef}, "Supabase API error 404")
+	h.fails("domains_write", map[string]any{"operation": "activate_vanity", "ref": activeRef, "vanity_subdomain": "acme-staging"}, "Supabase API error 400", "not available")
+	h.ok("domains_write", map[string]any{"operation": "delete_vanity", "ref": pausedRef})
+	h.fails("domains_write", map[string]any{"operation": "delete_vanity", "ref": pausedRef}, "Supabase API error 404")
 	if !avail(activeRef, "acme-staging") {
 		t.Fatal("a deleted subdomain is not free again")
 	}
-	h.fails("domains", map[string]any{"operation": "check_vanity", "ref": activeRef, "vanity_subdomain": "acme.supabase.co"}, "lowercase letters, digits and inner hyphens")
+	h.fails("domains_read", map[string]any{"operation": "check_vanity", "ref": activeRef, "vanity_subdomain": "acme.supabase.co"}, "lowercase letters, digits and inner hyphens")
 }

@@ -38,9 +38,9 @@ create schema %[2]s;
 	for i := range 300 {
 		fmt.Fprintf(&b, "create table %s.table_with_a_typical_name_%03d (id bigint primary key, created_at timestamptz, payload jsonb);\n", wide, i)
 	}
-	admin.ok("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": b.String()})
+	admin.ok("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": b.String()})
 	t.Cleanup(func() {
-		admin.call("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": fmt.Sprintf("drop schema %s cascade; drop schema %s cascade", schema, wide)})
+		admin.call("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": fmt.Sprintf("drop schema %s cascade; drop schema %s cascade", schema, wide)})
 	})
 	return schema, wide, admin
 }
@@ -109,7 +109,7 @@ func TestDatabaseExploration(t *testing.T) {
 			if full := call("explain", map[string]any{"query": "select 1", "full": true}); !strings.Contains(full, `"Node Type"`) {
 				t.Errorf("explain full = %s", full)
 			}
-			h.fails("database", map[string]any{"operation": "explain", "ref": activeRef, "query": "delete from " + schema + ".orders"}, "Refused")
+			h.fails("database_read", map[string]any{"operation": "explain", "ref": activeRef, "query": "delete from " + schema + ".orders"}, "Refused")
 
 			sample := call("sample_rows", map[string]any{"schema": schema, "table": "customers", "limit": 5, "max_columns": 2})
 			rows := strings.Split(sample, "\n")
@@ -121,8 +121,8 @@ func TestDatabaseExploration(t *testing.T) {
 				t.Errorf("long values are not truncated: %s", long)
 			}
 			// Identifiers are quoted, never spliced: a hostile name is just a missing table.
-			h.fails("database", map[string]any{"operation": "sample_rows", "ref": activeRef, "schema": schema, "table": `customers" ; drop table x; --`}, "does not exist")
-			h.fails("database", map[string]any{"operation": "sample_rows", "ref": activeRef, "table": "customers", "limit": 101}, "at most 100")
+			h.fails("database_read", map[string]any{"operation": "sample_rows", "ref": activeRef, "schema": schema, "table": `customers" ; drop table x; --`}, "does not exist")
+			h.fails("database_read", map[string]any{"operation": "sample_rows", "ref": activeRef, "table": "customers", "limit": 101}, "at most 100")
 
 			big := call("list_tables", map[string]any{"schemas": []any{wide}})
 			if n := strings.Count(big, "\n"); n != 300 {

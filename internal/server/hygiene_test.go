@@ -96,7 +96,7 @@ func TestToolFiltersShapeTheListing(t *testing.T) {
 	if strings.Join(names, ",") != "database,projects" {
 		t.Fatalf("tools = %v", names)
 	}
-	h.fails("projects", map[string]any{"operation": "delete", "ref": activeRef}, "disabled on this server")
-	h.fails("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select 1"}, "disabled on this server")
-	h.ok("projects", map[string]any{"operation": "get", "ref": activeRef})
+	h.fails("projects_write", map[string]any{"operation": "delete", "ref": activeRef}, "disabled on this server")
+	h.fails("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select 1"}, "disabled on this server")
+	h.ok("projects_read", map[string]any{"operation": "get", "ref": activeRef})
 }

@@ -97,7 +97,7 @@ func BenchmarkToolCallParallel(b *testing.B) {
 func BenchmarkToolCallInvalid(b *testing.B) {
 	_, mc := benchServer(b, &guard.Policy{})
 	req := mcp.CallToolRequest{}
-	req.Params.Name = "projects"
+	req.Params.Name = "projects_read"
 	req.Params.Arguments = map[string]any{"operation": "get", "reff": "abcdefghijklmnopqrst"}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -78,7 +78,13 @@ type Tool struct {
 	Feature     string
 	Description string
 	Operations  []*Operation
+	// sibling is the group's other tool, nil when the group has one.
+	sibling *Tool
 }
+
+// Sibling is the other tool of the same group (database_write for
+// database_read), or nil.
+func (t *Tool) Sibling() *Tool { return t.sibling }
 
 // Access levels of a tool.
 const (
@@ -362,6 +368,9 @@ func Load(data []byte, requests any) (*Catalogue, error) {
 			delete(bindings, key)
 			op.request = typ
 			op.Tool.Operations = append(op.Tool.Operations, op)
+		}
+		if len(read.Operations) > 0 && len(write.Operations) > 0 {
+			read.sibling, write.sibling = write, read
 		}
 		for _, t := range []*Tool{read, write} {
 			if len(t.Operations) > 0 {
