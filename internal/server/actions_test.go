@@ -12,7 +12,7 @@ func TestActionsEndToEnd(t *testing.T) {
 	run := fakeapi.SeedActionRunTwo
 
 	list := h.ok("actions_read", map[string]any{"operation": "list", "ref": activeRef})
-	if !strings.HasPrefix(list, "Below is the result of actions.list") {
+	if !strings.HasPrefix(list, "Below is the result of actions_read.list") {
 		t.Fatalf("list is not wrapped as untrusted: %s", list)
 	}
 	if runs := decodeJSON[[]map[string]any](t, list); len(runs) != 2 || runs[0]["id"] != run {

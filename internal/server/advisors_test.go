@@ -11,7 +11,7 @@ func TestAdvisorsEndToEnd(t *testing.T) {
 		Lints []map[string]any `json:"lints"`
 	}
 	all := h.ok("analytics_read", map[string]any{"operation": "get_security_advisors", "ref": activeRef})
-	if !strings.HasPrefix(all, "Below is the result of analytics.get_security_advisors") || len(decodeJSON[lints](t, all).Lints) != 2 {
+	if !strings.HasPrefix(all, "Below is the result of analytics_read.get_security_advisors") || len(decodeJSON[lints](t, all).Lints) != 2 {
 		t.Fatalf("get_security = %s", all)
 	}
 	sql := decodeJSON[lints](t, h.ok("analytics_read", map[string]any{"operation": "get_security_advisors", "ref": activeRef, "lint_type": "sql"}))

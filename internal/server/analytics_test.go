@@ -13,7 +13,7 @@ func TestAnalyticsEndToEnd(t *testing.T) {
 		Error  any              `json:"error"`
 	}
 	logs := h.ok("analytics_read", map[string]any{"operation": "query_logs", "ref": activeRef})
-	if !strings.HasPrefix(logs, "Below is the result of analytics.query_logs") {
+	if !strings.HasPrefix(logs, "Below is the result of analytics_read.query_logs") {
 		t.Fatalf("logs are not wrapped as untrusted: %s", logs)
 	}
 	if r := decodeJSON[rows](t, logs); len(r.Result) != 1 || !strings.Contains(r.Result[0]["event_message"].(string), "/rest/v1/") {

@@ -57,7 +57,7 @@ func TestBranchesEndToEnd(t *testing.T) {
 
 	// The diff is SQL written by users: wrapped, and text rather than JSON.
 	diff := h.ok("branches_read", map[string]any{"operation": "diff", "branch_id_or_ref": fakeapi.SeedBranchPreview})
-	if !strings.HasPrefix(diff, "Below is the result of branches.diff") || !strings.Contains(payload(diff), `create table "public"."todos"`) {
+	if !strings.HasPrefix(diff, "Below is the result of branches_read.diff") || !strings.Contains(payload(diff), `create table "public"."todos"`) {
 		t.Fatalf("diff = %s", diff)
 	}
 

@@ -19,7 +19,7 @@ func modernCall(id int, args map[string]any, elicit bool) []byte {
 	msg := map[string]any{
 		"jsonrpc": "2.0", "id": id, "method": "tools/call",
 		"params": map[string]any{
-			"name": "projects", "arguments": args,
+			"name": "projects_write", "arguments": args,
 			"_meta": map[string]any{
 				mcp.MetaKeyProtocolVersion:    mcp.ProtocolVersion20260728,
 				mcp.MetaKeyClientInfo:         map[string]any{"name": "attacker", "version": "1"},
@@ -110,8 +110,8 @@ func TestNoEmittedValueConfirms(t *testing.T) {
 		}
 		// The harness's user would confirm anything if asked: the call must
 		// be refused without asking.
-		h.fails("projects", args)
-		legacy.fails("projects", args)
+		h.fails("projects_write", args)
+		legacy.fails("projects_write", args)
 		tried++
 	}
 	if tried < 10 {

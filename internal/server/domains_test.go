@@ -18,30 +18,30 @@ func TestCustomHostnameLifecycle(t *testing.T) {
 		}
 		return args
 	}
-	h.fails("domains", call("get_hostname"), "Supabase API error 404", "initialize one first")
-	got := decodeJSON[map[string]any](t, h.ok("domains", call("initialize_hostname", "custom_hostname", "Auth.Initech.test")))
+	h.fails("domains_read", call("get_hostname"), "Supabase API error 404", "initialize one first")
+	got := decodeJSON[map[string]any](t, h.ok("domains_write", call("initialize_hostname", "custom_hostname", "Auth.Initech.test")))
 	if got["status"] != "2_initiated" || got["custom_hostname"] != "auth.initech.test" {
 		t.Fatalf("initialize = %v", got)
 	}
-	if !strings.Contains(h.ok("domains", call("get_hostname")), `"_cf-custom-hostname.auth.initech.test"`) {
+	if !strings.Contains(h.ok("domains_read", call("get_hostname")), `"_cf-custom-hostname.auth.initech.test"`) {
 		t.Fatal("get_hostname lacks the ownership TXT record")
 	}
-	h.fails("domains", call("activate_hostname"), "Supabase API error 400", "not verified yet")
-	if got := decodeJSON[map[string]any](t, h.ok("domains", call("reverify_hostname"))); got["status"] != "3_challenge_verified" {
+	h.fails("domains_write", call("activate_hostname"), "Supabase API error 400", "not verified yet")
+	if got := decodeJSON[map[string]any](t, h.ok("domains_write", call("reverify_hostname"))); got["status"] != "3_challenge_verified" {
 		t.Fatalf("reverify = %v", got)
 	}
-	if got := decodeJSON[map[string]any](t, h.ok("domains", call("activate_hostname"))); got["status"] != "5_services_reconfigured" {
+	if got := decodeJSON[map[string]any](t, h.ok("domains_write", call("activate_hostname"))); got["status"] != "5_services_reconfigured" {
 		t.Fatalf("activate = %v", got)
 	}
-	if got := decodeJSON[map[string]any](t, h.ok("domains", call("get_vanity"))); got["status"] != "custom-domain-used" {
+	if got := decodeJSON[map[string]any](t, h.ok("domains_read", call("get_vanity"))); got["status"] != "custom-domain-used" {
 		t.Fatalf("get_vanity with an active custom hostname = %v", got)
 	}
-	h.fails("domains", call("activate_vanity", "vanity_subdomain", "initech"), "Supabase API error 400", "custom hostname")
-	h.ok("domains", call("delete_hostname", "remove_addon", true))
+	h.fails("domains_write", call("activate_vanity", "vanity_subdomain", "initech"), "Supabase API error 400", "custom hostname")
+	h.ok("domains_write", call("delete_hostname", "remove_addon", true))
 	if q := lastQuery(h, "DELETE"); q != "remove_addon=true" {
 		t.Fatalf("delete query = %q", q)
 	}
-	h.fails("domains", call("get_hostname"), "Supabase API error 404")
+	h.fails("domains_read", call("get_hostname"), "Supabase API error 404")
 
 	// remove_addon is always sent: the API's default, spelled out.
 	h.ok("domains_write", map[string]any{"operation": "delete_hostname", "ref": activeRef})
@@ -50,8 +50,8 @@ func TestCustomHostnameLifecycle(t *testing.T) {
 	}
 
 	before := len(h.api.Requests())
-	h.fails("domains", call("initialize_hostname", "custom_hostname", "https://auth.initech.test/"), "not a hostname")
-	h.fails("domains", call("initialize_hostname", "custom_hostname", "localhost"), "needs a domain")
+	h.fails("domains_write", call("initialize_hostname", "custom_hostname", "https://auth.initech.test/"), "not a hostname")
+	h.fails("domains_write", call("initialize_hostname", "custom_hostname", "localhost"), "needs a domain")
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad hostnames sent %d requests", n-before)
 	}

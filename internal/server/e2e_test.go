@@ -117,7 +117,7 @@ func TestDatabaseMigrationsEndToEnd(t *testing.T) {
 	h := newHarness(t, setup{})
 	table := "mig_" + strings.ToLower(randomSuffix())
 	text := h.ok("database_read", map[string]any{"operation": "list_migrations", "ref": activeRef})
-	if !strings.HasPrefix(text, "Below is the result of database.list_migrations") {
+	if !strings.HasPrefix(text, "Below is the result of database_read.list_migrations") {
 		t.Fatalf("migrations are user data and must be wrapped: %s", text)
 	}
 	before := len(decodeJSON[[]map[string]any](t, text))
@@ -178,7 +178,7 @@ func TestRetriesAndFaults(t *testing.T) {
 	}
 
 	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/organizations", Times: 1, Malformed: true})
-	h.fails("organizations_read", map[string]any{"operation": "list"}, "malformed JSON", "organizations.list", "Try again")
+	h.fails("organizations_read", map[string]any{"operation": "list"}, "malformed JSON", "organizations_read.list", "Try again")
 	h.ok("organizations_read", map[string]any{"operation": "list"}) // the fault was one-off
 
 	h.api.InjectFault(fakeapi.Fault{Method: "POST", Path: "/v1/projects/" + activeRef + "/pause", Times: 1, Drop: true})
@@ -208,15 +208,15 @@ func TestReadOnlyAndScopeShapeTheListing(t *testing.T) {
 			t.Errorf("read-only mode lists %s without readOnlyHint", tl.Name)
 		}
 	}
-	h.fails("projects_write", map[string]any{"operation": "delete", "ref": activeRef}, "disabled on this server")
-	h.fails("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select 1"}, "disabled on this server")
+	h.absent("projects_write", map[string]any{"operation": "delete", "ref": activeRef})
+	h.absent("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select 1"})
 	if n := h.requestsTo("DELETE", "/v1/projects/"+activeRef); n != 0 {
 		t.Fatal("read-only mode sent a DELETE")
 	}
 
 	s := newHarness(t, setup{policy: &guard.Policy{ProjectRef: activeRef}})
 	for _, tl := range s.listTools() {
-		if tl.Name == "organizations" {
+		if tl.Name == "organizations_read" {
 			t.Error("project scope lists account-level organizations")
 		}
 		raw, _ := json.Marshal(tl)

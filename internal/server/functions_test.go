@@ -62,7 +62,7 @@ func TestFunctionsEndToEnd(t *testing.T) {
 		t.Fatalf("list = %v", list)
 	}
 	body := h.ok("functions_read", map[string]any{"operation": "get_body", "ref": activeRef, "function_slug": "greeter"})
-	if !strings.HasPrefix(body, "Below is the result of functions.get_body") || !strings.Contains(payload(body), "// greet.ts\nexport const greet") {
+	if !strings.HasPrefix(body, "Below is the result of functions_read.get_body") || !strings.Contains(payload(body), "// greet.ts\nexport const greet") {
 		t.Fatalf("get_body = %s", body)
 	}
 	upd := decodeJSON[map[string]any](t, h.ok("functions_write", map[string]any{"operation": "update", "ref": activeRef, "function_slug": "greeter", "body": "Deno.serve(() => new Response('v2'))"}))

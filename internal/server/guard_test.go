@@ -43,7 +43,7 @@ func TestConfirmationByElicitation(t *testing.T) {
 func TestConfirmationTokenFlow(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
 	args := map[string]any{"operation": "pause", "ref": activeRef}
-	text := h.fails("projects", args, "Confirmation required, nothing was sent yet", "Pause a project")
+	text := h.fails("projects_write", args, "Confirmation required: ", "Pause a project")
 	m := tokenRE.FindStringSubmatch(text)
 	if m == nil {
 		t.Fatalf("no token in %s", text)
@@ -60,7 +60,7 @@ func TestConfirmationTokenFlow(t *testing.T) {
 	h.fails("projects_write", map[string]any{"operation": "pause", "ref": pausedRef, "confirm": token}, "different call")
 	h.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "unknown or was already used")
 
-	text = h.fails("projects", args, "Confirmation required")
+	text = h.fails("projects_write", args, "Confirmation required")
 	token = tokenRE.FindStringSubmatch(text)[1]
 	h.ok("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token})
 	if n := h.requestsTo("POST", path); n != 1 {
@@ -77,7 +77,7 @@ func TestConfirmPolicies(t *testing.T) {
 	deny := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmDeny}})
 	deny.fails("projects_write", map[string]any{"operation": "delete", "ref": activeRef}, "--confirm deny")
 	for _, tl := range deny.listTools() {
-		if tl.Name == "projects" && !strings.Contains(tl.Description, "delete(ref): Delete a project and all its data. [refused on this server]") {
+		if tl.Name == "projects_write" && !strings.Contains(tl.Description, "delete(ref): Delete a project and all its data. [refused on this server]") {
 			t.Errorf("deny mode does not note refused operations: %s", tl.Description)
 		}
 	}
@@ -223,7 +223,7 @@ func TestReadOnlySQLAttackCorpus(t *testing.T) {
 	}
 	for _, q := range corpus {
 		for _, op := range []string{"execute_readonly_sql"} {
-			text := h.fails("database", map[string]any{"operation": op, "ref": activeRef, "query": q}, "Refused", "runs only plain reads")
+			text := h.fails("database_read", map[string]any{"operation": op, "ref": activeRef, "query": q}, "Refused", "runs only plain reads")
 			if !strings.Contains(text, "refused \"") {
 				t.Errorf("refusal does not name the statement: %s", text)
 			}
@@ -272,7 +272,7 @@ func TestBranchScope(t *testing.T) {
 	h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreviewID})
 	h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview}) // by its ref too
 	for _, op := range []string{"get_config", "delete", "merge", "reset", "push", "diff"} {
-		h.fails("branches", map[string]any{"operation": op, "branch_id_or_ref": otherID}, "does not belong to project "+activeRef)
+		h.fails(toolOf(t, "branches", op), map[string]any{"operation": op, "branch_id_or_ref": otherID}, "does not belong to project "+activeRef)
 	}
 	h.fails("branches_write", map[string]any{"operation": "delete", "branch_id_or_ref": "zzzzzzzzzzzzzzzzzzzz"}, "Refused")  // well-formed, unknown
 	h.fails("branches_write", map[string]any{"operation": "delete", "branch_id_or_ref": "not-a-branch"}, "Nothing was sent") // neither a ref nor a UUID
@@ -297,7 +297,7 @@ func TestConfirmationTokensAreBoundToTheSession(t *testing.T) {
 			a := newHarness(t, setup{noElicitation: true, legacy: legacy})
 			b := a.secondClient(t, legacy)
 			args := map[string]any{"operation": "pause", "ref": activeRef}
-			text := a.fails("projects", args, "Confirmation required")
+			text := a.fails("projects_write", args, "Confirmation required")
 			token := tokenRE.FindStringSubmatch(text)[1]
 			b.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "different call")
 			if n := a.requestsTo("POST", "/v1/projects/"+activeRef+"/pause"); n != 0 {

@@ -334,7 +334,7 @@ func TestHTTPConfirmationsAndSessionsAreBoundToTheToken(t *testing.T) {
 	h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthBearer}, policy: &guard.Policy{Confirm: guard.ConfirmToken}})
 	a, b := h.mustConnect(t, "http", tokenA), h.mustConnect(t, "http", tokenB)
 	args := map[string]any{"operation": "pause", "ref": activeRef}
-	text, isErr := a.call("projects", args)
+	text, isErr := a.call("projects_write", args)
 	if !isErr {
 		t.Fatalf("pause ran without confirmation: %s", text)
 	}
@@ -347,16 +347,16 @@ func TestHTTPConfirmationsAndSessionsAreBoundToTheToken(t *testing.T) {
 		return token[:strings.Index(token, `"`)]
 	}
 	withToken := map[string]any{"operation": "pause", "ref": activeRef, "confirm": confirmToken(text)}
-	if text, isErr := b.call("projects", withToken); !isErr || !strings.Contains(text, "issued for a different call") {
+	if text, isErr := b.call("projects_write", withToken); !isErr || !strings.Contains(text, "issued for a different call") {
 		t.Fatalf("B used A's confirmation: %s", text)
 	}
 	if p, _ := u.b.Project(activeRef); p.Status != fakeapi.StatusActiveHealthy {
 		t.Fatal("B's project changed")
 	}
 	// The token is spent by B's attempt (single use); A asks again.
-	text, _ = a.call("projects", args)
+	text, _ = a.call("projects_write", args)
 	withToken["confirm"] = confirmToken(text)
-	a.ok("projects", withToken)
+	a.ok("projects_write", withToken)
 	if p, _ := u.a.Project(activeRef); p.Status == fakeapi.StatusActiveHealthy {
 		t.Fatal("A's confirmed pause did not happen")
 	}

@@ -15,7 +15,7 @@ import (
 func preview(t *testing.T, h *harness, tool string, args map[string]any, want ...string) string {
 	t.Helper()
 	before := len(h.api.Requests())
-	text := h.fails(tool, args, append([]string{"Confirmation required, nothing was sent yet"}, want...)...)
+	text := h.fails(tool, args, append([]string{"Confirmation required: "}, want...)...)
 	for _, r := range h.api.Requests()[before:] {
 		if r.Method != "GET" {
 			t.Fatalf("the preview of %s sent %s %s", tool, r.Method, r.Path)
@@ -106,7 +106,7 @@ func TestPromptsShowEveryItem(t *testing.T) {
 		cidrs = append(cidrs, fmt.Sprintf("10.%d.0.0/16", i))
 	}
 	for _, op := range []struct{ name, arg string }{{"update_restrictions", "add"}, {"apply_restrictions", "dbAllowedCidrs"}} {
-		text := preview(t, h, "network", map[string]any{"operation": op.name, "ref": activeRef, op.arg: cidrs}, op.arg+": 30 items: ")
+		text := preview(t, h, "network_write", map[string]any{"operation": op.name, "ref": activeRef, op.arg: cidrs}, op.arg+": 30 items: ")
 		for _, c := range cidrs {
 			if !strings.Contains(text, fmt.Sprintf("%q", c)) {
 				t.Errorf("%s: the prompt does not show %s: %s", op.name, c, text)
@@ -224,7 +224,7 @@ func TestConfirmationClassesAcrossModes(t *testing.T) {
 			t.Errorf("read-only %s takes a confirm token", tl.Name)
 		}
 	}
-	ro.fails("secrets_write", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "A", "value": "b"}}}, "disabled on this server")
+	ro.absent("secrets_write", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "A", "value": "b"}}})
 
 	rw := newHarness(t, setup{})
 	for _, tl := range rw.listTools() {
@@ -241,7 +241,7 @@ func TestConfirmationClassesAcrossModes(t *testing.T) {
 	}
 	deny := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmDeny}})
 	for _, tl := range deny.listTools() {
-		if tl.Name == "projects" && !strings.Contains(tl.Description, "create_claim_token(ref): Let another org claim it. [refused on this server]") {
+		if tl.Name == "projects_write" && !strings.Contains(tl.Description, "create_claim_token(ref): Let another org claim it. [refused on this server]") {
 			t.Errorf("deny mode does not note a sensitive write as refused: %s", tl.Description)
 		}
 	}

@@ -28,5 +28,5 @@ func TestRealtimeEndToEnd(t *testing.T) {
 
 	// Shutdown is destructive: read-only mode does not list it.
 	ro := newHarness(t, setup{policy: &guard.Policy{ReadOnly: true}})
-	ro.fails("services_write", map[string]any{"operation": "shutdown_realtime", "ref": activeRef}, "disabled")
+	ro.absent("services_write", map[string]any{"operation": "shutdown_realtime", "ref": activeRef})
 }

@@ -48,7 +48,7 @@ func TestSecretsComeBackRedacted(t *testing.T) {
 
 	h.ok("secrets_write", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "STRIPE_KEY", "value": fnVal}}})
 	list := h.ok("secrets_read", map[string]any{"operation": "list", "ref": activeRef})
-	assertNoSecret(t, "secrets.list", list, fnVal)
+	assertNoSecret(t, "secrets_read.list", list, fnVal)
 	if !strings.Contains(list, "STRIPE_KEY") {
 		t.Fatalf("secret names are still shown: %s", list)
 	}
@@ -74,9 +74,9 @@ func TestSecretsComeBackRedacted(t *testing.T) {
 	// The API answers a digest of each value, and reveal shows it.
 	sum := sha256.Sum256([]byte(fnVal))
 	if list := h.ok("secrets_read", map[string]any{"operation": "list", "ref": activeRef, "reveal": true}); !strings.Contains(list, hex.EncodeToString(sum[:])) {
-		t.Fatalf("secrets.list with reveal: %s", list)
+		t.Fatalf("secrets_read.list with reveal: %s", list)
 	}
-	assertNoSecret(t, "secrets.list", list, hex.EncodeToString(sum[:]))
+	assertNoSecret(t, "secrets_read.list", list, hex.EncodeToString(sum[:]))
 	assertNoSecret(t, "the log", logs.String(), smtp, github, hook, fnVal)
 }
 
@@ -178,7 +178,7 @@ func TestValidationErrorsDoNotEchoSecrets(t *testing.T) {
 func TestRevealNeedsConfirmation(t *testing.T) {
 	args := map[string]any{"operation": "get_pgsodium", "ref": activeRef, "reveal": true}
 	deny := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmDeny}})
-	deny.fails("database_config", args, "Refused", "secret values")
+	deny.fails("database_config_read", args, "Refused", "secret values")
 	if n := deny.requestsTo("GET", "/v1/projects/"+activeRef+"/pgsodium"); n != 0 {
 		t.Fatalf("a refused reveal sent %d requests", n)
 	}
@@ -186,18 +186,18 @@ func TestRevealNeedsConfirmation(t *testing.T) {
 	deny.ok("database_config_read", map[string]any{"operation": "get_pgsodium", "ref": activeRef})
 
 	h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmToken}})
-	text := h.fails("database_config", args, "Confirmation required", "secret values")
+	text := h.fails("database_config_read", args, "Confirmation required", "secret values")
 	if n := h.requestsTo("GET", "/v1/projects/"+activeRef+"/pgsodium"); n != 0 {
 		t.Fatalf("an unconfirmed reveal sent %d requests", n)
 	}
 	token := text[strings.Index(text, "confirm-") : strings.Index(text, "confirm-")+len("confirm-")+48]
 	// The token approves this reveal only: not the same call without reveal's consent reused elsewhere.
 	withToken := map[string]any{"operation": "get_pgsodium", "ref": activeRef, "reveal": true, "confirm": token}
-	got := decodeJSON[map[string]any](t, h.ok("database_config", withToken))
+	got := decodeJSON[map[string]any](t, h.ok("database_config_read", withToken))
 	if s, _ := got["root_key"].(string); s == "" || strings.Contains(s, "redacted") {
 		t.Fatalf("confirmed reveal = %v", got)
 	}
-	h.fails("database_config", withToken, "unknown or was already used")
+	h.fails("database_config_read", withToken, "unknown or was already used")
 }
 
 // Read-only mode never shows secrets: reveal is not offered, and the

@@ -188,7 +188,7 @@ func TestConfirmationAnswersThatAreNotConsent(t *testing.T) {
 			{typed, answerer{accept, map[string]any{"confirm": activeRef[:len(activeRef)-1]}}},
 		} {
 			h := newHarness(t, setup{legacy: legacy, noElicitation: true, clientOpt: []mcpclient.ClientOption{mcpclient.WithElicitationHandler(c.a)}})
-			if text := h.fails("projects", c.args, "nothing was sent"); strings.Contains(text, "Confirmation required") {
+			if text := h.fails("projects_write", c.args, "nothing was sent"); strings.Contains(text, "Confirmation required") {
 				t.Fatalf("the user was not asked: %s", text)
 			}
 			if n := len(h.api.Requests()); n != 0 {
@@ -200,10 +200,10 @@ func TestConfirmationAnswersThatAreNotConsent(t *testing.T) {
 	// Token flow: a token from another session, or for other arguments.
 	h := newHarness(t, setup{noElicitation: true})
 	other := h.secondClient(t, false)
-	text := h.fails("projects", yesNo, "Confirmation required")
+	text := h.fails("projects_write", yesNo, "Confirmation required")
 	token := tokenRE.FindStringSubmatch(text)[1]
 	other.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "Not confirmed")
-	text = h.fails("projects", yesNo, "Confirmation required")
+	text = h.fails("projects_write", yesNo, "Confirmation required")
 	token = tokenRE.FindStringSubmatch(text)[1]
 	h.fails("projects_write", map[string]any{"operation": "upgrade", "ref": activeRef, "target_version": "17", "confirm": token}, "Not confirmed")
 	h.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "Not confirmed") // used up

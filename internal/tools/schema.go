@@ -144,11 +144,9 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 	for i, op := range e.Operations {
 		ops[i] = op.Name
 	}
-	props.Set("operation", &jsonschema.Schema{
-		Type:        "string",
-		Enum:        ops,
-		Description: "Operation to run.",
-	})
+	// No description: the tool's description lists every operation with
+	// its arguments, and the bytes are paid on every turn.
+	props.Set("operation", &jsonschema.Schema{Type: "string", Enum: ops})
 	for _, op := range e.Operations {
 		if op.args(); op.reflectErr != nil {
 			return nil, op.reflectErr
