@@ -37,6 +37,16 @@ func MarkdownToolList(c *Catalogue) string {
 			fmt.Fprintf(&b, "| `%s` | %s | `%s %s` | %s |\n", op.Name, class, op.Method, op.Path, op.Summary)
 		}
 	}
+	b.WriteString("\n### Claude Code permissions\n\nClaude Code matches permission rules on exact tool names (`mcp__<server>__<tool>`, or `mcp__<server>` for every tool of a server), never on arguments. With the server added as `supabase`, this lets every read run unasked and asks before every write (`.claude/settings.json`):\n\n```json\n")
+	var reads, writes []string
+	for _, t := range c.Tools {
+		if t.Access == AccessRead {
+			reads = append(reads, `      "mcp__supabase__`+t.Name+`"`)
+		} else {
+			writes = append(writes, `      "mcp__supabase__`+t.Name+`"`)
+		}
+	}
+	fmt.Fprintf(&b, "{\n  \"permissions\": {\n    \"allow\": [\n%s\n    ],\n    \"ask\": [\n%s\n    ]\n  }\n}\n```\n", strings.Join(reads, ",\n"), strings.Join(writes, ",\n"))
 	b.WriteString("\n### Tool names before the split\n\nCalls of an old name are refused with an error naming its new tools; `--tools` and `--disable-tools` still accept old names (`database` means both halves, `database.list_tables` the half that holds the operation).\n\n| old name | new tools |\n|---|---|\n")
 	seen := map[string]bool{}
 	groups := c.GroupTools()
