@@ -235,8 +235,14 @@ func TestConfirmationClassesAcrossModes(t *testing.T) {
 				t.Errorf("write mode does not list %s.%s as the read-only check expects", tl.Name, opName)
 			}
 		}
-		if want := len(needs[tl.Name]) > 0; destructive != want || hasConfirm != want {
-			t.Errorf("%s: destructiveHint %v, confirm property %v, want %v (%v)", tl.Name, destructive, hasConfirm, want, needs[tl.Name])
+		if want := len(needs[tl.Name]) > 0; destructive != want {
+			t.Errorf("%s: destructiveHint %v, want %v (%v)", tl.Name, destructive, want, needs[tl.Name])
+		}
+		// A read tool is never destructive, but one that can reveal secret
+		// values takes a confirm token for reveal: true.
+		_, reveals := tl.InputSchema.Properties["reveal"]
+		if want := len(needs[tl.Name]) > 0 || (strings.HasSuffix(tl.Name, "_read") && reveals); hasConfirm != want {
+			t.Errorf("%s: confirm property %v, want %v", tl.Name, hasConfirm, want)
 		}
 	}
 	deny := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmDeny}})
