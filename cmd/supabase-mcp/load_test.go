@@ -230,13 +230,13 @@ func TestStdioUnderLoad(t *testing.T) {
 		switch i % 5 {
 		case 0: // destructive: the server asks the user, who never answers
 			kinds[id] = "delete"
-			p.send(toolCall(id, "projects", map[string]any{"operation": "delete", "ref": fakeapi.SeedProjectActive}))
+			p.send(toolCall(id, "projects_write", map[string]any{"operation": "delete", "ref": fakeapi.SeedProjectActive}))
 		case 1, 2: // slow API behind the limiter
 			kinds[id] = "list"
-			p.send(toolCall(id, "projects", map[string]any{"operation": "list"}))
+			p.send(toolCall(id, "projects_read", map[string]any{"operation": "list"}))
 		default: // cancelled right after sending
 			kinds[id] = "cancelled"
-			p.send(toolCall(id, "projects", map[string]any{"operation": "get", "ref": refOf(i)}))
+			p.send(toolCall(id, "projects_read", map[string]any{"operation": "get", "ref": refOf(i)}))
 			p.send(map[string]any{"jsonrpc": "2.0", "method": "notifications/cancelled", "params": map[string]any{"requestId": id, "reason": "test"}})
 		}
 	}
@@ -332,7 +332,7 @@ func TestStdioCancelAfterSendAndDuringConfirmation(t *testing.T) {
 	p := startPeer(t, bin, []string{"SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL()})
 	p.initialize()
 
-	p.send(toolCall("get", "projects", map[string]any{"operation": "get", "ref": fakeapi.SeedProjectActive}))
+	p.send(toolCall("get", "projects_read", map[string]any{"operation": "get", "ref": fakeapi.SeedProjectActive}))
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		reached := false
 		for _, r := range api.Requests() {
@@ -352,7 +352,7 @@ func TestStdioCancelAfterSendAndDuringConfirmation(t *testing.T) {
 		t.Fatalf("cancelled after sending: %s", text)
 	}
 
-	p.send(toolCall("del", "projects", map[string]any{"operation": "delete", "ref": fakeapi.SeedProjectActive}))
+	p.send(toolCall("del", "projects_write", map[string]any{"operation": "delete", "ref": fakeapi.SeedProjectActive}))
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		p.mu.Lock()
 		asked := p.elicitation

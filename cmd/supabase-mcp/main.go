@@ -79,6 +79,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		Features:        catalogue.Features(),
 		DefaultFeatures: defaultFeatures,
 		Tools:           catalogue.OperationNames(),
+		Groups:          catalogue.GroupTools(),
 		StoredLogin:     loginPath != "" && login.Exists(loginPath),
 	})
 	if err != nil {

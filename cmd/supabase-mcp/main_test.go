@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -60,7 +61,9 @@ func buildBinary(t *testing.T) string {
 }
 
 // Over stdio, as Claude Desktop runs it: initialize with a modern and a
-// pinned 2025-11-25 client, list tools, call projects list.
+// pinned 2025-11-25 client, list tools (split by access level, with
+// titles), call projects_read list and projects_write update, and see an
+// old tool name refused with its successors.
 func TestStdioLikeADesktopClient(t *testing.T) {
 	bin := buildBinary(t)
 	api := fakeapi.NewFromEnv(t, token)
@@ -96,12 +99,15 @@ func TestStdioLikeADesktopClient(t *testing.T) {
 			var names []string
 			for _, tl := range tools.Tools {
 				names = append(names, tl.Name)
+				if tl.Title == "" || tl.Annotations.Title != tl.Title || tl.Annotations.ReadOnlyHint == nil || *tl.Annotations.ReadOnlyHint != strings.HasSuffix(tl.Name, "_read") {
+					t.Errorf("%s: title %q, annotations %+v", tl.Name, tl.Title, tl.Annotations)
+				}
 			}
-			if !strings.Contains(strings.Join(names, ","), "projects") {
+			if !slices.Contains(names, "projects_read") || !slices.Contains(names, "projects_write") || slices.Contains(names, "projects") {
 				t.Fatalf("tools = %v", names)
 			}
 			call := mcp.CallToolRequest{}
-			call.Params.Name = "projects"
+			call.Params.Name = "projects_read"
 			call.Params.Arguments = map[string]any{"operation": "list"}
 			out, err := c.CallTool(ctx, call)
 			if err != nil {
@@ -118,6 +124,25 @@ func TestStdioLikeADesktopClient(t *testing.T) {
 			reqs := api.Requests()
 			if len(reqs) != 1 || reqs[0].Header.Get("Authorization") != "Bearer "+token || !strings.HasPrefix(reqs[0].Header.Get("User-Agent"), "supabase-mcp/") {
 				t.Fatalf("requests = %+v", reqs)
+			}
+
+			// A plain write (a rename needs no confirmation) on the _write tool.
+			ref := projects[0]["id"].(string)
+			call.Params.Name = "projects_write"
+			call.Params.Arguments = map[string]any{"operation": "update", "ref": ref, "name": projects[0]["name"]}
+			if out, err := c.CallTool(ctx, call); err != nil || out.IsError {
+				t.Fatalf("projects_write update: %v %+v", err, out)
+			}
+			if reqs := api.Requests(); len(reqs) != 2 || reqs[1].Method != "PATCH" || reqs[1].Path != "/v1/projects/"+ref {
+				t.Fatalf("requests = %+v", reqs)
+			}
+
+			call.Params.Name = "projects"
+			if _, err := c.CallTool(ctx, call); err == nil || !strings.Contains(err.Error(), "`projects` is now `projects_read` and `projects_write`") {
+				t.Fatalf("old name: %v", err)
+			}
+			if n := len(api.Requests()); n != 2 {
+				t.Fatalf("the old name sent a request (%d in all)", n)
 			}
 		})
 	}

@@ -45,7 +45,7 @@ func memory(t *testing.T, pid int) (rss, peak float64) {
 // hostileLine is a tools/call whose one argument is n bytes.
 func hostileLine(id string, n int) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, `{"jsonrpc":"2.0","id":%q,"method":"tools/call","params":{"name":"projects","arguments":{"operation":"list","x":"`, id)
+	fmt.Fprintf(&b, `{"jsonrpc":"2.0","id":%q,"method":"tools/call","params":{"name":"projects_read","arguments":{"operation":"list","x":"`, id)
 	b.Write(bytes.Repeat([]byte("a"), n))
 	b.WriteString("\"}}}\n")
 	return b.Bytes()
@@ -61,7 +61,7 @@ func TestStdioHostileArgumentMemory(t *testing.T) {
 	api := fakeapi.NewFromEnv(t, token)
 	p := startPeer(t, bin, []string{"SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL()})
 	p.initialize()
-	p.send(toolCall("warm", "projects", map[string]any{"operation": "list"}))
+	p.send(toolCall("warm", "projects_read", map[string]any{"operation": "list"}))
 	p.wait("warm", 20*time.Second)
 	time.Sleep(time.Second) // past the start-up GC delay
 	base, _ := memory(t, p.cmd.Process.Pid)
@@ -79,7 +79,7 @@ func TestStdioHostileArgumentMemory(t *testing.T) {
 	// A huge message of another kind gets a JSON-RPC error.
 	p.sendRaw([]byte(`{"jsonrpc":"2.0","id":"hugeping","method":"ping","params":{"x":"` + strings.Repeat("b", 20<<20) + "\"}}\n"))
 	p.wait("hugeping", 60*time.Second)
-	p.send(toolCall("after", "projects", map[string]any{"operation": "list"}))
+	p.send(toolCall("after", "projects_read", map[string]any{"operation": "list"}))
 	if _, isErr, _ := resultText(p.wait("after", 20*time.Second)); isErr {
 		t.Fatal("a normal call failed after the hostile ones")
 	}
@@ -145,7 +145,7 @@ func TestHTTPHostileBodyMemory(t *testing.T) {
 	if resp.StatusCode != 200 || session["Mcp-Session-Id"] == "" {
 		t.Fatalf("initialize: %d", resp.StatusCode)
 	}
-	if resp := post(strings.NewReader(`{"jsonrpc":"2.0","id":"1","method":"tools/call","params":{"name":"projects","arguments":{"operation":"list"}}}`), session); resp.StatusCode != 200 {
+	if resp := post(strings.NewReader(`{"jsonrpc":"2.0","id":"1","method":"tools/call","params":{"name":"projects_read","arguments":{"operation":"list"}}}`), session); resp.StatusCode != 200 {
 		t.Fatalf("normal call: %d", resp.StatusCode)
 	}
 	time.Sleep(time.Second)
@@ -163,7 +163,7 @@ func TestHTTPHostileBodyMemory(t *testing.T) {
 	}
 	_, peak := memory(t, cmd.Process.Pid)
 	// A function deploy of 3 MiB of source still fits the default bounds.
-	deploy, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": "4", "method": "tools/call", "params": map[string]any{"name": "functions", "arguments": map[string]any{
+	deploy, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": "4", "method": "tools/call", "params": map[string]any{"name": "functions_write", "arguments": map[string]any{
 		"operation": "deploy", "ref": fakeapi.SeedProjectActive, "slug": "big", "entrypoint_path": "index.ts",
 		"files": []any{map[string]any{"name": "index.ts", "content": "// " + strings.Repeat("export const x = 1;\n", 3<<20/20)}},
 	}}})

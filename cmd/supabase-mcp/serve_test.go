@@ -115,7 +115,7 @@ func listProjects(t *testing.T, c *mcpclient.Client) (string, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	req := mcp.CallToolRequest{}
-	req.Params.Name, req.Params.Arguments = "projects", map[string]any{"operation": "list"}
+	req.Params.Name, req.Params.Arguments = "projects_read", map[string]any{"operation": "list"}
 	res, err := c.CallTool(ctx, req)
 	if err != nil {
 		t.Fatal(err)

@@ -121,6 +121,10 @@ type Known struct {
 	DefaultFeatures []string
 	// Tools maps each tool name to its operation names.
 	Tools map[string][]string
+	// Groups maps each endpoint group (a tool's name before the read/write
+	// split) to its tool names, so that --tools and --disable-tools keep
+	// accepting the old names.
+	Groups map[string][]string
 	// StoredLogin reports whether `supabase-mcp login` has stored a token
 	// set, which serves when no access token is given.
 	StoredLogin bool
@@ -208,10 +212,10 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	if c.Features, err = parseFeatures(features, known.Features, known.DefaultFeatures); err != nil {
 		return nil, err
 	}
-	if c.Tools, err = parseToolNames("--tools", toolList, known.Tools); err != nil {
+	if c.Tools, err = parseToolNames("--tools", toolList, known); err != nil {
 		return nil, err
 	}
-	if c.DisabledTools, err = parseToolNames("--disable-tools", disabled, known.Tools); err != nil {
+	if c.DisabledTools, err = parseToolNames("--disable-tools", disabled, known); err != nil {
 		return nil, err
 	}
 	if c.AllowedOrigins, err = parseOrigins(origins); err != nil {
@@ -400,7 +404,11 @@ func parseFeatures(list string, known, defaults []string) ([]string, error) {
 }
 
 // parseToolNames checks "tool" and "tool.operation" names against the catalogue.
-func parseToolNames(flagName, list string, known map[string][]string) ([]string, error) {
+// parseToolNames validates "tool" and "tool.operation" names and resolves
+// old names (the group before the read/write split) to today's: "database"
+// is every tool of the group, "database.list_tables" the tool that holds
+// the operation.
+func parseToolNames(flagName, list string, known Known) ([]string, error) {
 	var out []string
 	for _, name := range strings.Split(list, ",") {
 		name = strings.TrimSpace(name)
@@ -408,16 +416,48 @@ func parseToolNames(flagName, list string, known map[string][]string) ([]string,
 			continue
 		}
 		tool, op, hasOp := strings.Cut(name, ".")
-		ops, ok := known[tool]
+		if split, isGroup := known.Groups[tool]; isGroup && known.Tools[tool] == nil {
+			if !hasOp {
+				out = append(out, split...)
+				continue
+			}
+			i := slices.IndexFunc(split, func(t string) bool { return slices.Contains(known.Tools[t], op) })
+			if i < 0 {
+				var all []string
+				for _, t := range split {
+					all = append(all, known.Tools[t]...)
+				}
+				return nil, fmt.Errorf("%s: tool %s has no operation %q; it has: %s", flagName, tool, op, strings.Join(all, ", "))
+			}
+			out = append(out, split[i]+"."+op)
+			continue
+		}
+		ops, ok := known.Tools[tool]
 		switch {
 		case !ok:
-			return nil, fmt.Errorf("%s: unknown tool %q; tools: %s", flagName, tool, strings.Join(sortedKeys(known), ", "))
+			return nil, fmt.Errorf("%s: unknown tool %q; tools: %s", flagName, tool, strings.Join(sortedKeys(known.Tools), ", "))
 		case hasOp && !slices.Contains(ops, op):
-			return nil, fmt.Errorf("%s: tool %s has no operation %q; it has: %s", flagName, tool, op, strings.Join(ops, ", "))
+			return nil, fmt.Errorf("%s: tool %s has no operation %q; it has: %s%s", flagName, tool, op, strings.Join(ops, ", "), otherHalf(known, tool, op))
 		}
 		out = append(out, name)
 	}
 	return out, nil
+}
+
+// otherHalf points to the sibling tool when it holds the operation
+// ("database_read.execute_sql" is on database_write).
+func otherHalf(known Known, tool, op string) string {
+	for _, split := range known.Groups {
+		if !slices.Contains(split, tool) {
+			continue
+		}
+		for _, t := range split {
+			if t != tool && slices.Contains(known.Tools[t], op) {
+				return fmt.Sprintf(" (%s is on %s)", op, t)
+			}
+		}
+	}
+	return ""
 }
 
 func sortedKeys(m map[string][]string) []string {

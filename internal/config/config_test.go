@@ -12,7 +12,8 @@ import (
 var known = Known{
 	Features:        []string{"account", "database", "functions"},
 	DefaultFeatures: []string{"account", "database"},
-	Tools:           map[string][]string{"projects": {"list", "get", "delete"}, "database": {"execute_sql"}},
+	Tools:           map[string][]string{"projects_read": {"list", "get"}, "projects_write": {"delete"}, "database_read": {"list_tables"}, "database_write": {"execute_sql"}},
+	Groups:          map[string][]string{"projects": {"projects_read", "projects_write"}, "database": {"database_read", "database_write"}},
 }
 var defaults = known.DefaultFeatures
 
@@ -82,7 +83,8 @@ func TestStrictErrors(t *testing.T) {
 		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_MCP_FEATURES": "nope"}, `unknown feature group "nope"`},
 		{nil, nil, "SUPABASE_ACCESS_TOKEN"},
 		{[]string{"--tools", "projcts"}, tok, `--tools: unknown tool "projcts"`},
-		{[]string{"--disable-tools", "projects.destroy"}, tok, `--disable-tools: tool projects has no operation "destroy"`},
+		{[]string{"--disable-tools", "projects.destroy"}, tok, `--disable-tools: tool projects has no operation "destroy"; it has: list, get, delete`},
+		{[]string{"--tools", "database_read.execute_sql"}, tok, `tool database_read has no operation "execute_sql"; it has: list_tables (execute_sql is on database_write)`},
 	}
 	for _, tc := range cases {
 		_, err := Parse(tc.args, envOf(tc.env), known)
@@ -106,12 +108,16 @@ func TestVersionNeedsNoToken(t *testing.T) {
 	}
 }
 
+// Names from before the read/write split keep working, resolved to
+// today's tools: a group means both halves, group.operation the half that
+// holds it; today's names pass as they are.
 func TestToolFilters(t *testing.T) {
-	c, err := Parse([]string{"--tools", "projects.list, database", "--disable-tools", "projects.delete"}, envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}), known)
+	c, err := Parse([]string{"--tools", "projects.list, database, projects_read.get, database_write", "--disable-tools", "projects.delete,database_write.execute_sql"}, envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}), known)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(c.Tools, []string{"projects.list", "database"}) || !slices.Equal(c.DisabledTools, []string{"projects.delete"}) {
+	if !slices.Equal(c.Tools, []string{"projects_read.list", "database_read", "database_write", "projects_read.get", "database_write"}) ||
+		!slices.Equal(c.DisabledTools, []string{"projects_write.delete", "database_write.execute_sql"}) {
 		t.Fatalf("tools %v disabled %v", c.Tools, c.DisabledTools)
 	}
 }

@@ -23,7 +23,7 @@ const ConfirmationTTL = 5 * time.Minute
 // Confirmation describes a call that needs the user's consent before it is
 // sent.
 type Confirmation struct {
-	// Action says what will happen, e.g. "projects.delete on project abc…".
+	// Action says what will happen, e.g. "projects_write.delete on project abc…".
 	Action string
 	// Reason says why it needs confirmation.
 	Reason string

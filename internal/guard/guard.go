@@ -33,7 +33,9 @@ type Policy struct {
 	ProjectRef string
 	Features   []string
 	// Tools, when set, is the allow list ("tool" or "tool.operation") and
-	// replaces the feature filter; DisabledTools is a deny list.
+	// replaces the feature filter; DisabledTools is a deny list. A group
+	// name (a tool's name before the read/write split) means both of its
+	// tools.
 	Tools         []string
 	DisabledTools []string
 	Confirm       string
@@ -88,15 +90,18 @@ func (p *Policy) offersTokens() bool {
 // read-only mode (class read only) and project scope (no account-level
 // operations).
 func (p *Policy) allows(op *tools.Operation) bool {
-	name, qualified := op.Tool.Name, op.QualifiedName()
+	names := []string{op.Tool.Name, op.QualifiedName(), op.Tool.Group, op.Tool.Group + "." + op.Name}
+	listed := func(list []string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return slices.Contains(list, n) })
+	}
 	if len(p.Tools) > 0 {
-		if !slices.Contains(p.Tools, name) && !slices.Contains(p.Tools, qualified) {
+		if !listed(p.Tools) {
 			return false
 		}
 	} else if !slices.Contains(p.Features, op.Tool.Feature) {
 		return false
 	}
-	if slices.Contains(p.DisabledTools, name) || slices.Contains(p.DisabledTools, qualified) {
+	if listed(p.DisabledTools) {
 		return false
 	}
 	if p.ReadOnly && op.Class != tools.ClassRead {

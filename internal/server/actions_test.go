@@ -11,30 +11,30 @@ func TestActionsEndToEnd(t *testing.T) {
 	h := newHarness(t, setup{})
 	run := fakeapi.SeedActionRunTwo
 
-	list := h.ok("actions", map[string]any{"operation": "list", "ref": activeRef})
-	if !strings.HasPrefix(list, "Below is the result of actions.list") {
+	list := h.ok("actions_read", map[string]any{"operation": "list", "ref": activeRef})
+	if !strings.HasPrefix(list, "Below is the result of actions_read.list") {
 		t.Fatalf("list is not wrapped as untrusted: %s", list)
 	}
 	if runs := decodeJSON[[]map[string]any](t, list); len(runs) != 2 || runs[0]["id"] != run {
 		t.Fatalf("list = %v", runs)
 	}
 	// HEAD answers in a header; result_headers makes it the result.
-	if got := h.ok("actions", map[string]any{"operation": "count", "ref": activeRef}); payload(got) != `{"X-Total-Count":2}` {
+	if got := h.ok("actions_read", map[string]any{"operation": "count", "ref": activeRef}); payload(got) != `{"X-Total-Count":2}` {
 		t.Fatalf("count = %s", got)
 	}
-	if got := h.ok("actions", map[string]any{"operation": "count", "ref": pausedRef}); payload(got) != `{"X-Total-Count":0}` {
+	if got := h.ok("actions_read", map[string]any{"operation": "count", "ref": pausedRef}); payload(got) != `{"X-Total-Count":0}` {
 		t.Fatalf("count of a project without runs = %s", got)
 	}
 	// Logs are text/plain and untrusted.
-	logs := h.ok("actions", map[string]any{"operation": "get_logs", "ref": activeRef, "run_id": run})
+	logs := h.ok("actions_read", map[string]any{"operation": "get_logs", "ref": activeRef, "run_id": run})
 	if !strings.Contains(logs, "<untrusted-data-") || !strings.Contains(payload(logs), "Applying migration") {
 		t.Fatalf("get_logs = %s", logs)
 	}
 
 	// Status update round trip.
-	h.ok("actions", map[string]any{"operation": "update_status", "ref": activeRef, "run_id": run,
+	h.ok("actions_write", map[string]any{"operation": "update_status", "ref": activeRef, "run_id": run,
 		"steps": map[string]any{"migrate": "EXITED", "seed": "RUNNING"}})
-	got := decodeJSON[map[string]any](t, h.ok("actions", map[string]any{"operation": "get", "ref": activeRef, "run_id": run}))
+	got := decodeJSON[map[string]any](t, h.ok("actions_read", map[string]any{"operation": "get", "ref": activeRef, "run_id": run}))
 	statuses := map[string]any{}
 	for _, st := range got["run_steps"].([]any) {
 		st := st.(map[string]any)
@@ -46,13 +46,13 @@ func TestActionsEndToEnd(t *testing.T) {
 
 	// Step names and statuses are checked before anything is sent.
 	before := len(h.api.Requests())
-	h.fails("actions", map[string]any{"operation": "update_status", "ref": activeRef, "run_id": run,
+	h.fails("actions_write", map[string]any{"operation": "update_status", "ref": activeRef, "run_id": run,
 		"steps": map[string]any{"migrte": "RUNNING"}}, "unknown field steps.migrte", "did you mean migrate")
-	h.fails("actions", map[string]any{"operation": "update_status", "ref": activeRef, "run_id": run,
+	h.fails("actions_write", map[string]any{"operation": "update_status", "ref": activeRef, "run_id": run,
 		"steps": map[string]any{"deploy": "DONE"}}, "steps.deploy is not one of the allowed values", "RUNNING")
-	h.fails("actions", map[string]any{"operation": "list", "ref": activeRef, "limit": 5}, "limit must be at least 10")
+	h.fails("actions_read", map[string]any{"operation": "list", "ref": activeRef, "limit": 5}, "limit must be at least 10")
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad arguments sent %d requests", n-before)
 	}
-	h.fails("actions", map[string]any{"operation": "get", "ref": activeRef, "run_id": "run_nope"}, "Supabase API error 404", "Action run not found")
+	h.fails("actions_read", map[string]any{"operation": "get", "ref": activeRef, "run_id": "run_nope"}, "Supabase API error 404", "Action run not found")
 }

@@ -17,10 +17,10 @@ func TestAPIKeysEndToEnd(t *testing.T) {
 		}
 	}
 
-	if text := h.ok("secrets", map[string]any{"operation": "list_api_keys", "ref": activeRef}); strings.Contains(text, secretKey) {
+	if text := h.ok("secrets_read", map[string]any{"operation": "list_api_keys", "ref": activeRef}); strings.Contains(text, secretKey) {
 		t.Fatalf("list without reveal shows the secret key: %s", text)
 	}
-	if text := h.ok("secrets", map[string]any{"operation": "get_api_key", "ref": activeRef, "id": secretID, "reveal": true}); !strings.Contains(text, secretKey) {
+	if text := h.ok("secrets_read", map[string]any{"operation": "get_api_key", "ref": activeRef, "id": secretID, "reveal": true}); !strings.Contains(text, secretKey) {
 		t.Fatalf("get with reveal hides the secret key: %s", text)
 	}
 	if n := h.requestsTo("GET", "/v1/projects/"+activeRef+"/api-keys/"+secretID); n != 1 {
@@ -31,26 +31,26 @@ func TestAPIKeysEndToEnd(t *testing.T) {
 		t.Fatalf("get query %q", last.RawQuery)
 	}
 
-	created := decodeJSON[map[string]any](t, h.ok("secrets", map[string]any{"operation": "create_api_key", "ref": activeRef, "type": "secret", "name": "ci_deploy", "reveal": true}))
+	created := decodeJSON[map[string]any](t, h.ok("secrets_write", map[string]any{"operation": "create_api_key", "ref": activeRef, "type": "secret", "name": "ci_deploy", "reveal": true}))
 	id, _ := created["id"].(string)
 	if key, _ := created["api_key"].(string); !strings.HasPrefix(key, "sb_secret_") || strings.Contains(key, "•") {
 		t.Fatalf("create = %v", created)
 	}
-	if upd := decodeJSON[map[string]any](t, h.ok("secrets", map[string]any{"operation": "update_api_key", "ref": activeRef, "id": id, "name": "ci_rotated"})); upd["name"] != "ci_rotated" {
+	if upd := decodeJSON[map[string]any](t, h.ok("secrets_write", map[string]any{"operation": "update_api_key", "ref": activeRef, "id": id, "name": "ci_rotated"})); upd["name"] != "ci_rotated" {
 		t.Fatalf("update = %v", upd)
 	}
-	h.ok("secrets", map[string]any{"operation": "delete_api_key", "ref": activeRef, "id": id})
-	h.fails("secrets", map[string]any{"operation": "get_api_key", "ref": activeRef, "id": id}, "Supabase API error 404")
+	h.ok("secrets_write", map[string]any{"operation": "delete_api_key", "ref": activeRef, "id": id})
+	h.fails("secrets_read", map[string]any{"operation": "get_api_key", "ref": activeRef, "id": id}, "Supabase API error 404")
 
 	// Legacy keys off, then on again.
-	h.ok("secrets", map[string]any{"operation": "set_legacy_keys", "ref": activeRef, "enabled": false})
-	if got := decodeJSON[map[string]any](t, h.ok("secrets", map[string]any{"operation": "get_legacy_keys", "ref": activeRef})); got["enabled"] != false {
+	h.ok("secrets_write", map[string]any{"operation": "set_legacy_keys", "ref": activeRef, "enabled": false})
+	if got := decodeJSON[map[string]any](t, h.ok("secrets_read", map[string]any{"operation": "get_legacy_keys", "ref": activeRef})); got["enabled"] != false {
 		t.Fatalf("get_legacy = %v", got)
 	}
 	if n := h.requestsTo("PUT", "/v1/projects/"+activeRef+"/api-keys/legacy"); n != 1 {
 		t.Fatalf("%d PUTs", n)
 	}
-	h.ok("secrets", map[string]any{"operation": "set_legacy_keys", "ref": activeRef, "enabled": "true"}) // a string slip is repaired
+	h.ok("secrets_write", map[string]any{"operation": "set_legacy_keys", "ref": activeRef, "enabled": "true"}) // a string slip is repaired
 	for _, r := range h.api.Requests() {
 		if r.Method == "PUT" && r.RawQuery != "enabled=false" && r.RawQuery != "enabled=true" {
 			t.Fatalf("set_legacy query %q", r.RawQuery)
@@ -58,12 +58,12 @@ func TestAPIKeysEndToEnd(t *testing.T) {
 	}
 
 	before := len(h.api.Requests())
-	h.fails("secrets", map[string]any{"operation": "create_api_key", "ref": activeRef, "type": "secret", "name": "CI-Key"}, "does not match")
-	h.fails("secrets", map[string]any{"operation": "create_api_key", "ref": activeRef, "type": "admin", "name": "ci_key"}, "publishable, secret")
-	h.fails("secrets", map[string]any{"operation": "set_legacy_keys", "ref": activeRef}, "needs enabled")
-	h.fails("secrets", map[string]any{"operation": "get_legacy_keys", "ref": activeRef, "reveal": true}, "takes no argument reveal")
+	h.fails("secrets_write", map[string]any{"operation": "create_api_key", "ref": activeRef, "type": "secret", "name": "CI-Key"}, "does not match")
+	h.fails("secrets_write", map[string]any{"operation": "create_api_key", "ref": activeRef, "type": "admin", "name": "ci_key"}, "publishable, secret")
+	h.fails("secrets_write", map[string]any{"operation": "set_legacy_keys", "ref": activeRef}, "needs enabled")
+	h.fails("secrets_read", map[string]any{"operation": "get_legacy_keys", "ref": activeRef, "reveal": true}, "takes no argument reveal")
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad arguments sent %d requests", n-before)
 	}
-	h.fails("secrets", map[string]any{"operation": "create_api_key", "ref": activeRef, "type": "publishable", "name": "default"}, "Supabase API error 400", "already exists")
+	h.fails("secrets_write", map[string]any{"operation": "create_api_key", "ref": activeRef, "type": "publishable", "name": "default"}, "Supabase API error 400", "already exists")
 }

@@ -22,26 +22,26 @@ func TestSpecBreakingArgumentsSendNothing(t *testing.T) {
 		value string // must not appear in the error
 		want  string
 	}{
-		{"organizations", map[string]any{"operation": "get"}, "slug", "аcme-corp", "does not match the pattern"}, // Cyrillic а
-		{"organizations", map[string]any{"operation": "get"}, "slug", "acmé", "does not match the pattern"},
-		{"organizations", map[string]any{"operation": "get"}, "slug", "   ", "empty or only whitespace"},
-		{"organizations", map[string]any{"operation": "get"}, "slug", "", "empty or only whitespace"},
-		{"organizations", map[string]any{"operation": "get"}, "slug", long, "at most 200 characters"},
-		{"organizations", map[string]any{"operation": "get_snippet"}, "id", "snippet-one", "must be a UUID"},
-		{"organizations", map[string]any{"operation": "list_snippets"}, "cursor", "page\x002", "NUL"},
-		{"projects", map[string]any{"operation": "get"}, "ref", "abcdefghijklmnopqrsт", "does not match the pattern ^[a-z]{20}$"},
-		{"projects", map[string]any{"operation": "create", "name": "x", "organization_slug": acme, "db_pass": "a-Strong-pass-123", "region_selection": map[string]any{"type": "smartGroup", "code": "emea"}}, "template_url", "not a uri at all", "must be an absolute URI"},
-		{"projects", map[string]any{"operation": "create", "name": "x", "organization_slug": acme, "db_pass": "a-Strong-pass-123", "region_selection": map[string]any{"type": "smartGroup", "code": "emea"}}, "template_url", "/relative/only", "must be an absolute URI"},
-		{"branches", map[string]any{"operation": "get", "ref": activeRef}, "name", long, "at most 200 characters"},
-		{"branches", map[string]any{"operation": "get", "ref": activeRef}, "name", "dev\x00x", "NUL"},
-		{"branches", map[string]any{"operation": "get", "ref": activeRef}, "name", " dev", "whitespace"},
-		{"branches", map[string]any{"operation": "get_config"}, "branch_id_or_ref", "main/../x", "one path segment"},
-		{"functions", map[string]any{"operation": "get", "ref": activeRef}, "function_slug", "hello world", "does not match the pattern"},
-		{"auth_config", map[string]any{"operation": "get_tpa", "ref": activeRef}, "tpa_id", "tpa-1", "must be a UUID"},
-		{"secrets", map[string]any{"operation": "get_api_key", "ref": activeRef}, "id", "key\u202eevil", "printable characters only"},
-		{"database", map[string]any{"operation": "get_migration", "ref": activeRef}, "version", "v20250115", "does not match the pattern"},
-		{"analytics", map[string]any{"operation": "query_logs", "ref": activeRef, "sql": "select 1"}, "iso_timestamp_start", "yesterday noon", "RFC 3339 date-time"},
-		{"analytics", map[string]any{"operation": "query_logs", "ref": activeRef}, "sql", "select 1\x00; drop", "NUL"},
+		{"organizations_read", map[string]any{"operation": "get"}, "slug", "аcme-corp", "does not match the pattern"}, // Cyrillic а
+		{"organizations_read", map[string]any{"operation": "get"}, "slug", "acmé", "does not match the pattern"},
+		{"organizations_read", map[string]any{"operation": "get"}, "slug", "   ", "empty or only whitespace"},
+		{"organizations_read", map[string]any{"operation": "get"}, "slug", "", "empty or only whitespace"},
+		{"organizations_read", map[string]any{"operation": "get"}, "slug", long, "at most 200 characters"},
+		{"organizations_read", map[string]any{"operation": "get_snippet"}, "id", "snippet-one", "must be a UUID"},
+		{"organizations_read", map[string]any{"operation": "list_snippets"}, "cursor", "page\x002", "NUL"},
+		{"projects_read", map[string]any{"operation": "get"}, "ref", "abcdefghijklmnopqrsт", "does not match the pattern ^[a-z]{20}$"},
+		{"projects_write", map[string]any{"operation": "create", "name": "x", "organization_slug": acme, "db_pass": "a-Strong-pass-123", "region_selection": map[string]any{"type": "smartGroup", "code": "emea"}}, "template_url", "not a uri at all", "must be an absolute URI"},
+		{"projects_write", map[string]any{"operation": "create", "name": "x", "organization_slug": acme, "db_pass": "a-Strong-pass-123", "region_selection": map[string]any{"type": "smartGroup", "code": "emea"}}, "template_url", "/relative/only", "must be an absolute URI"},
+		{"branches_read", map[string]any{"operation": "get", "ref": activeRef}, "name", long, "at most 200 characters"},
+		{"branches_read", map[string]any{"operation": "get", "ref": activeRef}, "name", "dev\x00x", "NUL"},
+		{"branches_read", map[string]any{"operation": "get", "ref": activeRef}, "name", " dev", "whitespace"},
+		{"branches_read", map[string]any{"operation": "get_config"}, "branch_id_or_ref", "main/../x", "one path segment"},
+		{"functions_read", map[string]any{"operation": "get", "ref": activeRef}, "function_slug", "hello world", "does not match the pattern"},
+		{"auth_config_read", map[string]any{"operation": "get_tpa", "ref": activeRef}, "tpa_id", "tpa-1", "must be a UUID"},
+		{"secrets_read", map[string]any{"operation": "get_api_key", "ref": activeRef}, "id", "key\u202eevil", "printable characters only"},
+		{"database_read", map[string]any{"operation": "get_migration", "ref": activeRef}, "version", "v20250115", "does not match the pattern"},
+		{"analytics_read", map[string]any{"operation": "query_logs", "ref": activeRef, "sql": "select 1"}, "iso_timestamp_start", "yesterday noon", "RFC 3339 date-time"},
+		{"analytics_read", map[string]any{"operation": "query_logs", "ref": activeRef}, "sql", "select 1\x00; drop", "NUL"},
 	}
 	for _, tc := range cases {
 		h.api.ResetRequests()

@@ -14,16 +14,16 @@ func TestBillingEndToEnd(t *testing.T) {
 			Selected []struct {
 				Variant struct{ ID string } `json:"variant"`
 			} `json:"selected_addons"`
-		}](t, h.ok("billing", map[string]any{"operation": "list_addons", "ref": activeRef})).Selected {
+		}](t, h.ok("billing_read", map[string]any{"operation": "list_addons", "ref": activeRef})).Selected {
 			ids = append(ids, a.Variant.ID)
 		}
 		return strings.Join(ids, ",")
 	}
-	h.ok("billing", map[string]any{"operation": "apply_addon", "ref": activeRef, "addon_type": "ipv4", "addon_variant": "ipv4_default"})
+	h.ok("billing_write", map[string]any{"operation": "apply_addon", "ref": activeRef, "addon_type": "ipv4", "addon_variant": "ipv4_default"})
 	if got := selected(); got != "ci_small,pitr_7,ipv4_default" {
 		t.Fatalf("after apply: %s", got)
 	}
-	h.ok("billing", map[string]any{"operation": "remove_addon", "ref": activeRef, "addon_variant": "ipv4_default"})
+	h.ok("billing_write", map[string]any{"operation": "remove_addon", "ref": activeRef, "addon_variant": "ipv4_default"})
 	if n := h.requestsTo("DELETE", "/v1/projects/"+activeRef+"/billing/addons/ipv4_default"); n != 1 {
 		t.Fatalf("remove_addon sent %d DELETEs to the variant's path", n)
 	}
@@ -32,11 +32,11 @@ func TestBillingEndToEnd(t *testing.T) {
 	}
 
 	before := len(h.api.Requests())
-	h.fails("billing", map[string]any{"operation": "apply_addon", "ref": activeRef, "addon_type": "pitr", "addon_variant": "ci_large"}, "ci_large is a compute_instance variant, not pitr")
-	h.fails("billing", map[string]any{"operation": "apply_addon", "ref": activeRef, "addon_type": "log_drain", "addon_variant": "log_drain_default"}, "addon_type", "not one of")
+	h.fails("billing_write", map[string]any{"operation": "apply_addon", "ref": activeRef, "addon_type": "pitr", "addon_variant": "ci_large"}, "ci_large is a compute_instance variant, not pitr")
+	h.fails("billing_write", map[string]any{"operation": "apply_addon", "ref": activeRef, "addon_type": "log_drain", "addon_variant": "log_drain_default"}, "addon_type", "not one of")
 	if n := len(h.api.Requests()); n != before {
 		t.Fatal("bad arguments reached the API")
 	}
-	h.fails("billing", map[string]any{"operation": "remove_addon", "ref": activeRef, "addon_variant": "cd_default"}, "Supabase API error 404")
-	h.fails("billing", map[string]any{"operation": "remove_addon", "ref": activeRef, "addon_variant": "ci_small"}, "Supabase API error 400", "point in time recovery")
+	h.fails("billing_write", map[string]any{"operation": "remove_addon", "ref": activeRef, "addon_variant": "cd_default"}, "Supabase API error 404")
+	h.fails("billing_write", map[string]any{"operation": "remove_addon", "ref": activeRef, "addon_variant": "ci_small"}, "Supabase API error 400", "point in time recovery")
 }

@@ -19,7 +19,7 @@ func modernCall(id int, args map[string]any, elicit bool) []byte {
 	msg := map[string]any{
 		"jsonrpc": "2.0", "id": id, "method": "tools/call",
 		"params": map[string]any{
-			"name": "projects", "arguments": args,
+			"name": "projects_write", "arguments": args,
 			"_meta": map[string]any{
 				mcp.MetaKeyProtocolVersion:    mcp.ProtocolVersion20260728,
 				mcp.MetaKeyClientInfo:         map[string]any{"name": "attacker", "version": "1"},
@@ -93,7 +93,7 @@ func TestNoEmittedValueConfirms(t *testing.T) {
 	values[m[1]] = true
 	// A legacy session's preview and token, and what the user was asked.
 	legacy := h.secondClient(t, true)
-	text := legacy.fails("projects", map[string]any{"operation": "delete", "ref": pausedRef}, "Confirmation required")
+	text := legacy.fails("projects_write", map[string]any{"operation": "delete", "ref": pausedRef}, "Confirmation required")
 	emittedStrings(text, values)
 
 	var tried int
@@ -110,8 +110,8 @@ func TestNoEmittedValueConfirms(t *testing.T) {
 		}
 		// The harness's user would confirm anything if asked: the call must
 		// be refused without asking.
-		h.fails("projects", args)
-		legacy.fails("projects", args)
+		h.fails("projects_write", args)
+		legacy.fails("projects_write", args)
 		tried++
 	}
 	if tried < 10 {

@@ -70,9 +70,14 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 		return s.elicitNow(ctx, call, c)
 	}
 	token := s.confirms.IssueToken(binding)
+	// The preview is isError: true. Nothing happened, and a client or model
+	// that reads isError: false as "done" would report a deletion that
+	// never ran; clients that render errors apart also show the user that
+	// the call stopped. The text starts with what did not happen for the
+	// same reason.
 	return mcp.NewToolResultError(fmt.Sprintf(
-		"Confirmation required, nothing was sent yet. Show the user what the call would do (below) and ask whether to proceed. Only if they agree, call %s again with exactly the same arguments plus confirm: %q (single use, valid %s).\n%s",
-		et.Name, token, humanDuration(s.confirms.TTL()), modelPreview(c)))
+		"NOT DONE. Confirmation required: %s has not run and nothing was sent yet. Show the user what the call would do (below) and ask whether to proceed. Only if they agree, call %s again with exactly the same arguments plus confirm: %q (single use, valid %s).\n%s",
+		call.Op.QualifiedName(), et.Name, token, humanDuration(s.confirms.TTL()), modelPreview(c)))
 }
 
 // modelPreview is a confirmation's text for the model. It quotes arguments and

@@ -15,31 +15,31 @@ func TestDatabaseConfigEndToEnd(t *testing.T) {
 	}
 
 	// Postgres settings: the whole body is one config argument.
-	got := decodeJSON[map[string]any](t, h.ok("database_config", dc("update_postgres", map[string]any{
+	got := decodeJSON[map[string]any](t, h.ok("database_config_write", dc("update_postgres", map[string]any{
 		"config": map[string]any{"work_mem": "16MB", "max_connections": 150, "restart_database": true},
 	})))
 	if got["work_mem"] != "16MB" {
 		t.Fatalf("update_postgres = %v", got)
 	}
-	got = decodeJSON[map[string]any](t, h.ok("database_config", dc("get_postgres", map[string]any{})))
+	got = decodeJSON[map[string]any](t, h.ok("database_config_read", dc("get_postgres", map[string]any{})))
 	if got["work_mem"] != "16MB" || got["max_connections"] != float64(150) {
 		t.Fatalf("get_postgres after update = %v", got)
 	}
 	before := len(h.api.Requests())
-	h.fails("database_config", dc("update_postgres", map[string]any{"config": map[string]any{"work_memory": "16MB"}}), "unknown field config.work_memory", "did you mean work_mem")
-	h.fails("database_config", dc("update_postgres", map[string]any{"config": map[string]any{"max_connections": 0}}), "config.max_connections must be at least 1")
-	h.fails("database_config", dc("update_postgres", map[string]any{"config": map[string]any{"statement_timeout": "a minute"}}), "config.statement_timeout")
-	h.fails("database_config", dc("update_postgres", map[string]any{"config": map[string]any{}}), "config is empty")
+	h.fails("database_config_write", dc("update_postgres", map[string]any{"config": map[string]any{"work_memory": "16MB"}}), "unknown field config.work_memory", "did you mean work_mem")
+	h.fails("database_config_write", dc("update_postgres", map[string]any{"config": map[string]any{"max_connections": 0}}), "config.max_connections must be at least 1")
+	h.fails("database_config_write", dc("update_postgres", map[string]any{"config": map[string]any{"statement_timeout": "a minute"}}), "config.statement_timeout")
+	h.fails("database_config_write", dc("update_postgres", map[string]any{"config": map[string]any{}}), "config is empty")
 	// The pooler takes the same argument name, validated against its own fields.
-	h.fails("database_config", dc("update_pooler", map[string]any{"config": map[string]any{"work_mem": "16MB"}}), "unknown field config.work_mem", "default_pool_size, pool_mode")
-	h.fails("database_config", dc("update_pooler", map[string]any{"config": map[string]any{"pool_mode": "statement"}}), "not one of the allowed values: transaction, session")
-	h.fails("database_config", dc("modify_disk", map[string]any{"attributes": map[string]any{"type": "io2", "size_gb": 20, "iops": 5000, "throughput_mibps": 200}}), "for gp3 disks only")
+	h.fails("database_config_write", dc("update_pooler", map[string]any{"config": map[string]any{"work_mem": "16MB"}}), "unknown field config.work_mem", "default_pool_size, pool_mode")
+	h.fails("database_config_write", dc("update_pooler", map[string]any{"config": map[string]any{"pool_mode": "statement"}}), "not one of the allowed values: transaction, session")
+	h.fails("database_config_write", dc("modify_disk", map[string]any{"attributes": map[string]any{"type": "io2", "size_gb": 20, "iops": 5000, "throughput_mibps": 200}}), "for gp3 disks only")
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad arguments sent %d requests", n-before)
 	}
 
-	h.ok("database_config", dc("update_pooler", map[string]any{"config": map[string]any{"pool_mode": "session", "default_pool_size": 30}}))
-	pool := decodeJSON[[]map[string]any](t, h.ok("database_config", dc("get_pooler", map[string]any{})))
+	h.ok("database_config_write", dc("update_pooler", map[string]any{"config": map[string]any{"pool_mode": "session", "default_pool_size": 30}}))
+	pool := decodeJSON[[]map[string]any](t, h.ok("database_config_read", dc("get_pooler", map[string]any{})))
 	if pool[0]["pool_mode"] != "session" || pool[0]["default_pool_size"] != float64(30) {
 		t.Fatalf("get_pooler = %v", pool)
 	}
@@ -48,25 +48,25 @@ func TestDatabaseConfigEndToEnd(t *testing.T) {
 	}
 
 	// SSL enforcement round trip.
-	h.ok("database_config", dc("update_ssl", map[string]any{"requestedConfig": map[string]any{"database": true}}))
-	if !strings.Contains(h.ok("database_config", dc("get_ssl", map[string]any{})), `"currentConfig":{"database":true}`) {
+	h.ok("database_config_write", dc("update_ssl", map[string]any{"requestedConfig": map[string]any{"database": true}}))
+	if !strings.Contains(h.ok("database_config_read", dc("get_ssl", map[string]any{})), `"currentConfig":{"database":true}`) {
 		t.Fatal("get_ssl does not show the update")
 	}
 
 	// Disk: grow it, and a shrink is the API's error.
-	h.ok("database_config", dc("modify_disk", map[string]any{"attributes": map[string]any{"type": "gp3", "size_gb": 32, "iops": 3000}}))
-	if !strings.Contains(h.ok("database_config", dc("get_disk", map[string]any{})), `"size_gb":32`) {
+	h.ok("database_config_write", dc("modify_disk", map[string]any{"attributes": map[string]any{"type": "gp3", "size_gb": 32, "iops": 3000}}))
+	if !strings.Contains(h.ok("database_config_read", dc("get_disk", map[string]any{})), `"size_gb":32`) {
 		t.Fatal("get_disk does not show the new size")
 	}
-	h.fails("database_config", dc("modify_disk", map[string]any{"attributes": map[string]any{"type": "gp3", "size_gb": 16, "iops": 3000}}), "Supabase API error 400", "cannot be decreased")
-	h.ok("database_config", dc("get_disk_usage", map[string]any{}))
-	h.ok("database_config", dc("get_autoscale", map[string]any{}))
+	h.fails("database_config_write", dc("modify_disk", map[string]any{"attributes": map[string]any{"type": "gp3", "size_gb": 16, "iops": 3000}}), "Supabase API error 400", "cannot be decreased")
+	h.ok("database_config_read", dc("get_disk_usage", map[string]any{}))
+	h.ok("database_config_read", dc("get_autoscale", map[string]any{}))
 
-	h.ok("database_config", dc("disable_readonly", map[string]any{}))
-	if !strings.Contains(h.ok("database_config", dc("get_readonly", map[string]any{})), `"override_enabled":true`) {
+	h.ok("database_config_write", dc("disable_readonly", map[string]any{}))
+	if !strings.Contains(h.ok("database_config_read", dc("get_readonly", map[string]any{})), `"override_enabled":true`) {
 		t.Fatal("get_readonly does not show the override")
 	}
-	h.fails("database_config", dc("update_password", map[string]any{"password": "abc"}), "at least 4 characters")
-	h.ok("database_config", dc("update_password", map[string]any{"password": "a-new-Passw0rd"}))
-	h.fails("database_config", map[string]any{"operation": "update_password", "ref": fakeapi.SeedProjectPaused, "password": "a-new-Passw0rd"}, "Supabase API error 400", "INACTIVE")
+	h.fails("database_config_write", dc("update_password", map[string]any{"password": "abc"}), "at least 4 characters")
+	h.ok("database_config_write", dc("update_password", map[string]any{"password": "a-new-Passw0rd"}))
+	h.fails("database_config_write", map[string]any{"operation": "update_password", "ref": fakeapi.SeedProjectPaused, "password": "a-new-Passw0rd"}, "Supabase API error 400", "INACTIVE")
 }

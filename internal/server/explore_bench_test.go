@@ -14,7 +14,7 @@ func BenchmarkListTables300(b *testing.B) {
 	args := map[string]any{"operation": "list_tables", "ref": activeRef, "schemas": []any{wide}}
 	var text string
 	for b.Loop() {
-		text = h.ok("database", args)
+		text = h.ok("database_read", args)
 	}
 	b.ReportMetric(float64(len(text)), "result-bytes")
 	if strings.Count(text, "\n") < 300 {

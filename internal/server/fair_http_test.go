@@ -40,7 +40,7 @@ func TestFairLimiterOverHTTP(t *testing.T) {
 					ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 					defer cancel()
 					req := mcp.CallToolRequest{}
-					req.Params.Name = "projects"
+					req.Params.Name = "projects_read"
 					req.Params.Arguments = map[string]any{"operation": "list"}
 					res, err := a.c.CallTool(ctx, req)
 					switch {
@@ -58,7 +58,7 @@ func TestFairLimiterOverHTTP(t *testing.T) {
 				time.Sleep(5 * time.Millisecond)
 			}
 			sentBefore := countA(u.own.Requests())
-			b.ok("organizations", map[string]any{"operation": "list"})
+			b.ok("organizations_read", map[string]any{"operation": "list"})
 			reqs := u.own.Requests()
 			at := -1
 			for i, r := range reqs {

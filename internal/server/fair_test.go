@@ -37,7 +37,7 @@ func TestFairLimiterSecondSessionNotStarved(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			req := mcp.CallToolRequest{}
-			req.Params.Name = "projects"
+			req.Params.Name = "projects_read"
 			req.Params.Arguments = map[string]any{"operation": "list"}
 			res, err := h.mcp.CallTool(ctx, req)
 			switch {
@@ -58,7 +58,7 @@ func TestFairLimiterSecondSessionNotStarved(t *testing.T) {
 	}
 	sentBefore := countA(h.api.Requests())
 
-	b.ok("organizations", map[string]any{"operation": "list"})
+	b.ok("organizations_read", map[string]any{"operation": "list"})
 
 	reqs := h.api.Requests()
 	at := -1
@@ -91,9 +91,9 @@ func TestFairLimiterSecondSessionNotStarved(t *testing.T) {
 func TestRateLimitRefusalSaysWhenToRetry(t *testing.T) {
 	h := newHarness(t, setup{rateLimit: 60})
 	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Times: 1, Status: 429, RetryAfter: "100"})
-	h.fails("projects", map[string]any{"operation": "list"}, "rate limit was hit; wait 1m40s before retrying")
+	h.fails("projects_read", map[string]any{"operation": "list"}, "rate limit was hit; wait 1m40s before retrying")
 	sent := len(h.api.Requests())
-	text := h.fails("organizations", map[string]any{"operation": "list"}, "Rate limited: retry after ", " s; nothing was sent.")
+	text := h.fails("organizations_read", map[string]any{"operation": "list"}, "Rate limited: retry after ", " s; nothing was sent.")
 	if n := len(h.api.Requests()); n != sent {
 		t.Fatalf("%d requests sent after the refusal: %s", n-sent, text)
 	}
@@ -108,14 +108,14 @@ func TestLimiterCancelledWhileQueuedIsNeverSent(t *testing.T) {
 	h := newHarness(t, setup{rateLimit: 60}) // a burst of 2, then about 1 a second
 	pool := h.srv.opts.Client.Limiters()
 	for range 2 {
-		h.ok("projects", map[string]any{"operation": "list"})
+		h.ok("projects_read", map[string]any{"operation": "list"})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan string, 1)
 	go func() {
 		req := mcp.CallToolRequest{}
-		req.Params.Name = "projects"
+		req.Params.Name = "projects_read"
 		req.Params.Arguments = map[string]any{"operation": "get", "ref": activeRef}
 		res, err := h.mcp.CallTool(ctx, req)
 		if err != nil {
@@ -141,7 +141,7 @@ func TestLimiterCancelledWhileQueuedIsNeverSent(t *testing.T) {
 	}
 	// The next call of the same session takes the token that was due for
 	// the cancelled one; had that one stayed queued, it would go first.
-	h.ok("organizations", map[string]any{"operation": "list"})
+	h.ok("organizations_read", map[string]any{"operation": "list"})
 	if n := h.requestsTo("GET", "/v1/projects/"+activeRef); n != 0 {
 		t.Fatalf("the cancelled call was sent (%d requests)", n)
 	}

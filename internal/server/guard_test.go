@@ -18,7 +18,7 @@ func TestConfirmationByElicitation(t *testing.T) {
 	for _, legacy := range []bool{false, true} {
 		t.Run(fmt.Sprintf("legacy=%v", legacy), func(t *testing.T) {
 			h := newHarness(t, setup{legacy: legacy})
-			h.ok("projects", map[string]any{"operation": "delete", "ref": pausedRef})
+			h.ok("projects_write", map[string]any{"operation": "delete", "ref": pausedRef})
 			asked := h.user.questions()
 			if len(asked) != 1 || !strings.Contains(asked[0].Message, pausedRef) || !strings.Contains(asked[0].Message, "cannot be undone") {
 				t.Fatalf("the user was asked %+v", asked)
@@ -32,7 +32,7 @@ func TestConfirmationByElicitation(t *testing.T) {
 	for name, u := range map[string]*user{"declined": {decline: true}, "mistyped": {typed: "abcdefghijklmnopqrsx"}} {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t, setup{user: u})
-			h.fails("projects", map[string]any{"operation": "delete", "ref": activeRef}, "nothing was sent")
+			h.fails("projects_write", map[string]any{"operation": "delete", "ref": activeRef}, "nothing was sent")
 			if n := h.requestsTo("DELETE", "/v1/projects/"+activeRef); n != 0 {
 				t.Fatalf("%d DELETE requests after the user %s", n, name)
 			}
@@ -43,7 +43,7 @@ func TestConfirmationByElicitation(t *testing.T) {
 func TestConfirmationTokenFlow(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
 	args := map[string]any{"operation": "pause", "ref": activeRef}
-	text := h.fails("projects", args, "Confirmation required, nothing was sent yet", "Pause a project")
+	text := h.fails("projects_write", args, "Confirmation required: ", "Pause a project")
 	m := tokenRE.FindStringSubmatch(text)
 	if m == nil {
 		t.Fatalf("no token in %s", text)
@@ -57,17 +57,17 @@ func TestConfirmationTokenFlow(t *testing.T) {
 		t.Fatal("the preview sent the request")
 	}
 	// Another project's call cannot use this token; it is consumed by the attempt.
-	h.fails("projects", map[string]any{"operation": "pause", "ref": pausedRef, "confirm": token}, "different call")
-	h.fails("projects", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "unknown or was already used")
+	h.fails("projects_write", map[string]any{"operation": "pause", "ref": pausedRef, "confirm": token}, "different call")
+	h.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "unknown or was already used")
 
-	text = h.fails("projects", args, "Confirmation required")
+	text = h.fails("projects_write", args, "Confirmation required")
 	token = tokenRE.FindStringSubmatch(text)[1]
-	h.ok("projects", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token})
+	h.ok("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token})
 	if n := h.requestsTo("POST", path); n != 1 {
 		t.Fatalf("confirmed pause sent %d requests", n)
 	}
-	h.fails("projects", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "already used")
-	h.fails("projects", map[string]any{"operation": "pause", "ref": activeRef, "confirm": "confirm-" + strings.Repeat("ab", 24)}, "unknown")
+	h.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "already used")
+	h.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": "confirm-" + strings.Repeat("ab", 24)}, "unknown")
 	if n := h.requestsTo("POST", path); n != 1 {
 		t.Fatalf("replayed or forged tokens sent requests: %d", n)
 	}
@@ -75,23 +75,23 @@ func TestConfirmationTokenFlow(t *testing.T) {
 
 func TestConfirmPolicies(t *testing.T) {
 	deny := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmDeny}})
-	deny.fails("projects", map[string]any{"operation": "delete", "ref": activeRef}, "--confirm deny")
+	deny.fails("projects_write", map[string]any{"operation": "delete", "ref": activeRef}, "--confirm deny")
 	for _, tl := range deny.listTools() {
-		if tl.Name == "projects" && !strings.Contains(tl.Description, "delete(ref): Delete a project and all its data. [refused on this server]") {
+		if tl.Name == "projects_write" && !strings.Contains(tl.Description, "delete(ref): Delete a project and all its data. [refused on this server]") {
 			t.Errorf("deny mode does not note refused operations: %s", tl.Description)
 		}
 	}
 	elicitOnly := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmElicit}, noElicitation: true})
-	elicitOnly.fails("projects", map[string]any{"operation": "delete", "ref": activeRef}, "elicitation")
+	elicitOnly.fails("projects_write", map[string]any{"operation": "delete", "ref": activeRef}, "elicitation")
 	none := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}, noElicitation: true})
-	none.ok("projects", map[string]any{"operation": "delete", "ref": activeRef})
+	none.ok("projects_write", map[string]any{"operation": "delete", "ref": activeRef})
 	for _, h := range []*harness{deny, elicitOnly} {
 		if n := h.requestsTo("DELETE", "/v1/projects/"+activeRef); n != 0 {
 			t.Fatal("a refused delete reached the API")
 		}
 	}
 	token := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmToken}})
-	token.fails("projects", map[string]any{"operation": "delete", "ref": activeRef}, "Confirmation required")
+	token.fails("projects_write", map[string]any{"operation": "delete", "ref": activeRef}, "Confirmation required")
 	if len(token.user.questions()) != 0 {
 		t.Fatal("--confirm token asked by elicitation")
 	}
@@ -146,8 +146,8 @@ func TestUnconfirmedCallsSendNothing(t *testing.T) {
 func TestDestructiveSQLNeedsConfirmation(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
 	for _, q := range []string{"drop table profiles", "truncate profiles", "delete from profiles", "update profiles set name = 'x'", "alter table profiles drop column name", "select 1; drop schema public cascade", "revoke select on profiles from anon"} {
-		h.fails("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": q}, "Confirmation required")
-		h.fails("database", map[string]any{"operation": "apply_migration", "ref": activeRef, "query": q}, "Confirmation required")
+		h.fails("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": q}, "Confirmation required")
+		h.fails("database_write", map[string]any{"operation": "apply_migration", "ref": activeRef, "query": q}, "Confirmation required")
 	}
 	if n := len(h.api.Requests()); n != 0 {
 		t.Fatalf("destructive SQL reached the API %d times unconfirmed", n)
@@ -163,9 +163,9 @@ func TestReadOnlySQLAttackCorpus(t *testing.T) {
 	var admin *harness
 	if hasDB {
 		admin = newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}})
-		admin.ok("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": fmt.Sprintf("create table %s (id int primary key, v text); insert into %s values (1, 'a'), (2, 'b'); create sequence %s_seq", table, table, table)})
+		admin.ok("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": fmt.Sprintf("create table %s (id int primary key, v text); insert into %s values (1, 'a'), (2, 'b'); create sequence %s_seq", table, table, table)})
 		t.Cleanup(func() {
-			admin.call("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": fmt.Sprintf("drop table if exists %s, %s_copy; drop sequence if exists %s_seq", table, table, table)})
+			admin.call("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": fmt.Sprintf("drop table if exists %s, %s_copy; drop sequence if exists %s_seq", table, table, table)})
 		})
 	}
 	T := table
@@ -223,7 +223,7 @@ func TestReadOnlySQLAttackCorpus(t *testing.T) {
 	}
 	for _, q := range corpus {
 		for _, op := range []string{"execute_readonly_sql"} {
-			text := h.fails("database", map[string]any{"operation": op, "ref": activeRef, "query": q}, "Refused", "runs only plain reads")
+			text := h.fails("database_read", map[string]any{"operation": op, "ref": activeRef, "query": q}, "Refused", "runs only plain reads")
 			if !strings.Contains(text, "refused \"") {
 				t.Errorf("refusal does not name the statement: %s", text)
 			}
@@ -234,22 +234,22 @@ func TestReadOnlySQLAttackCorpus(t *testing.T) {
 	}
 	// Plain reads still work.
 	if hasDB {
-		rows := decodeJSON[[]map[string]any](t, h.ok("database", map[string]any{"operation": "execute_readonly_sql", "ref": activeRef, "query": "select id, v from " + T + " order by id"}))
+		rows := decodeJSON[[]map[string]any](t, h.ok("database_read", map[string]any{"operation": "execute_readonly_sql", "ref": activeRef, "query": "select id, v from " + T + " order by id"}))
 		if len(rows) != 2 || rows[0]["v"] != "a" || rows[1]["v"] != "b" {
 			t.Fatalf("the table changed: %v", rows)
 		}
-		seq := decodeJSON[[]map[string]any](t, admin.ok("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select last_value, is_called from " + T + "_seq"}))
+		seq := decodeJSON[[]map[string]any](t, admin.ok("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select last_value, is_called from " + T + "_seq"}))
 		if seq[0]["is_called"] != false {
 			t.Fatalf("the sequence moved: %v", seq)
 		}
-		copyExists := decodeJSON[[]map[string]any](t, admin.ok("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select to_regclass('" + T + "_copy') is not null as x"}))
+		copyExists := decodeJSON[[]map[string]any](t, admin.ok("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select to_regclass('" + T + "_copy') is not null as x"}))
 		if copyExists[0]["x"] != false {
 			t.Fatal("a copy table was created")
 		}
 	}
 	for _, q := range []string{"select 1", "show search_path", "values (1), (2)", "explain select 1", "with x as (select 1 as a) select * from x"} {
 		if hasDB {
-			h.ok("database", map[string]any{"operation": "execute_readonly_sql", "ref": activeRef, "query": q})
+			h.ok("database_read", map[string]any{"operation": "execute_readonly_sql", "ref": activeRef, "query": q})
 		} else if err := guard.CheckReadOnlySQL(q); err != nil {
 			t.Errorf("plain read %q refused: %v", q, err)
 		}
@@ -262,20 +262,20 @@ func TestReadOnlySQLAttackCorpus(t *testing.T) {
 func TestBranchScope(t *testing.T) {
 	// A branch of another project, made by an unscoped server.
 	admin := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}})
-	other := decodeJSON[map[string]any](t, admin.ok("branches", map[string]any{"operation": "create", "ref": fakeapi.SeedProjectComing, "branch": map[string]any{"branch_name": "elsewhere"}}))
+	other := decodeJSON[map[string]any](t, admin.ok("branches_write", map[string]any{"operation": "create", "ref": fakeapi.SeedProjectComing, "branch": map[string]any{"branch_name": "elsewhere"}}))
 	otherID, _ := other["id"].(string)
 	if otherID == "" {
 		t.Fatalf("create = %v", other)
 	}
 
 	h := newHarness(t, setup{policy: &guard.Policy{ProjectRef: activeRef, Confirm: guard.ConfirmNone}})
-	h.ok("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreviewID})
-	h.ok("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview}) // by its ref too
+	h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreviewID})
+	h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview}) // by its ref too
 	for _, op := range []string{"get_config", "delete", "merge", "reset", "push", "diff"} {
-		h.fails("branches", map[string]any{"operation": op, "branch_id_or_ref": otherID}, "does not belong to project "+activeRef)
+		h.fails(toolOf(t, "branches", op), map[string]any{"operation": op, "branch_id_or_ref": otherID}, "does not belong to project "+activeRef)
 	}
-	h.fails("branches", map[string]any{"operation": "delete", "branch_id_or_ref": "zzzzzzzzzzzzzzzzzzzz"}, "Refused")  // well-formed, unknown
-	h.fails("branches", map[string]any{"operation": "delete", "branch_id_or_ref": "not-a-branch"}, "Nothing was sent") // neither a ref nor a UUID
+	h.fails("branches_write", map[string]any{"operation": "delete", "branch_id_or_ref": "zzzzzzzzzzzzzzzzzzzz"}, "Refused")  // well-formed, unknown
+	h.fails("branches_write", map[string]any{"operation": "delete", "branch_id_or_ref": "not-a-branch"}, "Nothing was sent") // neither a ref nor a UUID
 	for _, r := range h.api.Requests() {
 		if strings.Contains(r.Path, otherID) || strings.Contains(r.Path, "not-a-branch") || strings.Contains(r.Path, "zzzzzzzzzzzzzzzzzzzz") {
 			t.Fatalf("a request about a foreign branch left: %s %s", r.Method, r.Path)
@@ -297,9 +297,9 @@ func TestConfirmationTokensAreBoundToTheSession(t *testing.T) {
 			a := newHarness(t, setup{noElicitation: true, legacy: legacy})
 			b := a.secondClient(t, legacy)
 			args := map[string]any{"operation": "pause", "ref": activeRef}
-			text := a.fails("projects", args, "Confirmation required")
+			text := a.fails("projects_write", args, "Confirmation required")
 			token := tokenRE.FindStringSubmatch(text)[1]
-			b.fails("projects", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "different call")
+			b.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "different call")
 			if n := a.requestsTo("POST", "/v1/projects/"+activeRef+"/pause"); n != 0 {
 				t.Fatal("a token from another session was accepted")
 			}

@@ -284,10 +284,10 @@ func TestHTTPTransportsKeepUsersApart(t *testing.T) {
 			if err != nil || len(res.Tools) == 0 {
 				t.Fatalf("list tools: %v %v", res, err)
 			}
-			a.ok("organizations", map[string]any{"operation": "create", "name": "Only A"})
-			b.ok("organizations", map[string]any{"operation": "create", "name": "Only B"})
-			namesA := strings.Join(orgNames(t, a.ok("organizations", map[string]any{"operation": "list"})), ",")
-			namesB := strings.Join(orgNames(t, b.ok("organizations", map[string]any{"operation": "list"})), ",")
+			a.ok("organizations_write", map[string]any{"operation": "create", "name": "Only A"})
+			b.ok("organizations_write", map[string]any{"operation": "create", "name": "Only B"})
+			namesA := strings.Join(orgNames(t, a.ok("organizations_read", map[string]any{"operation": "list"})), ",")
+			namesB := strings.Join(orgNames(t, b.ok("organizations_read", map[string]any{"operation": "list"})), ",")
 			if !strings.Contains(namesA, "Only A") || strings.Contains(namesA, "Only B") || !strings.Contains(namesB, "Only B") || strings.Contains(namesB, "Only A") {
 				t.Fatalf("A sees %s, B sees %s", namesA, namesB)
 			}
@@ -312,12 +312,12 @@ func TestHTTPUsersHaveTheirOwnLimits(t *testing.T) {
 	start := time.Now()
 	aDone := make(chan time.Duration, 1)
 	go func() {
-		a.ok("organizations", map[string]any{"operation": "list"})
+		a.ok("organizations_read", map[string]any{"operation": "list"})
 		aDone <- time.Since(start)
 	}()
 	time.Sleep(300 * time.Millisecond) // A is now blocked for 2 s
 	for range 3 {
-		b.ok("projects", map[string]any{"operation": "list"})
+		b.ok("projects_read", map[string]any{"operation": "list"})
 	}
 	if d := time.Since(start); d > 1500*time.Millisecond {
 		t.Fatalf("B waited for A's limit: %s", d)
@@ -334,7 +334,7 @@ func TestHTTPConfirmationsAndSessionsAreBoundToTheToken(t *testing.T) {
 	h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthBearer}, policy: &guard.Policy{Confirm: guard.ConfirmToken}})
 	a, b := h.mustConnect(t, "http", tokenA), h.mustConnect(t, "http", tokenB)
 	args := map[string]any{"operation": "pause", "ref": activeRef}
-	text, isErr := a.call("projects", args)
+	text, isErr := a.call("projects_write", args)
 	if !isErr {
 		t.Fatalf("pause ran without confirmation: %s", text)
 	}
@@ -347,16 +347,16 @@ func TestHTTPConfirmationsAndSessionsAreBoundToTheToken(t *testing.T) {
 		return token[:strings.Index(token, `"`)]
 	}
 	withToken := map[string]any{"operation": "pause", "ref": activeRef, "confirm": confirmToken(text)}
-	if text, isErr := b.call("projects", withToken); !isErr || !strings.Contains(text, "issued for a different call") {
+	if text, isErr := b.call("projects_write", withToken); !isErr || !strings.Contains(text, "issued for a different call") {
 		t.Fatalf("B used A's confirmation: %s", text)
 	}
 	if p, _ := u.b.Project(activeRef); p.Status != fakeapi.StatusActiveHealthy {
 		t.Fatal("B's project changed")
 	}
 	// The token is spent by B's attempt (single use); A asks again.
-	text, _ = a.call("projects", args)
+	text, _ = a.call("projects_write", args)
 	withToken["confirm"] = confirmToken(text)
-	a.ok("projects", withToken)
+	a.ok("projects_write", withToken)
 	if p, _ := u.a.Project(activeRef); p.Status == fakeapi.StatusActiveHealthy {
 		t.Fatal("A's confirmed pause did not happen")
 	}
@@ -406,7 +406,7 @@ func TestHTTPConfirmationsAndSessionsAreBoundToTheToken(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("B posted to A's SSE session: %d", resp.StatusCode)
 	}
-	sa.ok("organizations", map[string]any{"operation": "list"})
+	sa.ok("organizations_read", map[string]any{"operation": "list"})
 }
 
 func rawRequest(t *testing.T, method, url string, header map[string]string, body string) *http.Response {
@@ -536,7 +536,7 @@ func TestHTTPStaticToken(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: serverTransport(kind), Auth: config.AuthStatic, StaticToken: httpSecret}})
 			c := h.mustConnect(t, kind, httpSecret)
-			c.ok("organizations", map[string]any{"operation": "list"})
+			c.ok("organizations_read", map[string]any{"operation": "list"})
 			if _, err := h.connect(t, kind, tokenA); err == nil {
 				t.Error("a Supabase token was accepted in place of the HTTP token")
 			}
@@ -560,8 +560,8 @@ func TestHTTPStaticToken(t *testing.T) {
 func TestHTTPLocalMode(t *testing.T) {
 	u := newUsers(t)
 	h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthLocal}})
-	h.mustConnect(t, "http", "").ok("organizations", map[string]any{"operation": "list"})
-	h.mustConnect(t, "http", tokenB).ok("organizations", map[string]any{"operation": "list"})
+	h.mustConnect(t, "http", "").ok("organizations_read", map[string]any{"operation": "list"})
+	h.mustConnect(t, "http", tokenB).ok("organizations_read", map[string]any{"operation": "list"})
 	if len(u.own.Requests()) != 1 || len(u.b.Requests()) != 2 { // B: profile check + list
 		t.Fatalf("own %d, b %d requests", len(u.own.Requests()), len(u.b.Requests()))
 	}
@@ -578,7 +578,7 @@ func TestHTTPGracefulShutdown(t *testing.T) {
 			u.a.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Delay: 700 * time.Millisecond})
 			result := make(chan string, 1)
 			go func() {
-				text, _ := c.call("projects", map[string]any{"operation": "list"})
+				text, _ := c.call("projects_read", map[string]any{"operation": "list"})
 				result <- text
 			}()
 			for h.srv.calls.Load() == 0 {

@@ -82,21 +82,22 @@ func TestPathArgumentsCannotChangeTheEndpoint(t *testing.T) {
 }
 
 func TestToolFiltersShapeTheListing(t *testing.T) {
-	h := newHarness(t, setup{policy: &guard.Policy{Tools: []string{"projects.list", "projects.get", "database"}, DisabledTools: []string{"database.execute_sql"}}})
+	h := newHarness(t, setup{policy: &guard.Policy{Tools: []string{"projects_read.list", "projects_read.get", "database"}, DisabledTools: []string{"database_write.execute_sql"}}})
 	var names []string
 	for _, tl := range h.listTools() {
 		names = append(names, tl.Name)
-		if tl.Name == "projects" && strings.Contains(tl.Description, "delete(") {
-			t.Error("--tools projects.list,projects.get lists delete")
+		if strings.HasPrefix(tl.Name, "projects") && strings.Contains(tl.Description, "delete(") {
+			t.Error("--tools projects_read.list,projects_read.get lists delete")
 		}
-		if tl.Name == "database" && strings.Contains(tl.Description, "execute_sql(") {
-			t.Error("--disable-tools database.execute_sql still lists it")
+		if tl.Name == "database_write" && strings.Contains(tl.Description, "execute_sql(") {
+			t.Error("--disable-tools database_write.execute_sql still lists it")
 		}
 	}
-	if strings.Join(names, ",") != "database,projects" {
+	// "database" (a name from before the split) means both of its tools.
+	if strings.Join(names, ",") != "database_read,database_write,projects_read" {
 		t.Fatalf("tools = %v", names)
 	}
-	h.fails("projects", map[string]any{"operation": "delete", "ref": activeRef}, "disabled on this server")
-	h.fails("database", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select 1"}, "disabled on this server")
-	h.ok("projects", map[string]any{"operation": "get", "ref": activeRef})
+	h.absent("projects_write", map[string]any{"operation": "delete", "ref": activeRef})
+	h.fails("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select 1"}, "disabled on this server")
+	h.ok("projects_read", map[string]any{"operation": "get", "ref": activeRef})
 }

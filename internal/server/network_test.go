@@ -28,7 +28,7 @@ func TestNetworkRestrictionsRoundTrip(t *testing.T) {
 		}
 		return out
 	}
-	h.ok("network", net("update_restrictions", map[string]any{"add": []any{"203.0.113.0/24", "2001:db8::/32"}, "remove": []any{"0.0.0.0/0"}}))
+	h.ok("network_write", net("update_restrictions", map[string]any{"add": []any{"203.0.113.0/24", "2001:db8::/32"}, "remove": []any{"0.0.0.0/0"}}))
 	reqs := h.api.Requests()
 	var sent map[string]map[string][]string
 	if err := json.Unmarshal(reqs[len(reqs)-1].Body, &sent); err != nil ||
@@ -37,27 +37,27 @@ func TestNetworkRestrictionsRoundTrip(t *testing.T) {
 		!slices.Equal(sent["remove"]["dbAllowedCidrs"], []string{"0.0.0.0/0"}) || sent["remove"]["dbAllowedCidrsV6"] != nil {
 		t.Fatalf("PATCH body = %s", reqs[len(reqs)-1].Body)
 	}
-	got := decodeJSON[restrictions](t, h.ok("network", net("get_restrictions", nil)))
+	got := decodeJSON[restrictions](t, h.ok("network_read", net("get_restrictions", nil)))
 	if got.Status != "applied" || !slices.Equal(got.Config.V4, []string{"203.0.113.0/24"}) || !slices.Equal(got.Config.V6, []string{"::/0", "2001:db8::/32"}) {
 		t.Fatalf("get_restrictions = %+v", got)
 	}
-	applied := decodeJSON[restrictions](t, h.ok("network", net("apply_restrictions", map[string]any{"dbAllowedCidrs": []any{"198.51.100.0/24"}})))
+	applied := decodeJSON[restrictions](t, h.ok("network_write", net("apply_restrictions", map[string]any{"dbAllowedCidrs": []any{"198.51.100.0/24"}})))
 	if applied.Status != "stored" || !slices.Equal(applied.Config.V4, []string{"198.51.100.0/24"}) || !slices.Equal(applied.Config.V6, []string{"::/0", "2001:db8::/32"}) {
 		t.Fatalf("apply = %+v", applied)
 	}
-	if got := decodeJSON[restrictions](t, h.ok("network", net("get_restrictions", nil))); got.Status != "applied" {
+	if got := decodeJSON[restrictions](t, h.ok("network_read", net("get_restrictions", nil))); got.Status != "applied" {
 		t.Fatalf("after apply = %+v", got)
 	}
 	// An empty update still sends the body the spec requires.
-	h.ok("network", net("update_restrictions", nil))
+	h.ok("network_write", net("update_restrictions", nil))
 	if reqs := h.api.Requests(); string(reqs[len(reqs)-1].Body) != "{}" {
 		t.Fatalf("empty PATCH body = %q", reqs[len(reqs)-1].Body)
 	}
-	h.fails("network", net("update_restrictions", map[string]any{"remove": []any{"192.0.2.0/24"}}), "Supabase API error 400", "not in the allowed CIDRs")
+	h.fails("network_write", net("update_restrictions", map[string]any{"remove": []any{"192.0.2.0/24"}}), "Supabase API error 400", "not in the allowed CIDRs")
 
 	before := len(h.api.Requests())
-	h.fails("network", net("apply_restrictions", map[string]any{"dbAllowedCidrs": []any{"2001:db8::/32"}}), "dbAllowedCidrs", "not an IPv4 CIDR")
-	h.fails("network", net("update_restrictions", map[string]any{"add": []any{"203.0.113.7"}}), "not a CIDR")
+	h.fails("network_write", net("apply_restrictions", map[string]any{"dbAllowedCidrs": []any{"2001:db8::/32"}}), "dbAllowedCidrs", "not an IPv4 CIDR")
+	h.fails("network_write", net("update_restrictions", map[string]any{"add": []any{"203.0.113.7"}}), "not a CIDR")
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad CIDRs sent %d requests", n-before)
 	}
@@ -67,15 +67,15 @@ func TestNetworkRestrictionsRoundTrip(t *testing.T) {
 // body on DELETE.
 func TestNetworkBans(t *testing.T) {
 	h := newHarness(t, setup{})
-	bans := decodeJSON[map[string][]string](t, h.ok("network", map[string]any{"operation": "list_bans", "ref": activeRef}))["banned_ipv4_addresses"]
+	bans := decodeJSON[map[string][]string](t, h.ok("network_read", map[string]any{"operation": "list_bans", "ref": activeRef}))["banned_ipv4_addresses"]
 	if !slices.Equal(bans, fakeapi.SeedBannedIPs) {
 		t.Fatalf("list_bans = %v", bans)
 	}
-	enriched := decodeJSON[map[string][]map[string]string](t, h.ok("network", map[string]any{"operation": "list_bans_enriched", "ref": activeRef}))["banned_ipv4_addresses"]
+	enriched := decodeJSON[map[string][]map[string]string](t, h.ok("network_read", map[string]any{"operation": "list_bans_enriched", "ref": activeRef}))["banned_ipv4_addresses"]
 	if len(enriched) != 2 || enriched[0]["identifier"] != activeRef || enriched[0]["type"] != "PRIMARY" {
 		t.Fatalf("list_bans_enriched = %v", enriched)
 	}
-	h.ok("network", map[string]any{"operation": "delete_bans", "ref": activeRef, "ipv4_addresses": []any{"192.0.2.10"}, "identifier": activeRef})
+	h.ok("network_write", map[string]any{"operation": "delete_bans", "ref": activeRef, "ipv4_addresses": []any{"192.0.2.10"}, "identifier": activeRef})
 	reqs := h.api.Requests()
 	if last := reqs[len(reqs)-1]; last.Method != "DELETE" || last.Header.Get("Content-Type") != "application/json" ||
 		string(last.Body) != `{"identifier":"`+activeRef+`","ipv4_addresses":["192.0.2.10"]}` {
@@ -84,9 +84,9 @@ func TestNetworkBans(t *testing.T) {
 	if got := h.api.NetworkBans(activeRef); !slices.Equal(got, []string{"198.51.100.7"}) {
 		t.Fatalf("bans after unban = %v", got)
 	}
-	h.fails("network", map[string]any{"operation": "delete_bans", "ref": activeRef, "ipv4_addresses": []any{"198.51.100.7"}, "identifier": "replica-1"}, "Supabase API error 400", "names no database")
-	h.fails("network", map[string]any{"operation": "delete_bans", "ref": activeRef}, "operation delete_bans needs ipv4_addresses")
-	h.fails("network", map[string]any{"operation": "delete_bans", "ref": activeRef, "ipv4_addresses": []any{"2001:db8::1"}}, "not an IPv4 address")
+	h.fails("network_write", map[string]any{"operation": "delete_bans", "ref": activeRef, "ipv4_addresses": []any{"198.51.100.7"}, "identifier": "replica-1"}, "Supabase API error 400", "names no database")
+	h.fails("network_write", map[string]any{"operation": "delete_bans", "ref": activeRef}, "operation delete_bans needs ipv4_addresses")
+	h.fails("network_write", map[string]any{"operation": "delete_bans", "ref": activeRef, "ipv4_addresses": []any{"2001:db8::1"}}, "not an IPv4 address")
 	if got := h.api.NetworkBans(activeRef); len(got) != 1 {
 		t.Fatalf("failed unbans changed the bans: %v", got)
 	}
@@ -95,9 +95,9 @@ func TestNetworkBans(t *testing.T) {
 // POST endpoints that only read stay available in read-only mode.
 func TestReadOnlyKeepsReadingPosts(t *testing.T) {
 	h := newHarness(t, setup{policy: &guard.Policy{ReadOnly: true}})
-	h.ok("network", map[string]any{"operation": "list_bans", "ref": activeRef})
-	h.ok("network", map[string]any{"operation": "list_bans_enriched", "ref": activeRef})
-	h.ok("domains", map[string]any{"operation": "check_vanity", "ref": activeRef, "vanity_subdomain": "acme-app"})
-	h.fails("network", map[string]any{"operation": "delete_bans", "ref": activeRef, "ipv4_addresses": []any{"192.0.2.10"}}, "disabled on this server")
-	h.fails("auth_config", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{}}, "disabled on this server")
+	h.ok("network_read", map[string]any{"operation": "list_bans", "ref": activeRef})
+	h.ok("network_read", map[string]any{"operation": "list_bans_enriched", "ref": activeRef})
+	h.ok("domains_read", map[string]any{"operation": "check_vanity", "ref": activeRef, "vanity_subdomain": "acme-app"})
+	h.absent("network_write", map[string]any{"operation": "delete_bans", "ref": activeRef, "ipv4_addresses": []any{"192.0.2.10"}})
+	h.absent("auth_config_write", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{}})
 }

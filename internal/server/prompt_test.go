@@ -15,7 +15,7 @@ import (
 func preview(t *testing.T, h *harness, tool string, args map[string]any, want ...string) string {
 	t.Helper()
 	before := len(h.api.Requests())
-	text := h.fails(tool, args, append([]string{"Confirmation required, nothing was sent yet"}, want...)...)
+	text := h.fails(tool, args, append([]string{"Confirmation required: "}, want...)...)
 	for _, r := range h.api.Requests()[before:] {
 		if r.Method != "GET" {
 			t.Fatalf("the preview of %s sent %s %s", tool, r.Method, r.Path)
@@ -53,25 +53,25 @@ func TestConsequentialWritesNeedConfirmation(t *testing.T) {
 		args map[string]any
 		want []string // what the prompt must show
 	}{
-		{"projects", map[string]any{"operation": "create_claim_token", "ref": ref}, []string{"It exposes data."}},
-		{"network", map[string]any{"operation": "update_restrictions", "ref": ref, "add": []any{"0.0.0.0/0"}}, []string{`add: 1 item: "0.0.0.0/0"`}},
-		{"network", map[string]any{"operation": "apply_restrictions", "ref": ref, "dbAllowedCidrs": []any{"0.0.0.0/0"}}, []string{`dbAllowedCidrs: 1 item: "0.0.0.0/0"`}},
-		{"database_config", map[string]any{"operation": "update_ssl", "ref": ref, "requestedConfig": map[string]any{"database": false}}, []string{"requestedConfig.database: false"}},
-		{"database_config", map[string]any{"operation": "update_postgres", "ref": ref, "config": map[string]any{"restart_database": true, "max_connections": 90}}, []string{"config.restart_database: true", "config.max_connections: 90", "It can interrupt service."}},
-		{"auth_config", map[string]any{"operation": "update_config", "ref": ref, "config": map[string]any{"smtp_host": "smtp.attacker.example", "site_url": "https://attacker.example", "external_email_enabled": false}}, []string{`config.smtp_host: "smtp.attacker.example"`, `config.site_url: "https://attacker.example"`, "config.external_email_enabled: false"}},
-		{"auth_config", map[string]any{"operation": "create_tpa", "ref": ref, "oidc_issuer_url": "https://issuer.attacker.example"}, []string{`oidc_issuer_url: "https://issuer.attacker.example"`}},
-		{"auth_config", map[string]any{"operation": "create_provider", "ref": ref, "metadata_url": "https://idp.attacker.example/metadata", "domains": []any{"example.com"}}, []string{`metadata_url: "https://idp.attacker.example/metadata"`, `domains: 1 item: "example.com"`}},
-		{"functions", map[string]any{"operation": "deploy", "ref": ref, "slug": "hello-world", "entrypoint_path": "index.ts", "verify_jwt": false, "files": []any{map[string]any{"name": "index.ts", "content": "Deno.serve(() => new Response('pwned'))"}}}, []string{"verify_jwt: false", "files: 1 item", `files[0]: {content="Deno.serve(() => new Response('pwned'))", name="index.ts"}`, "It runs or replaces code."}},
-		{"functions", map[string]any{"operation": "update", "ref": ref, "function_slug": "hello-world", "verify_jwt": false}, []string{"function_slug=hello-world", "verify_jwt: false"}},
-		{"secrets", map[string]any{"operation": "create", "ref": ref, "secrets": []any{map[string]any{"name": "STRIPE_KEY", "value": "sk_live_0123456789"}}}, []string{`secrets[0]: {name="STRIPE_KEY", value=<secret value, 18 chars>}`, "It overwrites existing data."}},
-		{"services", map[string]any{"operation": "update_postgrest", "ref": ref, "db_schema": "public,private"}, []string{`db_schema: "public,private"`}},
-		{"services", map[string]any{"operation": "update_realtime", "ref": ref, "config": map[string]any{"suspend": true}}, []string{"config.suspend: true"}},
-		{"database_config", map[string]any{"operation": "create_login_role", "ref": ref, "read_only": false}, []string{"read_only: false"}},
-		{"secrets", map[string]any{"operation": "create_api_key", "ref": ref, "type": "secret", "name": "backdoor"}, []string{`type: "secret"`, `name: "backdoor"`}},
-		{"database_config", map[string]any{"operation": "disable_readonly", "ref": ref}, []string{"It exposes data."}},
-		{"database", map[string]any{"operation": "upsert_migration", "ref": ref, "query": "drop table public.profiles", "name": "innocent"}, []string{"drop table public.profiles", `name: "innocent"`}},
-		{"database", map[string]any{"operation": "apply_migration", "ref": ref, "query": "create table t_x (id int)", "rollback": "drop schema public cascade"}, []string{"rollback (SQL), 26 chars:\n    drop schema public cascade"}},
-		{"database", map[string]any{"operation": "update_migration", "ref": ref, "version": "20250116120000", "rollback": "drop table public.profiles"}, []string{"version=20250116120000", "rollback (SQL), 26 chars:\n    drop table public.profiles"}},
+		{"projects_write", map[string]any{"operation": "create_claim_token", "ref": ref}, []string{"It exposes data."}},
+		{"network_write", map[string]any{"operation": "update_restrictions", "ref": ref, "add": []any{"0.0.0.0/0"}}, []string{`add: 1 item: "0.0.0.0/0"`}},
+		{"network_write", map[string]any{"operation": "apply_restrictions", "ref": ref, "dbAllowedCidrs": []any{"0.0.0.0/0"}}, []string{`dbAllowedCidrs: 1 item: "0.0.0.0/0"`}},
+		{"database_config_write", map[string]any{"operation": "update_ssl", "ref": ref, "requestedConfig": map[string]any{"database": false}}, []string{"requestedConfig.database: false"}},
+		{"database_config_write", map[string]any{"operation": "update_postgres", "ref": ref, "config": map[string]any{"restart_database": true, "max_connections": 90}}, []string{"config.restart_database: true", "config.max_connections: 90", "It can interrupt service."}},
+		{"auth_config_write", map[string]any{"operation": "update_config", "ref": ref, "config": map[string]any{"smtp_host": "smtp.attacker.example", "site_url": "https://attacker.example", "external_email_enabled": false}}, []string{`config.smtp_host: "smtp.attacker.example"`, `config.site_url: "https://attacker.example"`, "config.external_email_enabled: false"}},
+		{"auth_config_write", map[string]any{"operation": "create_tpa", "ref": ref, "oidc_issuer_url": "https://issuer.attacker.example"}, []string{`oidc_issuer_url: "https://issuer.attacker.example"`}},
+		{"auth_config_write", map[string]any{"operation": "create_provider", "ref": ref, "metadata_url": "https://idp.attacker.example/metadata", "domains": []any{"example.com"}}, []string{`metadata_url: "https://idp.attacker.example/metadata"`, `domains: 1 item: "example.com"`}},
+		{"functions_write", map[string]any{"operation": "deploy", "ref": ref, "slug": "hello-world", "entrypoint_path": "index.ts", "verify_jwt": false, "files": []any{map[string]any{"name": "index.ts", "content": "Deno.serve(() => new Response('pwned'))"}}}, []string{"verify_jwt: false", "files: 1 item", `files[0]: {content="Deno.serve(() => new Response('pwned'))", name="index.ts"}`, "It runs or replaces code."}},
+		{"functions_write", map[string]any{"operation": "update", "ref": ref, "function_slug": "hello-world", "verify_jwt": false}, []string{"function_slug=hello-world", "verify_jwt: false"}},
+		{"secrets_write", map[string]any{"operation": "create", "ref": ref, "secrets": []any{map[string]any{"name": "STRIPE_KEY", "value": "sk_live_0123456789"}}}, []string{`secrets[0]: {name="STRIPE_KEY", value=<secret value, 18 chars>}`, "It overwrites existing data."}},
+		{"services_write", map[string]any{"operation": "update_postgrest", "ref": ref, "db_schema": "public,private"}, []string{`db_schema: "public,private"`}},
+		{"services_write", map[string]any{"operation": "update_realtime", "ref": ref, "config": map[string]any{"suspend": true}}, []string{"config.suspend: true"}},
+		{"database_config_write", map[string]any{"operation": "create_login_role", "ref": ref, "read_only": false}, []string{"read_only: false"}},
+		{"secrets_write", map[string]any{"operation": "create_api_key", "ref": ref, "type": "secret", "name": "backdoor"}, []string{`type: "secret"`, `name: "backdoor"`}},
+		{"database_config_write", map[string]any{"operation": "disable_readonly", "ref": ref}, []string{"It exposes data."}},
+		{"database_write", map[string]any{"operation": "upsert_migration", "ref": ref, "query": "drop table public.profiles", "name": "innocent"}, []string{"drop table public.profiles", `name: "innocent"`}},
+		{"database_write", map[string]any{"operation": "apply_migration", "ref": ref, "query": "create table t_x (id int)", "rollback": "drop schema public cascade"}, []string{"rollback (SQL), 26 chars:\n    drop schema public cascade"}},
+		{"database_write", map[string]any{"operation": "update_migration", "ref": ref, "version": "20250116120000", "rollback": "drop table public.profiles"}, []string{"version=20250116120000", "rollback (SQL), 26 chars:\n    drop table public.profiles"}},
 	}
 	for _, c := range cases {
 		preview(t, h, c.tool, c.args, c.want...)
@@ -80,21 +80,21 @@ func TestConsequentialWritesNeedConfirmation(t *testing.T) {
 		t.Fatalf("%d requests reached the API unconfirmed: %+v", n, h.api.Requests())
 	}
 	// A migration without rollback SQL and harmless DDL is not asked about.
-	h.ok("database", map[string]any{"operation": "apply_migration", "ref": ref, "query": "select 1"})
+	h.ok("database_write", map[string]any{"operation": "apply_migration", "ref": ref, "query": "select 1"})
 }
 
 // Multi-item bodies show every item, or say how many there are.
 func TestPromptsShowEveryItem(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
 	few := names("SECRET", 12)
-	text := preview(t, h, "secrets", map[string]any{"operation": "delete", "ref": activeRef, "names": few}, "names: 12 items: ")
+	text := preview(t, h, "secrets_write", map[string]any{"operation": "delete", "ref": activeRef, "names": few}, "names: 12 items: ")
 	for _, n := range few {
 		if !strings.Contains(text, fmt.Sprintf("%q", n)) {
 			t.Errorf("the prompt does not name %s: %s", n, text)
 		}
 	}
 	many := names("KEY", 70)
-	text = preview(t, h, "secrets", map[string]any{"operation": "delete", "ref": activeRef, "names": many}, "names: 70 items: ", "… and 20 more")
+	text = preview(t, h, "secrets_write", map[string]any{"operation": "delete", "ref": activeRef, "names": many}, "names: 70 items: ", "… and 20 more")
 	for i, n := range many {
 		if shown := strings.Contains(text, fmt.Sprintf("%q", n)); shown != (i < 50) {
 			t.Errorf("%s shown=%v in %s", n, shown, text)
@@ -106,7 +106,7 @@ func TestPromptsShowEveryItem(t *testing.T) {
 		cidrs = append(cidrs, fmt.Sprintf("10.%d.0.0/16", i))
 	}
 	for _, op := range []struct{ name, arg string }{{"update_restrictions", "add"}, {"apply_restrictions", "dbAllowedCidrs"}} {
-		text := preview(t, h, "network", map[string]any{"operation": op.name, "ref": activeRef, op.arg: cidrs}, op.arg+": 30 items: ")
+		text := preview(t, h, "network_write", map[string]any{"operation": op.name, "ref": activeRef, op.arg: cidrs}, op.arg+": 30 items: ")
 		for _, c := range cidrs {
 			if !strings.Contains(text, fmt.Sprintf("%q", c)) {
 				t.Errorf("%s: the prompt does not show %s: %s", op.name, c, text)
@@ -119,19 +119,19 @@ func TestPromptsShowEveryItem(t *testing.T) {
 	for i := range 25 {
 		secrets = append(secrets, map[string]any{"name": fmt.Sprintf("S_%02d", i), "value": "v"})
 	}
-	text = preview(t, h, "secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": secrets}, "secrets: 25 items", "secrets[19]: {name=\"S_19\"", "secrets: … and 5 more items not shown")
+	text = preview(t, h, "secrets_write", map[string]any{"operation": "create", "ref": activeRef, "secrets": secrets}, "secrets: 25 items", "secrets[19]: {name=\"S_19\"", "secrets: … and 5 more items not shown")
 	if strings.Contains(text, "secrets[20]") {
 		t.Errorf("more items than the bound: %s", text)
 	}
 	// A long value is shortened with its length, never cut silently.
 	long := strings.Repeat("x", 500)
-	preview(t, h, "services", map[string]any{"operation": "update_postgrest", "ref": activeRef, "db_extra_search_path": long}, "(shortened: 200 of 500 chars shown)")
+	preview(t, h, "services_write", map[string]any{"operation": "update_postgrest", "ref": activeRef, "db_extra_search_path": long}, "(shortened: 200 of 500 chars shown)")
 }
 
 // The prompt of a PITR restore shows the target time, raw and readable.
 func TestPITRPromptShowsTargetTime(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
-	preview(t, h, "backups", map[string]any{"operation": "restore_pitr", "ref": activeRef, "recovery_time_target_unix": 1735689600},
+	preview(t, h, "backups_write", map[string]any{"operation": "restore_pitr", "ref": activeRef, "recovery_time_target_unix": 1735689600},
 		"recovery_time_target_unix: 1735689600 (2025-01-01T00:00:00Z)", "This cannot be undone.")
 }
 
@@ -144,12 +144,12 @@ func TestPromptsHideSecretValues(t *testing.T) {
 		secret string
 		want   string
 	}{
-		{"secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "DB_URL", "value": "postgres://u:hunter2@h/db"}}}, "hunter2", "value=<secret value, 25 chars>"},
-		{"auth_config", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{"smtp_host": "smtp.example.com", "smtp_pass": "correct-horse-battery", "external_github_secret": "gh-secret-value-1", "hook_custom_access_token_uri": "https://hook.example.com"}}, "correct-horse-battery", "config.smtp_pass: <secret value, 21 chars>"},
-		{"auth_config", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{"external_github_secret": "gh-secret-value-1"}}, "gh-secret-value-1", "config.external_github_secret: <secret value, 17 chars>"},
-		{"database_config", map[string]any{"operation": "update_password", "ref": activeRef, "password": "s3cret-Passw0rd"}, "s3cret-Passw0rd", "password: <secret value, 15 chars>"},
+		{"secrets_write", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "DB_URL", "value": "postgres://u:hunter2@h/db"}}}, "hunter2", "value=<secret value, 25 chars>"},
+		{"auth_config_write", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{"smtp_host": "smtp.example.com", "smtp_pass": "correct-horse-battery", "external_github_secret": "gh-secret-value-1", "hook_custom_access_token_uri": "https://hook.example.com"}}, "correct-horse-battery", "config.smtp_pass: <secret value, 21 chars>"},
+		{"auth_config_write", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{"external_github_secret": "gh-secret-value-1"}}, "gh-secret-value-1", "config.external_github_secret: <secret value, 17 chars>"},
+		{"database_config_write", map[string]any{"operation": "update_password", "ref": activeRef, "password": "s3cret-Passw0rd"}, "s3cret-Passw0rd", "password: <secret value, 15 chars>"},
 		// A claim token in the path is a secret too: never echoed.
-		{"organizations", map[string]any{"operation": "claim", "slug": acme, "token": "claimtoken0123456789abcdef"}, "claimtoken0123456789abcdef", "token=<secret value, 26 chars>"},
+		{"organizations_write", map[string]any{"operation": "claim", "slug": acme, "token": "claimtoken0123456789abcdef"}, "claimtoken0123456789abcdef", "token=<secret value, 26 chars>"},
 	} {
 		text := preview(t, h, c.tool, c.args, c.want)
 		if strings.Contains(text, c.secret) {
@@ -157,7 +157,7 @@ func TestPromptsHideSecretValues(t *testing.T) {
 		}
 	}
 	// A URL named after a token is not a secret: it decides where tokens go.
-	preview(t, h, "auth_config", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{"hook_custom_access_token_uri": "https://hook.attacker.example"}},
+	preview(t, h, "auth_config_write", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{"hook_custom_access_token_uri": "https://hook.attacker.example"}},
 		`config.hook_custom_access_token_uri: "https://hook.attacker.example"`)
 }
 
@@ -168,10 +168,10 @@ func TestRollbackPromptShowsVersionAndSQL(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
 	rollbackSQL := "drop table public.profiles_" + randomSuffix()
 	// Plant rollback SQL on the newest seeded migration: confirmed, shown.
-	preview(t, h, "database", map[string]any{"operation": "update_migration", "ref": activeRef, "version": "20250116120000", "rollback": rollbackSQL}, rollbackSQL)
-	confirmed(t, h, "database", map[string]any{"operation": "update_migration", "ref": activeRef, "version": "20250116120000", "rollback": rollbackSQL})
+	preview(t, h, "database_write", map[string]any{"operation": "update_migration", "ref": activeRef, "version": "20250116120000", "rollback": rollbackSQL}, rollbackSQL)
+	confirmed(t, h, "database_write", map[string]any{"operation": "update_migration", "ref": activeRef, "version": "20250116120000", "rollback": rollbackSQL})
 
-	preview(t, h, "database", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "20250115093000"},
+	preview(t, h, "database_write", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "20250115093000"},
 		"gte: \"20250115093000\"",
 		"rolls back 2 migration(s), newest first: 20250116120000, 20250115093000",
 		"migration 20250116120000 \"add_profiles_email\" runs rollback SQL, "+fmt.Sprint(len(rollbackSQL))+" chars:\n    "+rollbackSQL,
@@ -181,19 +181,19 @@ func TestRollbackPromptShowsVersionAndSQL(t *testing.T) {
 	}
 	// The elicitation form says the same.
 	e := newHarness(t, setup{user: &user{decline: true}})
-	e.fails("database", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "20250116120000"}, "did not confirm")
+	e.fails("database_write", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "20250116120000"}, "did not confirm")
 	if q := e.user.questions(); len(q) != 1 || !strings.Contains(q[0].Message, "rolls back 1 migration(s), newest first: 20250116120000") || !strings.Contains(q[0].Message, "gte: \"20250116120000\"") {
 		t.Fatalf("the user was asked %+v", q)
 	}
 
 	// When the migrations cannot be read, the prompt says the SQL is unseen.
 	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects/" + activeRef + "/database/migrations", Status: 500})
-	preview(t, h, "database", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "1"}, "the rollback SQL that will run is not shown because the migrations could not be fetched")
+	preview(t, h, "database_write", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "1"}, "the rollback SQL that will run is not shown because the migrations could not be fetched")
 	h.api.ClearFaults()
 
 	// Long rollback SQL is shortened with its length and a note.
 	long := "select 1;\n" + strings.Repeat("-- padding\n", 500) + "drop table hidden_at_the_end"
-	preview(t, h, "database", map[string]any{"operation": "update_migration", "ref": activeRef, "version": "20250115093000", "rollback": long},
+	preview(t, h, "database_write", map[string]any{"operation": "update_migration", "ref": activeRef, "version": "20250115093000", "rollback": long},
 		fmt.Sprintf("rollback (SQL), %d chars:", len(long)), fmt.Sprintf("… shortened: 4000 of %d chars shown; the statements after this point are not shown", len(long)))
 }
 
@@ -224,7 +224,7 @@ func TestConfirmationClassesAcrossModes(t *testing.T) {
 			t.Errorf("read-only %s takes a confirm token", tl.Name)
 		}
 	}
-	ro.fails("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "A", "value": "b"}}}, "disabled on this server")
+	ro.absent("secrets_write", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "A", "value": "b"}}})
 
 	rw := newHarness(t, setup{})
 	for _, tl := range rw.listTools() {
@@ -235,17 +235,23 @@ func TestConfirmationClassesAcrossModes(t *testing.T) {
 				t.Errorf("write mode does not list %s.%s as the read-only check expects", tl.Name, opName)
 			}
 		}
-		if want := len(needs[tl.Name]) > 0; destructive != want || hasConfirm != want {
-			t.Errorf("%s: destructiveHint %v, confirm property %v, want %v (%v)", tl.Name, destructive, hasConfirm, want, needs[tl.Name])
+		if want := len(needs[tl.Name]) > 0; destructive != want {
+			t.Errorf("%s: destructiveHint %v, want %v (%v)", tl.Name, destructive, want, needs[tl.Name])
+		}
+		// A read tool is never destructive, but one that can reveal secret
+		// values takes a confirm token for reveal: true.
+		_, reveals := tl.InputSchema.Properties["reveal"]
+		if want := len(needs[tl.Name]) > 0 || (strings.HasSuffix(tl.Name, "_read") && reveals); hasConfirm != want {
+			t.Errorf("%s: confirm property %v, want %v", tl.Name, hasConfirm, want)
 		}
 	}
 	deny := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmDeny}})
 	for _, tl := range deny.listTools() {
-		if tl.Name == "projects" && !strings.Contains(tl.Description, "create_claim_token(ref): Let another org claim it. [refused on this server]") {
+		if tl.Name == "projects_write" && !strings.Contains(tl.Description, "create_claim_token(ref): Let another org claim it. [refused on this server]") {
 			t.Errorf("deny mode does not note a sensitive write as refused: %s", tl.Description)
 		}
 	}
-	deny.fails("projects", map[string]any{"operation": "create_claim_token", "ref": activeRef}, "--confirm deny")
+	deny.fails("projects_write", map[string]any{"operation": "create_claim_token", "ref": activeRef}, "--confirm deny")
 	if n := len(deny.api.Requests()); n != 0 {
 		t.Fatalf("deny mode sent %d requests", n)
 	}
@@ -254,7 +260,7 @@ func TestConfirmationClassesAcrossModes(t *testing.T) {
 // With --confirm none no prompt is shown, so a rollback looks nothing up.
 func TestRollbackWithoutConfirmationLooksNothingUp(t *testing.T) {
 	h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}})
-	h.ok("database", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "20250116120000"})
+	h.ok("database_write", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "20250116120000"})
 	for _, r := range h.api.Requests() {
 		if r.Method == "GET" {
 			t.Fatalf("an unprompted rollback sent GET %s", r.Path)

@@ -36,19 +36,19 @@ func TestSecretsComeBackRedacted(t *testing.T) {
 		hook   = "v1,whsec_c2VjcmV0LWhvb2s="
 		fnVal  = "stripe-live-key-123456"
 	)
-	upd := h.ok("auth_config", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{
+	upd := h.ok("auth_config_write", map[string]any{"operation": "update_config", "ref": activeRef, "config": map[string]any{
 		"smtp_pass": smtp, "external_github_secret": github, "hook_send_email_secrets": hook,
 	}})
 	assertNoSecret(t, "update_config", upd, smtp, github, hook)
-	got := h.ok("auth_config", map[string]any{"operation": "get_config", "ref": activeRef})
+	got := h.ok("auth_config_read", map[string]any{"operation": "get_config", "ref": activeRef})
 	assertNoSecret(t, "get_config", got, smtp, github, hook)
 	if cfg := decodeJSON[map[string]any](t, got); cfg["smtp_pass"] != "<redacted: 21 chars; ask again with reveal: true>" {
 		t.Fatalf("smtp_pass = %v", cfg["smtp_pass"])
 	}
 
-	h.ok("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "STRIPE_KEY", "value": fnVal}}})
-	list := h.ok("secrets", map[string]any{"operation": "list", "ref": activeRef})
-	assertNoSecret(t, "secrets.list", list, fnVal)
+	h.ok("secrets_write", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "STRIPE_KEY", "value": fnVal}}})
+	list := h.ok("secrets_read", map[string]any{"operation": "list", "ref": activeRef})
+	assertNoSecret(t, "secrets_read.list", list, fnVal)
 	if !strings.Contains(list, "STRIPE_KEY") {
 		t.Fatalf("secret names are still shown: %s", list)
 	}
@@ -56,14 +56,14 @@ func TestSecretsComeBackRedacted(t *testing.T) {
 	// The user declines: nothing is sent, nothing is shown.
 	u.decline = true
 	before := len(h.api.Requests())
-	text := h.fails("auth_config", map[string]any{"operation": "get_config", "ref": activeRef, "reveal": true}, "did not confirm")
+	text := h.fails("auth_config_read", map[string]any{"operation": "get_config", "ref": activeRef, "reveal": true}, "did not confirm")
 	assertNoSecret(t, "declined reveal", text, smtp)
 	if len(h.api.Requests()) != before {
 		t.Fatal("a declined reveal reached the API")
 	}
 	// The user agrees: the secret is shown, and the question said so.
 	u.decline = false
-	revealed := decodeJSON[map[string]any](t, h.ok("auth_config", map[string]any{"operation": "get_config", "ref": activeRef, "reveal": true}))
+	revealed := decodeJSON[map[string]any](t, h.ok("auth_config_read", map[string]any{"operation": "get_config", "ref": activeRef, "reveal": true}))
 	if revealed["smtp_pass"] != smtp || revealed["external_github_secret"] != github {
 		t.Fatalf("revealed config = smtp_pass %v, external_github_secret %v", revealed["smtp_pass"], revealed["external_github_secret"])
 	}
@@ -73,10 +73,10 @@ func TestSecretsComeBackRedacted(t *testing.T) {
 	}
 	// The API answers a digest of each value, and reveal shows it.
 	sum := sha256.Sum256([]byte(fnVal))
-	if list := h.ok("secrets", map[string]any{"operation": "list", "ref": activeRef, "reveal": true}); !strings.Contains(list, hex.EncodeToString(sum[:])) {
-		t.Fatalf("secrets.list with reveal: %s", list)
+	if list := h.ok("secrets_read", map[string]any{"operation": "list", "ref": activeRef, "reveal": true}); !strings.Contains(list, hex.EncodeToString(sum[:])) {
+		t.Fatalf("secrets_read.list with reveal: %s", list)
 	}
-	assertNoSecret(t, "secrets.list", list, hex.EncodeToString(sum[:]))
+	assertNoSecret(t, "secrets_read.list", list, hex.EncodeToString(sum[:]))
 	assertNoSecret(t, "the log", logs.String(), smtp, github, hook, fnVal)
 }
 
@@ -85,7 +85,7 @@ func TestSecretsComeBackRedacted(t *testing.T) {
 // service-role API keys, a new claim token and a login role's password.
 func TestEveryKindOfSecretIsRedacted(t *testing.T) {
 	h := newHarness(t, setup{})
-	branches := decodeJSON[[]map[string]any](t, h.ok("branches", map[string]any{"operation": "list", "ref": activeRef}))
+	branches := decodeJSON[[]map[string]any](t, h.ok("branches_read", map[string]any{"operation": "list", "ref": activeRef}))
 	if len(branches) == 0 {
 		t.Fatal("no branches")
 	}
@@ -94,12 +94,12 @@ func TestEveryKindOfSecretIsRedacted(t *testing.T) {
 		args   map[string]any
 		fields []string
 	}{
-		{"branches", map[string]any{"operation": "get_config", "branch_id_or_ref": branches[0]["id"]}, []string{"db_pass", "jwt_secret"}},
-		{"services", map[string]any{"operation": "get_postgrest", "ref": activeRef}, []string{"jwt_secret"}},
-		{"database_config", map[string]any{"operation": "get_pgsodium", "ref": activeRef}, []string{"root_key"}},
-		{"projects", map[string]any{"operation": "create_claim_token", "ref": activeRef}, []string{"token"}},
-		{"database_config", map[string]any{"operation": "create_login_role", "ref": activeRef, "read_only": true}, []string{"password"}},
-		{"secrets", map[string]any{"operation": "list_api_keys", "ref": activeRef}, nil},
+		{"branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": branches[0]["id"]}, []string{"db_pass", "jwt_secret"}},
+		{"services_read", map[string]any{"operation": "get_postgrest", "ref": activeRef}, []string{"jwt_secret"}},
+		{"database_config_read", map[string]any{"operation": "get_pgsodium", "ref": activeRef}, []string{"root_key"}},
+		{"projects_write", map[string]any{"operation": "create_claim_token", "ref": activeRef}, []string{"token"}},
+		{"database_config_write", map[string]any{"operation": "create_login_role", "ref": activeRef, "read_only": true}, []string{"password"}},
+		{"secrets_read", map[string]any{"operation": "list_api_keys", "ref": activeRef}, nil},
 	} {
 		name := c.tool + "." + c.args["operation"].(string)
 		h.api.ResetRequests()
@@ -120,7 +120,7 @@ func TestEveryKindOfSecretIsRedacted(t *testing.T) {
 		}
 	}
 	// Public keys stay readable: publishable and anon keys ship in web pages.
-	keys := decodeJSON[[]map[string]any](t, h.ok("secrets", map[string]any{"operation": "list_api_keys", "ref": activeRef}))
+	keys := decodeJSON[[]map[string]any](t, h.ok("secrets_read", map[string]any{"operation": "list_api_keys", "ref": activeRef}))
 	for _, k := range keys {
 		public := k["type"] == "publishable" || k["name"] == "anon"
 		if redacted := strings.HasPrefix(k["api_key"].(string), "<redacted"); redacted == public {
@@ -134,7 +134,7 @@ func TestEveryKindOfSecretIsRedacted(t *testing.T) {
 func TestClaimTokenNeverInLogs(t *testing.T) {
 	logger, logs := debugLogger()
 	h := newHarness(t, setup{logger: logger})
-	h.ok("projects", map[string]any{"operation": "create_claim_token", "ref": activeRef})
+	h.ok("projects_write", map[string]any{"operation": "create_claim_token", "ref": activeRef})
 	var token string
 	for _, r := range h.api.Requests() {
 		if r.Method == "POST" && strings.HasSuffix(r.Path, "/claim-token") {
@@ -146,17 +146,17 @@ func TestClaimTokenNeverInLogs(t *testing.T) {
 	if len(token) < 20 {
 		t.Fatalf("no claim token in the fake's answer")
 	}
-	h.ok("organizations", map[string]any{"operation": "get_claim", "slug": fakeapi.SeedOrgGlobex, "token": token})
+	h.ok("organizations_read", map[string]any{"operation": "get_claim", "slug": fakeapi.SeedOrgGlobex, "token": token})
 	// A failing call: the API error and its log line.
 	h.api.InjectFault(fakeapi.Fault{Path: "/v1/organizations/" + fakeapi.SeedOrgGlobex + "/project-claim/*", Status: 500})
-	text := h.fails("organizations", map[string]any{"operation": "get_claim", "slug": fakeapi.SeedOrgGlobex, "token": token}, "Supabase API error 500")
+	text := h.fails("organizations_read", map[string]any{"operation": "get_claim", "slug": fakeapi.SeedOrgGlobex, "token": token}, "Supabase API error 500")
 	assertNoSecret(t, "the error", text, token)
 	if !strings.Contains(logs.String(), "project-claim/[REDACTED]") {
 		t.Fatalf("the request is not logged at debug level (the test cannot fail): %s", logs.String())
 	}
 	assertNoSecret(t, "the log", logs.String(), token)
 	// A token that is not a valid path value is refused without echoing it.
-	text = h.fails("organizations", map[string]any{"operation": "get_claim", "slug": fakeapi.SeedOrgGlobex, "token": "stolen/" + token}, "token")
+	text = h.fails("organizations_read", map[string]any{"operation": "get_claim", "slug": fakeapi.SeedOrgGlobex, "token": "stolen/" + token}, "token")
 	assertNoSecret(t, "the validation error", text, token)
 }
 
@@ -165,11 +165,11 @@ func TestValidationErrorsDoNotEchoSecrets(t *testing.T) {
 	h := newHarness(t, setup{})
 	const pass = "Sup3r-Secret-Pa55word"
 	for _, v := range []any{map[string]any{"value": pass}, []any{pass}} {
-		text := h.fails("projects", map[string]any{"operation": "create", "name": "x", "organization_slug": fakeapi.SeedOrgAcme, "db_pass": v,
+		text := h.fails("projects_write", map[string]any{"operation": "create", "name": "x", "organization_slug": fakeapi.SeedOrgAcme, "db_pass": v,
 			"region_selection": map[string]any{"type": "specific", "code": "us-east-1"}}, "db_pass must be a string")
 		assertNoSecret(t, "the validation error", text, pass)
 	}
-	text := h.fails("database_config", map[string]any{"operation": "update_password", "ref": activeRef, "password": map[string]any{"p": pass}}, "password must be a string")
+	text := h.fails("database_config_write", map[string]any{"operation": "update_password", "ref": activeRef, "password": map[string]any{"p": pass}}, "password must be a string")
 	assertNoSecret(t, "the validation error", text, pass)
 }
 
@@ -178,26 +178,26 @@ func TestValidationErrorsDoNotEchoSecrets(t *testing.T) {
 func TestRevealNeedsConfirmation(t *testing.T) {
 	args := map[string]any{"operation": "get_pgsodium", "ref": activeRef, "reveal": true}
 	deny := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmDeny}})
-	deny.fails("database_config", args, "Refused", "secret values")
+	deny.fails("database_config_read", args, "Refused", "secret values")
 	if n := deny.requestsTo("GET", "/v1/projects/"+activeRef+"/pgsodium"); n != 0 {
 		t.Fatalf("a refused reveal sent %d requests", n)
 	}
 	// Without reveal, the same read needs no one's consent.
-	deny.ok("database_config", map[string]any{"operation": "get_pgsodium", "ref": activeRef})
+	deny.ok("database_config_read", map[string]any{"operation": "get_pgsodium", "ref": activeRef})
 
 	h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmToken}})
-	text := h.fails("database_config", args, "Confirmation required", "secret values")
+	text := h.fails("database_config_read", args, "Confirmation required", "secret values")
 	if n := h.requestsTo("GET", "/v1/projects/"+activeRef+"/pgsodium"); n != 0 {
 		t.Fatalf("an unconfirmed reveal sent %d requests", n)
 	}
 	token := text[strings.Index(text, "confirm-") : strings.Index(text, "confirm-")+len("confirm-")+48]
 	// The token approves this reveal only: not the same call without reveal's consent reused elsewhere.
 	withToken := map[string]any{"operation": "get_pgsodium", "ref": activeRef, "reveal": true, "confirm": token}
-	got := decodeJSON[map[string]any](t, h.ok("database_config", withToken))
+	got := decodeJSON[map[string]any](t, h.ok("database_config_read", withToken))
 	if s, _ := got["root_key"].(string); s == "" || strings.Contains(s, "redacted") {
 		t.Fatalf("confirmed reveal = %v", got)
 	}
-	h.fails("database_config", withToken, "unknown or was already used")
+	h.fails("database_config_read", withToken, "unknown or was already used")
 }
 
 // Read-only mode never shows secrets: reveal is not offered, and the
@@ -210,12 +210,12 @@ func TestReadOnlyNeverReveals(t *testing.T) {
 			t.Errorf("read-only %s offers a confirm token", tl.Name)
 		}
 	}
-	h.fails("database_config", map[string]any{"operation": "get_pgsodium", "ref": activeRef, "reveal": true}, "unknown argument reveal")
-	h.fails("secrets", map[string]any{"operation": "list_api_keys", "ref": activeRef, "reveal": true}, "read-only", "never shows secret values")
+	h.fails("database_config_read", map[string]any{"operation": "get_pgsodium", "ref": activeRef, "reveal": true}, "unknown argument reveal")
+	h.fails("secrets_read", map[string]any{"operation": "list_api_keys", "ref": activeRef, "reveal": true}, "read-only", "never shows secret values")
 	if n := len(h.api.Requests()); n != 0 {
 		t.Fatalf("refused reveals sent %d requests", n)
 	}
-	got := h.ok("database_config", map[string]any{"operation": "get_pgsodium", "ref": activeRef})
+	got := h.ok("database_config_read", map[string]any{"operation": "get_pgsodium", "ref": activeRef})
 	if !strings.Contains(got, "<redacted: ") {
 		t.Fatalf("read-only pgsodium not redacted: %s", got)
 	}
@@ -229,7 +229,7 @@ func TestHTTPResultsWrappedAndRedacted(t *testing.T) {
 			u := newUsers(t)
 			h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: serverTransport(kind), Auth: config.AuthBearer}})
 			c := h.mustConnect(t, kind, tokenA)
-			text := c.ok("database_config", map[string]any{"operation": "get_pgsodium", "ref": activeRef})
+			text := c.ok("database_config_read", map[string]any{"operation": "get_pgsodium", "ref": activeRef})
 			secrets := answeredSecrets(u.a.Requests())
 			if len(secrets) == 0 || !isWrapped(text) {
 				t.Fatalf("no secret answered, or not wrapped: %s", text)
@@ -237,7 +237,7 @@ func TestHTTPResultsWrappedAndRedacted(t *testing.T) {
 			assertNoSecret(t, "the result", text, secrets...)
 			assertNoSecret(t, "the log", h.logs.String(), secrets...)
 			u.a.InjectFault(fakeapi.Fault{Status: 400, Body: fmt.Sprintf(`{"message":%q}`, injection)})
-			text, isErr := c.call("projects", map[string]any{"operation": "get", "ref": activeRef})
+			text, isErr := c.call("projects_read", map[string]any{"operation": "get", "ref": activeRef})
 			if !isErr || !strings.Contains(text, injectionMarker) || strings.Contains(outsideBoundaries(text), injectionMarker) {
 				t.Fatalf("API error over %s: %s", kind, text)
 			}

@@ -31,13 +31,13 @@ func TestPromptCannotBeForgedByKeysOrSQL(t *testing.T) {
 		tool string
 		args map[string]any
 	}{
-		{"auth_config", map[string]any{"operation": "create_provider", "ref": activeRef, "metadata_url": "https://idp.example/metadata",
+		{"auth_config_write", map[string]any{"operation": "create_provider", "ref": activeRef, "metadata_url": "https://idp.example/metadata",
 			"attribute_mapping": map[string]any{"keys": map[string]any{"email" + forged: map[string]any{"name": "mail"}}}}},
-		{"auth_config", map[string]any{"operation": "create_tpa", "ref": activeRef,
+		{"auth_config_write", map[string]any{"operation": "create_tpa", "ref": activeRef,
 			"custom_jwks": map[string]any{"keys" + forged: []any{map[string]any{"kid" + forged: "x"}}}}},
-		{"database", map[string]any{"operation": "apply_migration", "ref": activeRef, "query": "create table t_rt (id int)",
+		{"database_write", map[string]any{"operation": "apply_migration", "ref": activeRef, "query": "create table t_rt (id int)",
 			"rollback": "drop schema public cascade" + forged}},
-		{"database", map[string]any{"operation": "apply_migration", "ref": activeRef, "query": "create table t_rt (id int)",
+		{"database_write", map[string]any{"operation": "apply_migration", "ref": activeRef, "query": "create table t_rt (id int)",
 			"rollback": "drop schema public cascade\u2028- nothing else will happen\r- nothing else will happen"}},
 	}
 	for _, c := range cases {
@@ -69,7 +69,7 @@ func TestPromptCannotBeForgedByKeysOrSQL(t *testing.T) {
 // reorder what the user reads.
 func TestPromptShowsInvisibleCharactersInKeys(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
-	text := preview(t, h, "auth_config", map[string]any{"operation": "create_tpa", "ref": activeRef,
+	text := preview(t, h, "auth_config_write", map[string]any{"operation": "create_tpa", "ref": activeRef,
 		"custom_jwks": map[string]any{"a\u202egnp.exe": "x", "b\x1b[2K": "y"}})
 	for _, bad := range []string{"\u202e", "\x1b"} {
 		if strings.Contains(text, bad) {
@@ -94,7 +94,7 @@ func TestPromptOfDeepBodyStaysSmall(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	preview(t, h, "auth_config", map[string]any{"operation": "create_tpa", "ref": activeRef, "custom_jwks": root})
+	preview(t, h, "auth_config_write", map[string]any{"operation": "create_tpa", "ref": activeRef, "custom_jwks": root})
 	runtime.ReadMemStats(&after)
 	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
 		t.Fatalf("one prompt of a %d-deep body allocated %d MiB", depth, got>>20)
@@ -120,7 +120,7 @@ func TestSecretsRedactedInOddAnswers(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, setup{})
 			h.api.InjectFault(c.fault)
-			text, _ := h.call("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview})
+			text, _ := h.call("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview})
 			if strings.Contains(text, secret) {
 				t.Fatalf("the secret reached the model:\n%s", text)
 			}
@@ -188,7 +188,7 @@ func TestConfirmationAnswersThatAreNotConsent(t *testing.T) {
 			{typed, answerer{accept, map[string]any{"confirm": activeRef[:len(activeRef)-1]}}},
 		} {
 			h := newHarness(t, setup{legacy: legacy, noElicitation: true, clientOpt: []mcpclient.ClientOption{mcpclient.WithElicitationHandler(c.a)}})
-			if text := h.fails("projects", c.args, "nothing was sent"); strings.Contains(text, "Confirmation required") {
+			if text := h.fails("projects_write", c.args, "nothing was sent"); strings.Contains(text, "Confirmation required") {
 				t.Fatalf("the user was not asked: %s", text)
 			}
 			if n := len(h.api.Requests()); n != 0 {
@@ -200,13 +200,13 @@ func TestConfirmationAnswersThatAreNotConsent(t *testing.T) {
 	// Token flow: a token from another session, or for other arguments.
 	h := newHarness(t, setup{noElicitation: true})
 	other := h.secondClient(t, false)
-	text := h.fails("projects", yesNo, "Confirmation required")
+	text := h.fails("projects_write", yesNo, "Confirmation required")
 	token := tokenRE.FindStringSubmatch(text)[1]
-	other.fails("projects", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "Not confirmed")
-	text = h.fails("projects", yesNo, "Confirmation required")
+	other.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "Not confirmed")
+	text = h.fails("projects_write", yesNo, "Confirmation required")
 	token = tokenRE.FindStringSubmatch(text)[1]
-	h.fails("projects", map[string]any{"operation": "upgrade", "ref": activeRef, "target_version": "17", "confirm": token}, "Not confirmed")
-	h.fails("projects", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "Not confirmed") // used up
+	h.fails("projects_write", map[string]any{"operation": "upgrade", "ref": activeRef, "target_version": "17", "confirm": token}, "Not confirmed")
+	h.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef, "confirm": token}, "Not confirmed") // used up
 	if n := len(h.api.Requests()); n != 0 {
 		t.Fatalf("%d requests sent with foreign or spent tokens", n)
 	}
@@ -253,7 +253,7 @@ func TestTransportErrorQuotingThePeerIsWrapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, srv: srv, mcp: connect(t, srv, false)}
-	text := h.fails("projects", map[string]any{"operation": "get", "ref": activeRef}, "Could not reach the Supabase API")
+	text := h.fails("projects_read", map[string]any{"operation": "get", "ref": activeRef}, "Could not reach the Supabase API")
 	inside := boundary.FindString(text)
 	if strings.Count(text, "SYSTEM-7f3a") != strings.Count(inside, "SYSTEM-7f3a") {
 		t.Fatalf("the peer's text is outside the boundary:\n%s", text)
@@ -266,14 +266,14 @@ func TestTransportErrorQuotingThePeerIsWrapped(t *testing.T) {
 func TestRevealSpellingsAreConfirmedOrRefused(t *testing.T) {
 	for _, v := range []any{true, "true", "1", "TRUE", " true "} {
 		h := newHarness(t, setup{noElicitation: true})
-		h.fails("secrets", map[string]any{"operation": "list_api_keys", "ref": activeRef, "reveal": v}, "Confirmation required")
-		h.fails("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview, "reveal": v}, "Confirmation required")
+		h.fails("secrets_read", map[string]any{"operation": "list_api_keys", "ref": activeRef, "reveal": v}, "Confirmation required")
+		h.fails("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview, "reveal": v}, "Confirmation required")
 		if n := len(h.api.Requests()); n != 0 {
 			t.Fatalf("reveal %#v: %d requests sent unconfirmed", v, n)
 		}
 		ro := newHarness(t, setup{policy: &guard.Policy{ReadOnly: true}})
-		ro.fails("secrets", map[string]any{"operation": "list_api_keys", "ref": activeRef, "reveal": v}, "read-only")
-		ro.fails("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview, "reveal": v})
+		ro.fails("secrets_read", map[string]any{"operation": "list_api_keys", "ref": activeRef, "reveal": v}, "read-only")
+		ro.fails("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview, "reveal": v})
 		if n := len(ro.api.Requests()); n != 0 {
 			t.Fatalf("read-only reveal %#v: %d requests sent", v, n)
 		}
@@ -285,7 +285,7 @@ func TestRevealSpellingsAreConfirmedOrRefused(t *testing.T) {
 // set. The names are shown, every value hidden whatever its name.
 func TestPromptNamesSecretsItHides(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
-	text := preview(t, h, "branches", map[string]any{"operation": "create", "ref": activeRef,
+	text := preview(t, h, "branches_write", map[string]any{"operation": "create", "ref": activeRef,
 		"branch": map[string]any{"branch_name": "rt-secrets", "secrets": map[string]any{"STRIPE_KEY": "sk_live_0123456789", "PLAIN": "hunter2hunter2"}}},
 		`branch.secrets.STRIPE_KEY: <secret value, 18 chars>`, `branch.secrets.PLAIN: <secret value, 14 chars>`)
 	for _, v := range []string{"sk_live_0123456789", "hunter2hunter2"} {
@@ -306,14 +306,14 @@ func TestStdioRefusesCallsWithUntrackableIDs(t *testing.T) {
 	w.wait("1")
 	ids := []any{true, map[string]any{"a": 1.0}, []any{1.0}}
 	for _, id := range ids {
-		w.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": map[string]any{"name": "projects", "arguments": map[string]any{"operation": "list"}}})
+		w.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": map[string]any{"name": "projects_read", "arguments": map[string]any{"operation": "list"}}})
 	}
 	for _, id := range ids {
 		if line := w.wait(fmt.Sprint(id)); !strings.Contains(line, "must be a string or a number") {
 			t.Errorf("id %v: %s", id, line)
 		}
 	}
-	w.send(map[string]any{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": map[string]any{"name": "projects", "arguments": map[string]any{"operation": "list"}}})
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": map[string]any{"name": "projects_read", "arguments": map[string]any{"operation": "list"}}})
 	w.wait("2") // answered after the refusals: they would have been sent by now
 	if n := h.requestsTo("GET", "/v1/projects"); n != 1 {
 		t.Fatalf("%d calls reached the API, want only the well-formed one", n)
@@ -328,7 +328,7 @@ func TestSecretsRedactedInCamelCaseAndJWKs(t *testing.T) {
 	h := newHarness(t, setup{})
 	h.api.InjectFault(fakeapi.Fault{Path: "/v1/branches/" + fakeapi.SeedBranchPreview, Status: 200,
 		Body: `{"jwtSecret":"` + secret + `1","dbPass":"` + secret + `2","custom_jwks":{"keys":[{"kty":"oct","kid":"a","k":"` + secret + `3"},{"kty":"RSA","n":"pub","e":"AQAB","d":"` + secret + `4"}]},"dbAllowedCidrs":["10.0.0.0/8"],"publicKey":"shown"}`})
-	text := h.ok("branches", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview})
+	text := h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview})
 	if strings.Contains(text, secret) {
 		t.Fatalf("a secret reached the model:\n%s", text)
 	}
@@ -345,7 +345,7 @@ func TestSecretsRedactedInCamelCaseAndJWKs(t *testing.T) {
 func TestPromptShortensLongKeys(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
 	long := strings.Repeat("k", 1<<20)
-	text := preview(t, h, "auth_config", map[string]any{"operation": "create_tpa", "ref": activeRef,
+	text := preview(t, h, "auth_config_write", map[string]any{"operation": "create_tpa", "ref": activeRef,
 		"custom_jwks": map[string]any{long: "x"}}, "shortened: 200 of 1048576 chars shown")
 	if len(text) > 16<<10 {
 		t.Fatalf("the prompt is %d bytes", len(text))
@@ -370,7 +370,7 @@ func TestHTTPBusyPerTokenAcrossSessions(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 6 {
 		wg.Go(func() {
-			text, isErr := sessions[i%3].call("projects", map[string]any{"operation": "list"})
+			text, isErr := sessions[i%3].call("projects_read", map[string]any{"operation": "list"})
 			mu.Lock()
 			defer mu.Unlock()
 			if isErr && strings.Contains(text, "busy") && strings.Contains(text, "Nothing was sent") {
@@ -378,7 +378,7 @@ func TestHTTPBusyPerTokenAcrossSessions(t *testing.T) {
 			}
 		})
 	}
-	b.ok("organizations", map[string]any{"operation": "list"})
+	b.ok("organizations_read", map[string]any{"operation": "list"})
 	wg.Wait()
 	if busy < 4 {
 		t.Fatalf("%d of 6 calls over 3 sessions of one token were refused as busy; want at least 4 (2 at once per token)", busy)

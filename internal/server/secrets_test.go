@@ -11,7 +11,7 @@ func TestSecretsEndToEnd(t *testing.T) {
 	h := newHarness(t, setup{})
 	const value = "sk_live_do_not_echo_0123456789"
 
-	h.ok("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{
+	h.ok("secrets_write", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{
 		map[string]any{"name": "STRIPE_KEY", "value": value},
 	}})
 	last := h.api.Requests()[len(h.api.Requests())-1]
@@ -21,12 +21,12 @@ func TestSecretsEndToEnd(t *testing.T) {
 	if v, _ := h.api.SecretValue(activeRef, "STRIPE_KEY"); v != value {
 		t.Fatalf("stored %q", v)
 	}
-	text := h.ok("secrets", map[string]any{"operation": "list", "ref": activeRef})
+	text := h.ok("secrets_read", map[string]any{"operation": "list", "ref": activeRef})
 	if strings.Contains(text, value) || !strings.Contains(text, `"STRIPE_KEY"`) {
 		t.Fatalf("list = %s", text)
 	}
 
-	h.ok("secrets", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{"STRIPE_KEY"}})
+	h.ok("secrets_write", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{"STRIPE_KEY"}})
 	last = h.api.Requests()[len(h.api.Requests())-1]
 	if last.Method != "DELETE" || string(last.Body) != `["STRIPE_KEY"]` {
 		t.Fatalf("delete sent %s %s", last.Method, last.Body)
@@ -37,16 +37,16 @@ func TestSecretsEndToEnd(t *testing.T) {
 
 	// Reserved names are refused before any request; the API refuses deleting them.
 	before := len(h.api.Requests())
-	h.fails("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{
+	h.fails("secrets_write", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{
 		map[string]any{"name": "OK_NAME", "value": "x"}, map[string]any{"name": "SUPABASE_URL", "value": "x"},
 	}}, "secrets[1].name must not start with SUPABASE_")
-	h.fails("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "A", "val": "x"}}}, "unknown field secrets[0].val", "did you mean value")
-	h.fails("secrets", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{}}, "names needs at least one")
+	h.fails("secrets_write", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "A", "val": "x"}}}, "unknown field secrets[0].val", "did you mean value")
+	h.fails("secrets_write", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{}}, "names needs at least one")
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad arguments sent %d requests", n-before)
 	}
-	h.fails("secrets", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{"SUPABASE_DB_URL"}}, "Supabase API error 400", "reserved")
-	h.fails("secrets", map[string]any{"operation": "list", "ref": "zzzzzzzzzzzzzzzzzzzz"}, "Supabase API error 404")
+	h.fails("secrets_write", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{"SUPABASE_DB_URL"}}, "Supabase API error 400", "reserved")
+	h.fails("secrets_read", map[string]any{"operation": "list", "ref": "zzzzzzzzzzzzzzzzzzzz"}, "Supabase API error 404")
 	if _, ok := h.api.SecretValue(activeRef, fakeapi.SeedSecretName); !ok {
 		t.Fatal("seeded secret lost")
 	}

@@ -47,7 +47,7 @@ func benchCall(b *testing.B, mc *mcpclient.Client, tool string, args map[string]
 	}
 }
 
-// BenchmarkToolCall is one projects.list call through the server, HTTP to
+// BenchmarkToolCall is one projects_read.list call through the server, HTTP to
 // the fake API included; BenchmarkBareHTTP is the same request without the
 // server, so the difference is the server's overhead.
 func BenchmarkToolCall(b *testing.B) {
@@ -55,7 +55,7 @@ func BenchmarkToolCall(b *testing.B) {
 	args := map[string]any{"operation": "list"}
 	b.ReportAllocs()
 	for b.Loop() {
-		benchCall(b, mc, "projects", args)
+		benchCall(b, mc, "projects_read", args)
 	}
 }
 
@@ -87,7 +87,7 @@ func BenchmarkToolCallParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		args := map[string]any{"operation": "list"}
 		for pb.Next() {
-			benchCall(b, mc, "projects", args)
+			benchCall(b, mc, "projects_read", args)
 		}
 	})
 }
@@ -97,7 +97,7 @@ func BenchmarkToolCallParallel(b *testing.B) {
 func BenchmarkToolCallInvalid(b *testing.B) {
 	_, mc := benchServer(b, &guard.Policy{})
 	req := mcp.CallToolRequest{}
-	req.Params.Name = "projects"
+	req.Params.Name = "projects_read"
 	req.Params.Arguments = map[string]any{"operation": "get", "reff": "abcdefghijklmnopqrst"}
 	b.ReportAllocs()
 	for b.Loop() {

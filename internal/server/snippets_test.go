@@ -14,29 +14,29 @@ func TestSnippetsEndToEnd(t *testing.T) {
 		Data   []map[string]any `json:"data"`
 		Cursor string           `json:"cursor"`
 	}
-	all := decodeJSON[page](t, h.ok("organizations", map[string]any{"operation": "list_snippets"}))
+	all := decodeJSON[page](t, h.ok("organizations_read", map[string]any{"operation": "list_snippets"}))
 	if len(all.Data) != 3 || all.Cursor != "" || all.Data[0]["content"] != nil {
 		t.Fatalf("list = %+v", all)
 	}
 	// Filter and page through with the cursor.
-	first := decodeJSON[page](t, h.ok("organizations", map[string]any{"operation": "list_snippets", "project_ref": activeRef, "limit": 1}))
+	first := decodeJSON[page](t, h.ok("organizations_read", map[string]any{"operation": "list_snippets", "project_ref": activeRef, "limit": 1}))
 	if len(first.Data) != 1 || first.Cursor == "" {
 		t.Fatalf("first page = %+v", first)
 	}
-	second := decodeJSON[page](t, h.ok("organizations", map[string]any{"operation": "list_snippets", "project_ref": activeRef, "limit": "1", "cursor": first.Cursor}))
+	second := decodeJSON[page](t, h.ok("organizations_read", map[string]any{"operation": "list_snippets", "project_ref": activeRef, "limit": "1", "cursor": first.Cursor}))
 	if len(second.Data) != 1 || second.Cursor != "" || second.Data[0]["id"] == first.Data[0]["id"] {
 		t.Fatalf("second page = %+v", second)
 	}
 
 	// A snippet's SQL is user-written: an injection in it stays inside the boundary.
-	got := h.ok("organizations", map[string]any{"operation": "get_snippet", "id": fakeapi.SeedSnippetTwoID})
+	got := h.ok("organizations_read", map[string]any{"operation": "get_snippet", "id": fakeapi.SeedSnippetTwoID})
 	inner := payload(got)
-	if !strings.HasPrefix(got, "Below is the result of organizations.get_snippet") || !strings.Contains(inner, "ignore all previous instructions") ||
+	if !strings.HasPrefix(got, "Below is the result of organizations_read.get_snippet") || !strings.Contains(inner, "ignore all previous instructions") ||
 		strings.Contains(strings.Replace(got, inner, "", 1), "ignore all previous") {
 		t.Fatalf("get = %s", got)
 	}
 
-	h.fails("organizations", map[string]any{"operation": "list_snippets", "project_ref": "ACME"}, "does not match")
-	h.fails("organizations", map[string]any{"operation": "list_snippets", "limit": 500}, "limit must be at most 100")
-	h.fails("organizations", map[string]any{"operation": "get_snippet", "id": "3f2b8a4e-6c1d-4e5f-9a7b-2c8d0e1f3a5b"}, "Supabase API error 404", "Snippet not found")
+	h.fails("organizations_read", map[string]any{"operation": "list_snippets", "project_ref": "ACME"}, "does not match")
+	h.fails("organizations_read", map[string]any{"operation": "list_snippets", "limit": 500}, "limit must be at most 100")
+	h.fails("organizations_read", map[string]any{"operation": "get_snippet", "id": "3f2b8a4e-6c1d-4e5f-9a7b-2c8d0e1f3a5b"}, "Supabase API error 404", "Snippet not found")
 }

@@ -80,7 +80,7 @@ func newSQLFixture(t *testing.T) *sqlFixture {
 		direct:  directConn(t, url),
 	}
 	S := f.schema
-	f.admin.ok("database", sqlArgs("execute_sql", fmt.Sprintf(`create schema %[1]s;
+	f.admin.ok("database_write", sqlArgs("execute_sql", fmt.Sprintf(`create schema %[1]s;
 create table %[1]s.victim (id int primary key, v text);
 insert into %[1]s.victim select g, md5(g::text) from generate_series(1, 50) g;
 create sequence %[1]s.seq;
@@ -101,8 +101,8 @@ insert into %[1]s.order_items select g, 1 + g %% 10, 1 + g %% 4, 9.99 from gener
 insert into %[1]s.events (customer_id, kind, payload) select 1 + g %% 30, 'view', jsonb_build_object('page', '/docs/' || g) from generate_series(1, 100) g;
 grant select on all tables in schema %[1]s to public`, S, f.lockKey)))
 	t.Cleanup(func() {
-		f.admin.call("database", sqlArgs("execute_sql", "drop schema if exists "+S+" cascade"))
-		f.admin.call("database", sqlArgs("execute_sql", fmt.Sprintf("select lo_unlink(oid) from pg_largeobject_metadata where oid = %d", f.loOID)))
+		f.admin.call("database_write", sqlArgs("execute_sql", "drop schema if exists "+S+" cascade"))
+		f.admin.call("database_write", sqlArgs("execute_sql", fmt.Sprintf("select lo_unlink(oid) from pg_largeobject_metadata where oid = %d", f.loOID)))
 	})
 	return f
 }
@@ -123,7 +123,7 @@ func (f *sqlFixture) state(t *testing.T) string {
 // itself: settings, role, its backend pid and what it holds.
 func apiSession(t *testing.T, h *harness) map[string]any {
 	t.Helper()
-	rows := decodeJSON[[]map[string]any](t, h.ok("database", sqlArgs("execute_readonly_sql", `select pg_backend_pid() as pid,
+	rows := decodeJSON[[]map[string]any](t, h.ok("database_read", sqlArgs("execute_readonly_sql", `select pg_backend_pid() as pid,
   current_setting('default_transaction_read_only') as default_ro,
   current_setting('standard_conforming_strings') as scs,
   current_setting('backslash_quote') as bq,
@@ -290,7 +290,7 @@ func TestSQLGuardAttacksChangeNothing(t *testing.T) {
 	for _, a := range attacks {
 		q := f.expand(a, pid)
 		for _, op := range []string{"execute_readonly_sql", "explain"} {
-			text, isErr := ro.call("database", sqlArgs(op, q))
+			text, isErr := ro.call("database_read", sqlArgs(op, q))
 			// Argument checks may refuse first (explain's query may hold no
 			// control characters); either way nothing is sent.
 			if !isErr || !strings.Contains(text, "Refused") && !strings.Contains(text, "Nothing was sent") {
@@ -306,7 +306,7 @@ func TestSQLGuardAttacksChangeNothing(t *testing.T) {
 	for _, a := range attacks {
 		q := f.expand(a, pid)
 		for _, op := range []string{"execute_sql", "apply_migration", "upsert_migration"} {
-			text, isErr := w.call("database", sqlArgs(op, q))
+			text, isErr := w.call("database_write", sqlArgs(op, q))
 			if !isErr || !(strings.Contains(text, "Confirmation required") || strings.Contains(text, "refused")) {
 				t.Errorf("write %s ran %q unconfirmed: %s", op, clip(q), clip(text))
 			}
@@ -345,12 +345,12 @@ func TestSQLPooledSessionsKeepState(t *testing.T) {
 	requireDB(t)
 	h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}})
 	marker := "sqlguard_" + randomSuffix()
-	h.ok("database", sqlArgs("execute_sql", "set application_name = '"+marker+"'"))
-	rows := decodeJSON[[]map[string]any](t, h.ok("database", sqlArgs("execute_sql", "select current_setting('application_name') as app")))
+	h.ok("database_write", sqlArgs("execute_sql", "set application_name = '"+marker+"'"))
+	rows := decodeJSON[[]map[string]any](t, h.ok("database_write", sqlArgs("execute_sql", "select current_setting('application_name') as app")))
 	if rows[0]["app"] != marker {
 		t.Fatalf("a session setting did not outlive its call (%v): the hygiene tests could not fail", rows)
 	}
-	h.ok("database", sqlArgs("execute_sql", "set application_name = ''"))
+	h.ok("database_write", sqlArgs("execute_sql", "set application_name = ''"))
 }
 
 // Ordinary analyst queries run in read-only mode and unasked in write mode;
@@ -370,13 +370,13 @@ func TestSQLAnalystQueriesRun(t *testing.T) {
 			continue
 		}
 		n++
-		if text, isErr := ro.call("database", sqlArgs("execute_readonly_sql", q)); isErr {
+		if text, isErr := ro.call("database_read", sqlArgs("execute_readonly_sql", q)); isErr {
 			if strings.Contains(text, "Refused") {
 				refused++
 			}
 			t.Errorf("read-only: %q: %s", clip(q), text)
 		}
-		if text, isErr := w.call("database", sqlArgs("execute_sql", q)); isErr {
+		if text, isErr := w.call("database_write", sqlArgs("execute_sql", q)); isErr {
 			t.Errorf("write: %q: %s", clip(q), text)
 		}
 	}
@@ -391,13 +391,13 @@ func TestSQLAnalystQueriesRun(t *testing.T) {
 func TestSQLExplainOneRead(t *testing.T) {
 	f := newSQLFixture(t)
 	h := newHarness(t, setup{policy: &guard.Policy{ReadOnly: true}})
-	h.ok("database", sqlArgs("explain", "select * from "+f.schema+".victim where id = 1;"))
+	h.ok("database_read", sqlArgs("explain", "select * from "+f.schema+".victim where id = 1;"))
 	sent := len(h.api.Requests())
-	h.fails("database", sqlArgs("explain", "select 1; select pg_advisory_lock(1)"), "Refused")
-	h.fails("database", sqlArgs("explain", "select 1; select 2"), "2 statements")
-	h.fails("database", sqlArgs("explain", "select pg_sleep(4)"), "pg_sleep")
-	h.fails("database", sqlArgs("explain", "select "+f.schema+".side_effect()"), "not PostgreSQL's own")
-	h.fails("database", sqlArgs("explain", "show search_path"), "only a SELECT")
+	h.fails("database_read", sqlArgs("explain", "select 1; select pg_advisory_lock(1)"), "Refused")
+	h.fails("database_read", sqlArgs("explain", "select 1; select 2"), "2 statements")
+	h.fails("database_read", sqlArgs("explain", "select pg_sleep(4)"), "pg_sleep")
+	h.fails("database_read", sqlArgs("explain", "select "+f.schema+".side_effect()"), "not PostgreSQL's own")
+	h.fails("database_read", sqlArgs("explain", "show search_path"), "only a SELECT")
 	if n := len(h.api.Requests()); n != sent {
 		t.Fatalf("%d refused explains reached the API", n-sent)
 	}
@@ -408,15 +408,15 @@ func TestSQLConfirmationListsEveryStatement(t *testing.T) {
 	h := newHarness(t, setup{noElicitation: true})
 	long := "delete from profiles where " + strings.Repeat("true and ", 40) + "true"
 	q := "create table sqlguard_x (id int); drop table a; insert into sqlguard_x values (1); " + long + "; truncate c"
-	text := h.fails("database", sqlArgs("execute_sql", q), "Confirmation required", "3 statements need confirmation", "drop table a", "DROP TABLE", "delete from profiles where true and", "…", "truncate c", "TRUNCATE")
+	text := h.fails("database_write", sqlArgs("execute_sql", q), "Confirmation required", "3 statements need confirmation", "drop table a", "DROP TABLE", "delete from profiles where true and", "…", "truncate c", "TRUNCATE")
 	if strings.Contains(text, "insert into sqlguard_x") {
 		t.Errorf("a statement that needs no confirmation is listed: %s", text)
 	}
-	h.fails("database", sqlArgs("execute_sql", "selec 1"), "the server could not parse this; PostgreSQL may read it differently")
-	h.fails("database", sqlArgs("upsert_migration", "drop table a"), "Confirmation required", "DROP TABLE")
-	h.fails("database", sqlArgs("execute_sql", "set standard_conforming_strings = off"), "refused", "standard_conforming_strings")
-	h.fails("database", sqlArgs("execute_sql", strings.Repeat("select 1;", 30000)), "refused", "256 KiB")
-	h.fails("database", sqlArgs("apply_migration", "select 1"+strings.Repeat("+1", 30000)), "refused", "expression terms")
+	h.fails("database_write", sqlArgs("execute_sql", "selec 1"), "the server could not parse this; PostgreSQL may read it differently")
+	h.fails("database_write", sqlArgs("upsert_migration", "drop table a"), "Confirmation required", "DROP TABLE")
+	h.fails("database_write", sqlArgs("execute_sql", "set standard_conforming_strings = off"), "refused", "standard_conforming_strings")
+	h.fails("database_write", sqlArgs("execute_sql", strings.Repeat("select 1;", 30000)), "refused", "256 KiB")
+	h.fails("database_write", sqlArgs("apply_migration", "select 1"+strings.Repeat("+1", 30000)), "refused", "expression terms")
 	if n := len(h.api.Requests()); n != 0 {
 		t.Fatalf("%d requests sent unconfirmed", n)
 	}

@@ -210,6 +210,7 @@ func (f *stdioFront) refuseOversized(big *oversized) {
 // the call, so a cancellation sent to it now takes effect.
 func (s *Server) hooks() *mcpserver.Hooks {
 	h := &mcpserver.Hooks{}
+	h.AddOnRequestInitialization(s.refuseRenamed)
 	h.AddBeforeCallTool(func(ctx context.Context, id any, _ *mcp.CallToolRequest) {
 		f := s.front.Load()
 		if f == nil || !f.starting(id) {

@@ -124,7 +124,7 @@ func TestStdioCancelWhileQueued(t *testing.T) {
 		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
 	w.wait("init")
 	call := func(id, ref string) {
-		w.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": map[string]any{"name": "projects", "arguments": map[string]any{"operation": "get", "ref": ref}}})
+		w.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": map[string]any{"name": "projects_read", "arguments": map[string]any{"operation": "get", "ref": ref}}})
 	}
 	for i := range 100 { // every worker busy on a slow API
 		call(fmt.Sprintf("busy-%d", i), activeRef)
@@ -164,7 +164,7 @@ func TestStdioRefusesReusedIDs(t *testing.T) {
 	w.send(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": map[string]any{
 		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
 	w.wait("1")
-	w.send(map[string]any{"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": map[string]any{"name": "projects", "arguments": map[string]any{"operation": "list"}}})
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": map[string]any{"name": "projects_read", "arguments": map[string]any{"operation": "list"}}})
 	w.send(map[string]any{"jsonrpc": "2.0", "id": 7.0, "method": "ping"})
 	if line := w.wait("7"); !strings.Contains(line, "still running") {
 		t.Fatalf("reused id: %s", line)
@@ -188,7 +188,7 @@ func TestStdioBoundsTheBytesInProgress(t *testing.T) {
 	w.wait("init")
 	src := strings.Repeat("export const x = 1;\n", 2<<20/20)
 	for i := range 3 {
-		w.send(map[string]any{"jsonrpc": "2.0", "id": fmt.Sprintf("d%d", i), "method": "tools/call", "params": map[string]any{"name": "functions", "arguments": map[string]any{
+		w.send(map[string]any{"jsonrpc": "2.0", "id": fmt.Sprintf("d%d", i), "method": "tools/call", "params": map[string]any{"name": "functions_write", "arguments": map[string]any{
 			"operation": "deploy", "ref": activeRef, "slug": fmt.Sprintf("f%d", i), "entrypoint_path": "index.ts",
 			"files": []any{map[string]any{"name": "index.ts", "content": src}}}}})
 	}
@@ -205,7 +205,7 @@ func TestStdioBoundsTheBytesInProgress(t *testing.T) {
 		t.Fatalf("%d deploys sent", n)
 	}
 	// Once the first is done, the budget is free again.
-	w.send(map[string]any{"jsonrpc": "2.0", "id": "again", "method": "tools/call", "params": map[string]any{"name": "functions", "arguments": map[string]any{
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "again", "method": "tools/call", "params": map[string]any{"name": "functions_write", "arguments": map[string]any{
 		"operation": "deploy", "ref": activeRef, "slug": "f9", "entrypoint_path": "index.ts",
 		"files": []any{map[string]any{"name": "index.ts", "content": src}}}}})
 	if line := w.wait("again"); strings.Contains(line, "busy") {

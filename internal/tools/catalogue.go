@@ -63,8 +63,56 @@ type Catalogue struct {
 	Tools []*Tool
 }
 
-// Tool is one MCP tool: an endpoint group.
+// Tool is one MCP tool: the operations of one endpoint group (a tools.yaml
+// entry) at one access level. The group's read operations make
+// <group>_read; all others make <group>_write, so that clients, which
+// decide what a model may run from the tool name and annotations, never see
+// a read mixed with a write.
 type Tool struct {
+	// Name is <group>_read or <group>_write.
+	Name string
+	// Group is the tools.yaml name, the tool's name before the split.
+	Group string
+	// Access is AccessRead or AccessWrite.
+	Access      string
+	Feature     string
+	Description string
+	Operations  []*Operation
+	// sibling is the group's other tool, nil when the group has one.
+	sibling *Tool
+}
+
+// Sibling is the other tool of the same group (database_write for
+// database_read), or nil.
+func (t *Tool) Sibling() *Tool { return t.sibling }
+
+// Access levels of a tool.
+const (
+	AccessRead  = "read"
+	AccessWrite = "write"
+)
+
+// Title is the human name clients show in approval dialogs ("Database: read").
+func (t *Tool) Title() string { return groupTitle(t.Group) + ": " + t.Access }
+
+// groupTitle turns a group name into words ("jit_access" -> "JIT access").
+func groupTitle(group string) string {
+	words := strings.Split(group, "_")
+	for i, w := range words {
+		switch w {
+		case "api", "jit", "sql", "sso":
+			words[i] = strings.ToUpper(w)
+		default:
+			if i == 0 {
+				words[i] = strings.ToUpper(w[:1]) + w[1:]
+			}
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// group is one tools.yaml entry, split into tools by Load.
+type group struct {
 	Name        string       `yaml:"name"`
 	Feature     string       `yaml:"feature"`
 	Description string       `yaml:"description"`
@@ -169,6 +217,13 @@ func (op *Operation) SensitiveCall(args map[string]any) bool {
 	return false
 }
 
+// Idempotent reports whether repeating the call leaves the same state as
+// making it once. By method: GET, HEAD, PUT and DELETE are by HTTP's
+// definition; PATCH is too, because every PATCH of the Management API sets
+// the given fields to the given values; POST creates, runs or triggers
+// something each time and is not.
+func (op *Operation) Idempotent() bool { return op.Method != "POST" }
+
 // QualifiedName is "tool.operation", the name used by --tools and in logs.
 func (op *Operation) QualifiedName() string { return op.Tool.Name + "." + op.Name }
 
@@ -229,6 +284,16 @@ func (t *Tool) Operation(name string) *Operation {
 	return nil
 }
 
+// GroupTools maps each tools.yaml group to the names of its tools
+// (<group>_read first).
+func (c *Catalogue) GroupTools() map[string][]string {
+	out := map[string][]string{}
+	for _, t := range c.Tools {
+		out[t.Group] = append(out[t.Group], t.Name)
+	}
+	return out
+}
+
 // OperationNames maps each tool to its operation names.
 func (c *Catalogue) OperationNames() map[string][]string {
 	out := map[string][]string{}
@@ -256,12 +321,13 @@ var (
 	pathParam = regexp.MustCompile(`\{([^}]+)\}`)
 )
 
-// Load parses a catalogue and binds each operation to its field in requests,
-// a struct with one field per tool (the field name in snake_case is the tool
-// name) whose own fields are the operations' request structs.
+// Load parses a catalogue, splits each group into its read and write tools,
+// and binds each operation to its field in requests, a struct with one field
+// per group (the field name in snake_case is the group name) whose own
+// fields are the operations' request structs.
 func Load(data []byte, requests any) (*Catalogue, error) {
 	var doc struct {
-		Tools []*Tool `yaml:"tools"`
+		Tools []*group `yaml:"tools"`
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -272,29 +338,44 @@ func Load(data []byte, requests any) (*Catalogue, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalogue{Tools: doc.Tools}
-	seenTools := map[string]bool{}
-	for _, t := range c.Tools {
-		if !snakeName.MatchString(t.Name) || seenTools[t.Name] {
-			return nil, fmt.Errorf("tools.yaml: tool name %q is not snake_case or is repeated", t.Name)
+	c := &Catalogue{}
+	seenGroups := map[string]bool{}
+	for _, g := range doc.Tools {
+		if !snakeName.MatchString(g.Name) || seenGroups[g.Name] || strings.HasSuffix(g.Name, "_"+AccessRead) || strings.HasSuffix(g.Name, "_"+AccessWrite) {
+			return nil, fmt.Errorf("tools.yaml: tool name %q is not snake_case, is repeated or ends in _read or _write", g.Name)
 		}
-		seenTools[t.Name] = true
-		if t.Feature == "" || t.Description == "" || len(t.Operations) == 0 {
-			return nil, fmt.Errorf("tools.yaml: tool %s needs a feature, a description and operations", t.Name)
+		seenGroups[g.Name] = true
+		if g.Feature == "" || g.Description == "" || len(g.Operations) == 0 {
+			return nil, fmt.Errorf("tools.yaml: tool %s needs a feature, a description and operations", g.Name)
 		}
+		read := &Tool{Name: g.Name + "_" + AccessRead, Group: g.Name, Access: AccessRead, Feature: g.Feature, Description: g.Description}
+		write := &Tool{Name: g.Name + "_" + AccessWrite, Group: g.Name, Access: AccessWrite, Feature: g.Feature, Description: g.Description}
 		seenOps := map[string]bool{}
-		for _, op := range t.Operations {
-			op.Tool = t
+		for _, op := range g.Operations {
+			op.Tool = write
+			if op.Class == ClassRead {
+				op.Tool = read
+			}
 			if err := checkOperation(op, seenOps); err != nil {
-				return nil, fmt.Errorf("tools.yaml: %s: %w", op.QualifiedName(), err)
+				return nil, fmt.Errorf("tools.yaml: %s.%s: %w", g.Name, op.Name, err)
 			}
 			seenOps[op.Name] = true
-			typ, ok := bindings[op.QualifiedName()]
+			key := g.Name + "." + op.Name
+			typ, ok := bindings[key]
 			if !ok {
-				return nil, fmt.Errorf("tools.yaml: %s has no request struct (add a field to the tool's requests struct)", op.QualifiedName())
+				return nil, fmt.Errorf("tools.yaml: %s has no request struct (add a field to the tool's requests struct)", key)
 			}
-			delete(bindings, op.QualifiedName())
+			delete(bindings, key)
 			op.request = typ
+			op.Tool.Operations = append(op.Tool.Operations, op)
+		}
+		if len(read.Operations) > 0 && len(write.Operations) > 0 {
+			read.sibling, write.sibling = write, read
+		}
+		for _, t := range []*Tool{read, write} {
+			if len(t.Operations) > 0 {
+				c.Tools = append(c.Tools, t)
+			}
 		}
 	}
 	for name := range bindings {
@@ -365,7 +446,7 @@ func checkParams(op *Operation, ps []*param) error {
 	return nil
 }
 
-// requestBindings maps "tool.operation" to request struct types.
+// requestBindings maps "group.operation" to request struct types.
 func requestBindings(t reflect.Type) (map[string]reflect.Type, error) {
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("requests must be a struct of tool structs")

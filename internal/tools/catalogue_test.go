@@ -2,6 +2,7 @@ package tools
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -20,7 +21,7 @@ func exposeAll(t testing.TB) (*Catalogue, []*ExposedTool) {
 }
 
 // Every schema is one flat object without $ref or combinators, and every
-// property, at every depth, is described.
+// property but operation, at every depth, is described.
 func TestSchemasAreFlatAndDescribed(t *testing.T) {
 	_, all := exposeAll(t)
 	for _, e := range all {
@@ -37,7 +38,9 @@ func TestSchemasAreFlatAndDescribed(t *testing.T) {
 		if err := json.Unmarshal(raw, &s); err != nil {
 			t.Fatal(err)
 		}
-		checkDescribed(t, e.Name, s["properties"].(map[string]any))
+		props := s["properties"].(map[string]any)
+		delete(props, "operation") // described by the tool's description, operation by operation
+		checkDescribed(t, e.Name, props)
 	}
 }
 
@@ -132,24 +135,68 @@ func TestSnakeCase(t *testing.T) {
 	}
 }
 
-func TestAnnotationsFollowClasses(t *testing.T) {
+// The split: every tools.yaml group becomes <group>_read with exactly its
+// class read operations and <group>_write with all the others, each
+// operation on exactly one tool, in tools.yaml order.
+func TestToolsSplitByAccess(t *testing.T) {
 	c, _ := exposeAll(t)
-	projects := c.Tool("projects")
+	groups := c.GroupTools()
+	ops := 0
+	for _, tl := range c.Tools {
+		if tl.Name != tl.Group+"_"+tl.Access || !slices.Contains(groups[tl.Group], tl.Name) {
+			t.Errorf("tool %s: group %s, access %s", tl.Name, tl.Group, tl.Access)
+		}
+		if len(tl.Operations) == 0 {
+			t.Errorf("tool %s has no operations", tl.Name)
+		}
+		for _, op := range tl.Operations {
+			ops++
+			if (op.Class == ClassRead) != (tl.Access == AccessRead) || op.Tool != tl {
+				t.Errorf("%s: class %s on a %s tool", op.QualifiedName(), op.Class, tl.Access)
+			}
+		}
+	}
+	for group, names := range groups {
+		if names[0] != group+"_read" && names[0] != group+"_write" || len(names) > 2 {
+			t.Errorf("group %s has tools %v", group, names)
+		}
+	}
+	// A write-only group has no empty read tool, a read-only group no write tool.
+	if got := groups["analytics"]; !slices.Equal(got, []string{"analytics_read"}) {
+		t.Errorf("analytics (only reads) has tools %v", got)
+	}
+	if db := c.Tool("database_read"); db == nil || db.Operation("execute_readonly_sql") == nil || db.Operation("list_tables") == nil || db.Operation("execute_sql") != nil {
+		t.Error("database_read must hold the read-only query and the explore helpers, not execute_sql")
+	}
+	if db := c.Tool("database_write"); db == nil || db.Operation("execute_sql") == nil || db.Operation("apply_migration") == nil || db.Operation("rollback_migrations") == nil {
+		t.Error("database_write must hold execute_sql and the migrations")
+	}
+	if c.Tool("database_read").Title() != "Database: read" || c.Tool("jit_access_write").Title() != "JIT access: write" {
+		t.Errorf("titles: %q, %q", c.Tool("database_read").Title(), c.Tool("jit_access_write").Title())
+	}
+	if ops < 150 {
+		t.Errorf("only %d operations", ops)
+	}
+}
+
+func TestAnnotationsFollowAccess(t *testing.T) {
+	c, _ := exposeAll(t)
+	projects := c.Tool("projects_write")
 	a := (&ExposedTool{Tool: projects, Operations: projects.Operations}).Annotations()
 	if a.ReadOnly || !a.Destructive || a.Idempotent || !a.OpenWorld {
-		t.Errorf("projects annotations = %+v", a)
+		t.Errorf("projects_write annotations = %+v", a)
 	}
-	reads := &ExposedTool{Tool: projects, Operations: []*Operation{projects.Operation("list"), projects.Operation("get")}}
-	if a := reads.Annotations(); !a.ReadOnly || a.Destructive || !a.Idempotent {
-		t.Errorf("read-only subset annotations = %+v", a)
+	reads := c.Tool("projects_read")
+	if a := (&ExposedTool{Tool: reads, Operations: reads.Operations}).Annotations(); !a.ReadOnly || a.Destructive || !a.Idempotent || !a.OpenWorld {
+		t.Errorf("projects_read annotations = %+v", a)
 	}
 	// A sensitive write alone (no delete) still makes the hint destructive.
-	claim := &ExposedTool{Tool: projects, Operations: []*Operation{projects.Operation("get"), projects.Operation("create_claim_token")}}
+	claim := &ExposedTool{Tool: projects, Operations: []*Operation{projects.Operation("create_claim_token")}}
 	if a := claim.Annotations(); a.ReadOnly || !a.Destructive || !claim.NeedsConfirmation() {
 		t.Errorf("sensitive subset annotations = %+v", a)
 	}
-	plain := &ExposedTool{Tool: projects, Operations: []*Operation{projects.Operation("get"), projects.Operation("update")}}
-	if a := plain.Annotations(); a.ReadOnly || a.Destructive || plain.NeedsConfirmation() {
-		t.Errorf("plain write subset annotations = %+v", a)
+	plain := &ExposedTool{Tool: projects, Operations: []*Operation{projects.Operation("update")}}
+	if a := plain.Annotations(); a.ReadOnly || a.Destructive || !a.Idempotent || plain.NeedsConfirmation() {
+		t.Errorf("plain write subset (PATCH) annotations = %+v", a)
 	}
 }

@@ -38,6 +38,13 @@ func (e *ScopeError) Error() string { return e.Msg }
 // quoted back.
 const maxOperationName = 64
 
+func accessVerb(access string) string {
+	if access == AccessRead {
+		return "reads"
+	}
+	return "changes things"
+}
+
 // Decode validates raw arguments strictly for the operation they name.
 // injected holds arguments the server sets itself; a call that gives another
 // value for one of them is refused.
@@ -57,6 +64,8 @@ func (e *ExposedTool) Decode(args map[string]any, injected map[string]any) (*Cal
 		}
 		if e.Tool.Operation(opName) != nil {
 			msg = fmt.Sprintf("operation %s.%s is disabled on this server (read-only mode, project scope or tool filters)", e.Name, opName)
+		} else if other := e.Tool.Sibling(); other != nil && other.Operation(opName) != nil {
+			msg = fmt.Sprintf("%s has no operation %q: it is on %s (%s only %s). Call %s with the same arguments, if this server lists it", e.Name, opName, other.Name, e.Name, accessVerb(e.Access), other.Name)
 		}
 		return nil, argErr("%s. Operations: %s.", msg, strings.Join(e.OperationNames(), ", "))
 	}

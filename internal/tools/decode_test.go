@@ -20,25 +20,38 @@ func exposed(t *testing.T, tool string) *ExposedTool {
 }
 
 func TestDecodeErrorsTellWhatToDo(t *testing.T) {
-	projects := exposed(t, "projects")
+	projects := exposed(t, "projects_read")
 	cases := []struct {
 		args map[string]any
 		want []string
 	}{
-		{map[string]any{}, []string{"operation is required", "list, get, create"}},
+		{map[string]any{}, []string{"operation is required", "list, get, list_restore_versions"}},
+		{map[string]any{"operation": "delete", "ref": ref}, []string{`projects_read has no operation "delete": it is on projects_write`, "Call projects_write with the same arguments"}},
 		{map[string]any{"operation": "lsit"}, []string{`no operation "lsit"`, "did you mean list"}},
 		{map[string]any{"operation": "get"}, []string{"operation get needs ref", "Usage: get(ref)"}},
 		{map[string]any{"operation": "get", "reff": ref}, []string{"unknown argument reff", "did you mean ref"}},
-		{map[string]any{"operation": "get", "ref": ref, "db_pass": "x"}, []string{"takes no argument db_pass", "that is for create"}},
+		{map[string]any{"operation": "get", "ref": ref, "services": []any{"db"}}, []string{"takes no argument services", "that is for get_health"}},
 		{map[string]any{"operation": "get", "ref": "ABC"}, []string{"Nothing was sent", "ref does not match the pattern ^[a-z]{20}$"}},
 		{map[string]any{"operation": "get", "ref": 12}, []string{"does not match"}},
 		{map[string]any{"operation": "get_health", "ref": ref, "services": []any{"db", "dbx"}}, []string{`services[1] is not one of`, "auth, db"}},
 		{map[string]any{"operation": "get_health", "ref": ref, "services": []any{"db"}, "timeout_ms": 20000}, []string{"timeout_ms must be at most 10000"}},
+		{map[string]any{"operation": "get", "ref": ref, "db_pass": "x"}, []string{"unknown argument db_pass"}},
+	}
+	for _, tc := range cases {
+		if _, err := projects.Decode(tc.args, nil); err == nil || !containsAll(err.Error(), tc.want) {
+			t.Errorf("%v: error %v lacks %q", tc.args, err, tc.want)
+		}
+	}
+	writes := exposed(t, "projects_write")
+	cases = []struct {
+		args map[string]any
+		want []string
+	}{
 		{map[string]any{"operation": "create", "name": "n", "organization_slug": "o", "db_pass": "password1", "region_selection": map[string]any{"type": "specific", "cod": "us-east-1"}}, []string{"unknown field region_selection.cod", "did you mean code"}},
 		{map[string]any{"operation": "create", "name": "n", "organization_slug": "o", "db_pass": "password1", "region_selection": map[string]any{"type": "smartGroup", "code": "us-east-1"}}, []string{"smartGroup takes code americas"}},
 	}
 	for _, tc := range cases {
-		_, err := projects.Decode(tc.args, nil)
+		_, err := writes.Decode(tc.args, nil)
 		var ae *ArgumentError
 		if !errors.As(err, &ae) {
 			t.Errorf("%v: got %v, want an ArgumentError", tc.args, err)
@@ -52,8 +65,17 @@ func TestDecodeErrorsTellWhatToDo(t *testing.T) {
 	}
 }
 
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}
+
 func TestDecodeRepairsTypeSlips(t *testing.T) {
-	projects := exposed(t, "projects")
+	projects := exposed(t, "projects_read")
 	call, err := projects.Decode(map[string]any{"operation": "get_health", "ref": ref, "services": `["db","auth"]`, "timeout_ms": "1500"}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +84,7 @@ func TestDecodeRepairsTypeSlips(t *testing.T) {
 	if len(req.Services) != 2 || req.TimeoutMS == nil || *req.TimeoutMS != 1500 {
 		t.Fatalf("slips not repaired: %+v", req)
 	}
-	db := exposed(t, "database")
+	db := exposed(t, "database_write")
 	call, err = db.Decode(map[string]any{"operation": "execute_sql", "ref": ref, "query": "select 1", "read_only": "true"}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +95,7 @@ func TestDecodeRepairsTypeSlips(t *testing.T) {
 }
 
 func TestInjectedArgumentsAndScope(t *testing.T) {
-	db := exposed(t, "database")
+	db := exposed(t, "database_read")
 	db.Hidden = map[string]bool{"ref": true}
 	injected := map[string]any{"ref": ref}
 	call, err := db.Decode(map[string]any{"operation": "list_migrations"}, injected)
@@ -94,7 +116,7 @@ func TestInjectedArgumentsAndScope(t *testing.T) {
 }
 
 func TestHTTPRequestEncoding(t *testing.T) {
-	projects := exposed(t, "projects")
+	projects := exposed(t, "projects_read")
 	call, err := projects.Decode(map[string]any{"operation": "get_health", "ref": ref, "services": []any{"db", "auth"}, "timeout_ms": 0}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +128,7 @@ func TestHTTPRequestEncoding(t *testing.T) {
 	if req.Method != "GET" || req.Path != "/v1/projects/"+ref+"/health" || req.Query.Encode() != "services=db&services=auth&timeout_ms=0" || req.Body != nil {
 		t.Fatalf("bad request: %+v %s", req, req.Query.Encode())
 	}
-	call, err = projects.Decode(map[string]any{"operation": "create", "name": "n", "organization_slug": "acme", "db_pass": "password1", "region_selection": map[string]any{"type": "smartGroup", "code": "emea"}}, nil)
+	call, err = exposed(t, "projects_write").Decode(map[string]any{"operation": "create", "name": "n", "organization_slug": "acme", "db_pass": "password1", "region_selection": map[string]any{"type": "smartGroup", "code": "emea"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,13 +7,14 @@ import (
 // MinimalArgs builds the smallest valid arguments for an operation: every
 // required argument, taken from fixtures by name (project refs, slugs and ids
 // that exist in the fake API) or else made up from its schema, plus any
-// argument with a fixture for that very operation ("tool.operation.arg"). Tests and
+// argument with a fixture for that very operation ("group.operation.arg",
+// by the tools.yaml group name, which does not change with the split). Tests and
 // benchmarks use it so that a new catalogue entry is covered without new
 // test code.
 func MinimalArgs(op *Operation, fixtures map[string]any) map[string]any {
 	args := map[string]any{"operation": op.Name}
 	for _, p := range op.args() {
-		if v, ok := fixtures[op.QualifiedName()+"."+p.name]; ok {
+		if v, ok := fixtures[op.Tool.Group+"."+op.Name+"."+p.name]; ok {
 			args[p.name] = v // an operation's own fixture, even for an optional argument
 			continue
 		}

@@ -19,9 +19,9 @@ func MarkdownToolList(c *Catalogue) string {
 	for _, t := range c.Tools {
 		total += len(t.Operations)
 	}
-	fmt.Fprintf(&b, "%d tools, %d operations. Class: read (listed in read-only mode), write, destructive (needs confirmation); write (confirm: kind) = a write that needs confirmation, with the rubric's kind (data, access, code, exposure, service; \"with arg\": only calls that give arg); $ = billable (needs confirmation).\n", len(c.Tools), total)
+	fmt.Fprintf(&b, "%d tools, %d operations. Each endpoint group is split by access level: `<group>_read` holds its read operations (annotated read-only), `<group>_write` all others. Class: read (listed in read-only mode), write, destructive (needs confirmation); write (confirm: kind) = a write that needs confirmation, with the rubric's kind (data, access, code, exposure, service; \"with arg\": only calls that give arg); $ = billable (needs confirmation).\n", len(c.Tools), total)
 	for _, t := range c.Tools {
-		fmt.Fprintf(&b, "\n### `%s` (feature `%s`)\n\n%s\n\n| operation | class | endpoint | what it does |\n|---|---|---|---|\n", t.Name, t.Feature, t.Description)
+		fmt.Fprintf(&b, "\n### `%s` (%s; feature `%s`)\n\n%s\n\n| operation | class | endpoint | what it does |\n|---|---|---|---|\n", t.Name, t.Title(), t.Feature, t.Description)
 		for _, op := range t.Operations {
 			class := op.Class
 			if op.Sensitive != "" {
@@ -36,6 +36,26 @@ func MarkdownToolList(c *Catalogue) string {
 			}
 			fmt.Fprintf(&b, "| `%s` | %s | `%s %s` | %s |\n", op.Name, class, op.Method, op.Path, op.Summary)
 		}
+	}
+	b.WriteString("\n### Claude Code permissions\n\nClaude Code matches permission rules on exact tool names (`mcp__<server>__<tool>`, or `mcp__<server>` for every tool of a server), never on arguments. With the server added as `supabase`, this lets every read run unasked and asks before every write (`.claude/settings.json`):\n\n```json\n")
+	var reads, writes []string
+	for _, t := range c.Tools {
+		if t.Access == AccessRead {
+			reads = append(reads, `      "mcp__supabase__`+t.Name+`"`)
+		} else {
+			writes = append(writes, `      "mcp__supabase__`+t.Name+`"`)
+		}
+	}
+	fmt.Fprintf(&b, "{\n  \"permissions\": {\n    \"allow\": [\n%s\n    ],\n    \"ask\": [\n%s\n    ]\n  }\n}\n```\n", strings.Join(reads, ",\n"), strings.Join(writes, ",\n"))
+	b.WriteString("\n### Tool names before the split\n\nCalls of an old name are refused with an error naming its new tools; `--tools` and `--disable-tools` still accept old names (`database` means both halves, `database.list_tables` the half that holds the operation).\n\n| old name | new tools |\n|---|---|\n")
+	seen := map[string]bool{}
+	groups := c.GroupTools()
+	for _, t := range c.Tools {
+		if seen[t.Group] {
+			continue
+		}
+		seen[t.Group] = true
+		fmt.Fprintf(&b, "| `%s` | `%s` |\n", t.Group, strings.Join(groups[t.Group], "`, `"))
 	}
 	return b.String()
 }

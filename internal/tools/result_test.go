@@ -64,7 +64,7 @@ func TestRevealArgumentDecoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &ExposedTool{Tool: cat.Tool("branches"), Operations: cat.Tool("branches").Operations}
+	e := &ExposedTool{Tool: cat.Tool("branches_read"), Operations: cat.Tool("branches_read").Operations}
 	id := "0b9c3f1e-2d4a-4e6b-8c7d-9e0f1a2b3c4d"
 	for _, c := range []struct {
 		reveal any

@@ -74,7 +74,7 @@ func TestRubricLeavesNoPlainWrite(t *testing.T) {
 		"database.update_migration",
 	} {
 		tool, opName, _ := strings.Cut(name, ".")
-		op := c.Tool(tool).Operation(opName)
+		op := c.Tool(tool + "_write").Operation(opName) // none of them reads
 		if op == nil || !op.NeedsConfirmation() {
 			t.Errorf("%s does not need confirmation", name)
 		}
@@ -118,7 +118,7 @@ func TestNeedsConfirmation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	apply := c.Tool("database").Operation("apply_migration")
+	apply := c.Tool("database_write").Operation("apply_migration")
 	if apply.NeedsConfirmation() || !apply.MayNeedConfirmation() {
 		t.Fatal("apply_migration asks only with rollback SQL")
 	}

@@ -144,11 +144,9 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 	for i, op := range e.Operations {
 		ops[i] = op.Name
 	}
-	props.Set("operation", &jsonschema.Schema{
-		Type:        "string",
-		Enum:        ops,
-		Description: "Operation to run.",
-	})
+	// No description: the tool's description lists every operation with
+	// its arguments, and the bytes are paid on every turn.
+	props.Set("operation", &jsonschema.Schema{Type: "string", Enum: ops})
 	for _, op := range e.Operations {
 		if op.args(); op.reflectErr != nil {
 			return nil, op.reflectErr
@@ -181,27 +179,27 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 	return json.Marshal(s)
 }
 
-// Annotations are the four MCP hints, derived from the enabled operations.
+// Annotations are the four MCP hints, derived from the tool's access level
+// and its enabled operations.
 type Annotations struct {
 	ReadOnly, Destructive, Idempotent, OpenWorld bool
 }
 
-// Annotations: read-only only where every operation reads; destructive where
-// any operation can need confirmation (the rubric: destructive, billable,
-// sensitive, destructive SQL); idempotent where every method is (GET, HEAD,
-// PUT, DELETE).
+// Annotations: a read tool (only class read operations) is read-only, not
+// destructive and idempotent. A write tool is destructive when any of its
+// operations can need confirmation (the rubric: destructive, billable,
+// sensitive, destructive SQL), and idempotent only when every operation is
+// (Operation.Idempotent). Every tool reaches the Supabase API: open world.
 func (e *ExposedTool) Annotations() Annotations {
-	a := Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true}
+	if e.Access == AccessRead {
+		return Annotations{ReadOnly: true, Idempotent: true, OpenWorld: true}
+	}
+	a := Annotations{Idempotent: true, OpenWorld: true}
 	for _, op := range e.Operations {
-		if op.Class != ClassRead {
-			a.ReadOnly = false
-		}
 		if op.MayNeedConfirmation() {
 			a.Destructive = true
 		}
-		switch op.Method {
-		case "GET", "HEAD", "PUT", "DELETE":
-		default:
+		if !op.Idempotent() {
 			a.Idempotent = false
 		}
 	}

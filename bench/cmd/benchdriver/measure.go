@@ -204,7 +204,7 @@ func contextCost(ctx context.Context, servers []spec, dbURL string) ([]contextRo
 			if err != nil {
 				return err
 			}
-			name, args := "projects", map[string]any{"operation": "list"}
+			name, args := "projects_read", map[string]any{"operation": "list"}
 			if s.name == "official" {
 				name, args = "list_projects", map[string]any{}
 			}
@@ -281,7 +281,7 @@ func listTablesCall(server string, tools []listedTool) (string, map[string]any, 
 		if server == "official" && t.Name == "list_tables" {
 			return t.Name, map[string]any{"project_id": fakeapi.SeedProjectActive, "schemas": []string{benchSchema}}, true
 		}
-		if server != "official" && t.Name == "database" && slices.Contains(t.InputSchema.Properties["operation"].Enum, "list_tables") {
+		if server != "official" && t.Name == "database_read" && slices.Contains(t.InputSchema.Properties["operation"].Enum, "list_tables") {
 			args := map[string]any{"operation": "list_tables", "ref": fakeapi.SeedProjectActive}
 			if _, ok := t.InputSchema.Properties["schemas"]; ok {
 				args["schemas"] = []string{benchSchema}
@@ -336,7 +336,7 @@ func perCall(ctx context.Context, s spec, api *fakeapi.Server, samples, concurre
 	// The warm-up checks the full result; the timed calls only look for the
 	// error flag, so that the client's JSON work stays out of the figure.
 	checked := func() error {
-		r, err := p.callTool(ctx, "projects", map[string]any{"operation": "list"})
+		r, err := p.callTool(ctx, "projects_read", map[string]any{"operation": "list"})
 		if err != nil {
 			return err
 		}
@@ -345,7 +345,7 @@ func perCall(ctx context.Context, s spec, api *fakeapi.Server, samples, concurre
 		}
 		return nil
 	}
-	params := []byte(`{"name":"projects","arguments":{"operation":"list"}}`)
+	params := []byte(`{"name":"projects_read","arguments":{"operation":"list"}}`)
 	tool := func() error {
 		res, err := p.callRaw(ctx, "tools/call", params)
 		if err == nil && bytes.Contains(res, []byte(`"isError":true`)) {
@@ -440,11 +440,11 @@ func memoryOverCalls(ctx context.Context, s spec, calls int, settle time.Duratio
 		tool  string
 		args  map[string]any
 	}{
-		{"projects.list", "projects", map[string]any{"operation": "list"}},
-		{"organizations.list", "organizations", map[string]any{"operation": "list"}},
-		{"projects.get", "projects", map[string]any{"operation": "get", "ref": ref}},
-		{"database.list_migrations", "database", map[string]any{"operation": "list_migrations", "ref": ref}},
-		{"database.execute_readonly_sql", "database", map[string]any{"operation": "execute_readonly_sql", "ref": ref, "query": "select n, md5(n::text) from generate_series(1, 20) n"}},
+		{"projects.list", "projects_read", map[string]any{"operation": "list"}},
+		{"organizations.list", "organizations_read", map[string]any{"operation": "list"}},
+		{"projects.get", "projects_read", map[string]any{"operation": "get", "ref": ref}},
+		{"database.list_migrations", "database_read", map[string]any{"operation": "list_migrations", "ref": ref}},
+		{"database.execute_readonly_sql", "database_read", map[string]any{"operation": "execute_readonly_sql", "ref": ref, "query": "select n, md5(n::text) from generate_series(1, 20) n"}},
 	}
 	res := &growthResult{calls: calls}
 	for _, m := range mix {
@@ -525,7 +525,7 @@ func limiterAccuracy(ctx context.Context, s spec, api *fakeapi.Server, rate, bur
 		inFlight <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-inFlight }()
-			r, err := p.callTool(ctx, "projects", map[string]any{"operation": "get", "ref": fakeapi.SeedProjectActive})
+			r, err := p.callTool(ctx, "projects_read", map[string]any{"operation": "get", "ref": fakeapi.SeedProjectActive})
 			if err == nil && r.IsError {
 				err = fmt.Errorf("tool error: %s", clip(r.text(), 200))
 			}
