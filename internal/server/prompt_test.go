@@ -229,7 +229,7 @@ func TestConfirmationClassesAcrossModes(t *testing.T) {
 	rw := newHarness(t, setup{})
 	for _, tl := range rw.listTools() {
 		_, hasConfirm := tl.InputSchema.Properties["confirm"]
-		destructive := tl.Annotations.DestructiveHint != nil && *tl.Annotations.DestructiveHint
+		destructive := hint(tl.Annotations.DestructiveHint, true)
 		for _, opName := range needs[tl.Name] {
 			if !strings.Contains(tl.Description, "\n"+opName+"(") {
 				t.Errorf("write mode does not list %s.%s as the read-only check expects", tl.Name, opName)

@@ -213,14 +213,28 @@ func mcpTool(et *tools.ExposedTool) (mcp.Tool, error) {
 	a := et.Annotations()
 	// The title in both places: clients read one or the other.
 	tool.Title = et.Title()
+	// readOnlyHint is always spelled out: it is the hint every client acts
+	// on. The other three are sent only where they differ from the MCP
+	// defaults (destructive true, idempotent false, open world true), which
+	// clients must apply to an absent hint; this saves their bytes on every
+	// turn without changing what any tool says.
 	tool.Annotations = mcp.ToolAnnotation{
 		Title:           et.Title(),
 		ReadOnlyHint:    mcp.ToBoolPtr(a.ReadOnly),
-		DestructiveHint: mcp.ToBoolPtr(a.Destructive),
-		IdempotentHint:  mcp.ToBoolPtr(a.Idempotent),
-		OpenWorldHint:   mcp.ToBoolPtr(a.OpenWorld),
+		DestructiveHint: hintUnlessDefault(a.Destructive, true),
+		IdempotentHint:  hintUnlessDefault(a.Idempotent, false),
+		OpenWorldHint:   hintUnlessDefault(a.OpenWorld, true),
 	}
 	return tool, nil
+}
+
+// hintUnlessDefault is nil (absent) when v is the MCP spec's default for the
+// hint, and v otherwise.
+func hintUnlessDefault(v, specDefault bool) *bool {
+	if v == specDefault {
+		return nil
+	}
+	return mcp.ToBoolPtr(v)
 }
 
 func (s *Server) handler(et *tools.ExposedTool) mcpserver.ToolHandlerFunc {

@@ -170,11 +170,13 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 	for _, x := range e.Extra {
 		props.Set(x.Name, x.Schema)
 	}
+	// No "additionalProperties": false, at any depth: decoding refuses
+	// unknown keys anyway, naming the closest argument, and the flag would be
+	// paid in context on every turn by every tool.
 	s := &jsonschema.Schema{
-		Type:                 "object",
-		Properties:           props,
-		Required:             []string{"operation"},
-		AdditionalProperties: jsonschema.FalseSchema,
+		Type:       "object",
+		Properties: props,
+		Required:   []string{"operation"},
 	}
 	return json.Marshal(s)
 }
@@ -216,7 +218,7 @@ const bigBodyFields = 8
 func listedSchema(op *Operation, p *param) *jsonschema.Schema {
 	s := p.listed
 	if op.Body != p.name {
-		return withoutNestedClosure(s)
+		return forListing(s)
 	}
 	// A whole body that is an array of big objects (bulk updates) lists its
 	// items as bare objects, for the same reason.
@@ -224,27 +226,37 @@ func listedSchema(op *Operation, p *param) *jsonschema.Schema {
 		return &jsonschema.Schema{Type: "array", Description: s.Description, Items: &jsonschema.Schema{Type: "object"}, MinItems: s.MinItems}
 	}
 	if !isBigObject(s) {
-		return withoutNestedClosure(s)
+		return forListing(s)
 	}
 	return &jsonschema.Schema{Type: "object", Description: s.Description}
 }
 
-// withoutNestedClosure drops "additionalProperties": false below the top
-// level of the listing: decoding rejects unknown keys at every depth anyway,
-// and the flag would be paid in context for every nested object.
-func withoutNestedClosure(s *jsonschema.Schema) *jsonschema.Schema {
-	if s == nil || (s.Properties == nil && s.Items == nil) {
+// listedEnumMax is the longest enum the listing spells out. Longer ones
+// (regions, instance and add-on sizes) are listed by their first values and
+// their count: the full schema still validates at call time, and a wrong
+// value gets an error naming the closest allowed ones.
+const listedEnumMax = 8
+
+// forListing shortens a schema for tools/list, whose bytes every client pays
+// on every turn: no "additionalProperties": false at any depth (decoding
+// rejects unknown keys anyway) and long enums abbreviated.
+func forListing(s *jsonschema.Schema) *jsonschema.Schema {
+	if s == nil || (s.Properties == nil && s.Items == nil && len(s.Enum) <= listedEnumMax) {
 		return s
 	}
 	c := *s
 	if c.AdditionalProperties == jsonschema.FalseSchema {
 		c.AdditionalProperties = nil
 	}
-	c.Items = withoutNestedClosure(s.Items)
+	if len(s.Enum) > listedEnumMax {
+		c.Enum = nil
+		c.Description = strings.TrimSpace(fmt.Sprintf("%s One of %d values, e.g. %v, %v.", s.Description, len(s.Enum), s.Enum[0], s.Enum[1]))
+	}
+	c.Items = forListing(s.Items)
 	if s.Properties != nil {
 		c.Properties = jsonschema.NewProperties()
 		for pair := s.Properties.Oldest(); pair != nil; pair = pair.Next() {
-			c.Properties.Set(pair.Key, withoutNestedClosure(pair.Value))
+			c.Properties.Set(pair.Key, forListing(pair.Value))
 		}
 	}
 	return &c
