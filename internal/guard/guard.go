@@ -86,7 +86,7 @@ func (p *Policy) offersTokens() bool {
 
 // allows derives exposure from the catalogue: feature or tool filters,
 // read-only mode (class read only) and project scope (no account-level
-// operations).
+// operations; docs search touches no account and stays).
 func (p *Policy) allows(op *tools.Operation) bool {
 	name, qualified := op.Tool.Name, op.QualifiedName()
 	if len(p.Tools) > 0 {
@@ -102,7 +102,7 @@ func (p *Policy) allows(op *tools.Operation) bool {
 	if p.ReadOnly && op.Class != tools.ClassRead {
 		return false
 	}
-	if p.ProjectRef != "" && !op.HasParam("ref") && !op.HasParam(branchParam) {
+	if p.ProjectRef != "" && op.ManagementAPI() && !op.HasParam("ref") && !op.HasParam(branchParam) {
 		return false // account-level: lists or creates things outside the project
 	}
 	return true

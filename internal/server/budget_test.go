@@ -37,8 +37,10 @@ func TestToolListByteBudget(t *testing.T) {
 	all, allOps := measure(&guard.Policy{})
 	def, defOps := measure(&guard.Policy{Features: defaultFeaturesForTest})
 	t.Logf("all feature groups: %d bytes, %d operations; default %v: %d bytes, %d operations", all, allOps, defaultFeaturesForTest, def, defOps)
-	if all > 32_000 {
-		t.Errorf("all feature groups list %d bytes, budget 32000", all)
+	// 34,000: the limit issue 12's tool split sets, which also has room
+	// for the docs tool and the project URL and key helpers (issue 16).
+	if all > 34_000 {
+		t.Errorf("all feature groups list %d bytes, budget 34000", all)
 	}
 	if def > 16_000 || defOps < 60 {
 		t.Errorf("default features list %d bytes for %d operations; budget 16000 bytes for at least 60", def, defOps)

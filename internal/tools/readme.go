@@ -34,7 +34,11 @@ func MarkdownToolList(c *Catalogue) string {
 			if op.Billable {
 				class += " $"
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | `%s %s` | %s |\n", op.Name, class, op.Method, op.Path, op.Summary)
+			endpoint := op.Method + " " + op.Path
+			if op.API == APIDocs {
+				endpoint = op.Method + " --docs-url (GraphQL)"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", op.Name, class, endpoint, op.Summary)
 		}
 	}
 	return b.String()
