@@ -31,6 +31,8 @@ func apiAt(t *testing.T, apiURL string) func(*Options) {
 			BaseURL:     apiURL,
 			TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: testToken}),
 			Timeout:     5 * time.Second,
+			UserAgent:   "supabase-mcp/test",
+			Logger:      o.Logger, // its debug lines too: they must not leak secrets
 			HTTPClient:  &http.Client{Transport: &http.Transport{DialContext: dial}},
 		})
 		if err != nil {
