@@ -212,7 +212,11 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	}
 	c.APIURL = strings.TrimRight(c.APIURL, "/")
 	if d, err := url.Parse(c.DocsURL); err != nil || (d.Scheme != "https" && d.Scheme != "http") || d.Host == "" || d.User != nil {
-		return nil, fmt.Errorf("--docs-url %q: use an http(s) URL such as %s", c.DocsURL, DefaultDocsURL)
+		shown := fmt.Sprintf(" %q", c.DocsURL)
+		if err == nil && d.User != nil {
+			shown = "" // it holds a credential: not echoed
+		}
+		return nil, fmt.Errorf("--docs-url%s: use an http(s) URL without credentials, such as %s", shown, DefaultDocsURL)
 	}
 	if c.ProjectRef != "" && !validRef(c.ProjectRef) {
 		return nil, fmt.Errorf("--project-ref %q: a project ref is 20 lowercase letters (Project Settings > General)", c.ProjectRef)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,7 +10,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
+	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 )
 
@@ -265,5 +269,46 @@ func TestDocsSearchUnderScopeAndReadOnly(t *testing.T) {
 	h.ok("docs", map[string]any{"operation": "search", "query": "edge"})
 	if len(h.docs.received()) != 1 {
 		t.Fatal("the search did not reach the docs endpoint")
+	}
+}
+
+// Over HTTP with per-client tokens, the caller's bearer token never reaches
+// the docs endpoint, and a resource read uses the caller's own token.
+func TestDocsAndResourcesOverHTTP(t *testing.T) {
+	u := newUsers(t)
+	docs := newDocsEndpoint(t)
+	h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthBearer}, tune: func(o *Options) { o.Docs = docs.client(t) }})
+	a := h.mustConnect(t, "http", tokenA)
+	a.ok("docs", map[string]any{"operation": "search", "query": "edge"})
+	reqs := docs.received()
+	if len(reqs) != 1 {
+		t.Fatalf("%d docs requests", len(reqs))
+	}
+	for _, tok := range []string{tokenA, ownToken} {
+		r := reqs[0]
+		if strings.Contains(r.body, tok) || r.header.Get("Authorization") != "" {
+			t.Fatal("the docs request carries a credential")
+		}
+		for name, vals := range r.header {
+			if strings.Contains(strings.Join(vals, " "), tok) {
+				t.Fatalf("header %s carries a token", name)
+			}
+		}
+	}
+
+	req := mcp.ReadResourceRequest{}
+	req.Params.URI = "supabase://projects/" + activeRef + "/types/typescript"
+	res, err := a.c.ReadResource(context.Background(), req)
+	if err != nil || len(res.Contents) != 1 {
+		t.Fatalf("read: %v %v", res, err)
+	}
+	n := 0
+	for _, r := range u.a.Requests() {
+		if r.Path == "/v1/projects/"+activeRef+"/types/typescript" && r.Header.Get("Authorization") == "Bearer "+tokenA {
+			n++
+		}
+	}
+	if n != 1 || len(u.own.Requests()) != 0 || len(u.b.Requests()) != 0 {
+		t.Fatalf("the resource read was not made with the caller's token (%d requests of A)", n)
 	}
 }
