@@ -150,6 +150,11 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 			return err
 		}
 	}
+	// The docs client sends nothing until a docs.search call.
+	docs, err := client.NewDocs(client.DocsOptions{URL: cfg.DocsURL, UserAgent: "supabase-mcp/" + buildVersion()})
+	if err != nil {
+		return err
+	}
 	srv, err := server.New(server.Options{
 		Version:   buildVersion(),
 		Catalogue: catalogue,
@@ -163,6 +168,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		},
 		Client:           api,
 		Clients:          pool,
+		Docs:             docs,
 		Logger:           logger,
 		ConfirmTimeout:   cfg.ConfirmTimeout,
 		MaxArgumentBytes: cfg.MaxArgumentBytes,

@@ -137,6 +137,9 @@ func New(opts Options) (*Client, error) {
 	return c, nil
 }
 
+// BaseURL is the API's URL (scheme://host[/prefix]) the client calls.
+func (c *Client) BaseURL() string { return c.base }
+
 // Limiters is the pool of rate-limit buckets the client waits on.
 func (c *Client) Limiters() *LimiterPool { return c.limiters }
 

@@ -16,6 +16,10 @@ import (
 	"time"
 )
 
+// DefaultDocsURL is the GraphQL Content API of Supabase's documentation,
+// which docs.search queries (the endpoint Supabase's own MCP server uses).
+const DefaultDocsURL = "https://supabase.com/docs/api/graphql"
+
 // DefaultAPIURL is the Supabase Management API.
 const DefaultAPIURL = "https://api.supabase.com"
 
@@ -109,6 +113,9 @@ type Config struct {
 	OAuthClientSecret string
 	// NoBrowser: login prints the URL but does not open a browser.
 	NoBrowser bool
+
+	// DocsURL is the documentation's GraphQL Content API (docs.search).
+	DocsURL string
 }
 
 // Env reads an environment variable (os.LookupEnv in production, a map in tests).
@@ -166,6 +173,8 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	fs.StringVar(&origins, "allowed-origins", "", "")
 	fs.StringVar(&c.OAuthClientID, "oauth-client-id", envStr(EnvOAuthClientID, ""), "")
 	fs.StringVar(&c.OAuthClientSecret, "oauth-client-secret", envStr(EnvOAuthClientSecret, ""), "")
+	// Docs search (h-docs).
+	fs.StringVar(&c.DocsURL, "docs-url", envStr("SUPABASE_MCP_DOCS_URL", DefaultDocsURL), "")
 	if err := parseFlags(fs, args, "supabase-mcp [login|logout] [flags]"); err != nil {
 		return nil, err
 	}
@@ -206,6 +215,13 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 		return nil, fmt.Errorf("--api-url %q: use an http(s) URL such as %s", c.APIURL, DefaultAPIURL)
 	}
 	c.APIURL = strings.TrimRight(c.APIURL, "/")
+	if d, err := url.Parse(c.DocsURL); err != nil || (d.Scheme != "https" && d.Scheme != "http") || d.Host == "" || d.User != nil {
+		shown := fmt.Sprintf(" %q", c.DocsURL)
+		if err == nil && d.User != nil {
+			shown = "" // it holds a credential: not echoed
+		}
+		return nil, fmt.Errorf("--docs-url%s: use an http(s) URL without credentials, such as %s", shown, DefaultDocsURL)
+	}
 	if c.ProjectRef != "" && !validRef(c.ProjectRef) {
 		return nil, fmt.Errorf("--project-ref %q: a project ref is 20 lowercase letters (Project Settings > General)", c.ProjectRef)
 	}

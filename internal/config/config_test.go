@@ -312,3 +312,22 @@ func TestOperationalBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestDocsURL(t *testing.T) {
+	tok := map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}
+	c, err := Parse(nil, envOf(tok), known)
+	if err != nil || c.DocsURL != DefaultDocsURL {
+		t.Fatalf("default: %v %v", c, err)
+	}
+	env := map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_MCP_DOCS_URL": "http://127.0.0.1:9/graphql"}
+	if c, err = Parse(nil, envOf(env), known); err != nil || c.DocsURL != "http://127.0.0.1:9/graphql" {
+		t.Fatalf("env: %v %v", c, err)
+	}
+	for _, bad := range []string{"ftp://x/graphql", "supabase.com/docs", "https://user:pw@x/graphql"} {
+		if _, err := Parse([]string{"--docs-url", bad}, envOf(tok), known); err == nil || !strings.Contains(err.Error(), "--docs-url") {
+			t.Errorf("--docs-url %s: %v", bad, err)
+		} else if strings.Contains(err.Error(), "pw@") {
+			t.Errorf("the error echoes a credential: %v", err)
+		}
+	}
+}

@@ -88,7 +88,7 @@ func (p *Policy) offersTokens() bool {
 
 // allows derives exposure from the catalogue: feature or tool filters,
 // read-only mode (class read only) and project scope (no account-level
-// operations).
+// operations; docs search touches no account and stays).
 func (p *Policy) allows(op *tools.Operation) bool {
 	names := []string{op.Tool.Name, op.QualifiedName(), op.Tool.Group, op.Tool.Group + "." + op.Name}
 	listed := func(list []string) bool {
@@ -107,7 +107,7 @@ func (p *Policy) allows(op *tools.Operation) bool {
 	if p.ReadOnly && op.Class != tools.ClassRead {
 		return false
 	}
-	if p.ProjectRef != "" && !op.HasParam("ref") && !op.HasParam(branchParam) {
+	if p.ProjectRef != "" && op.ManagementAPI() && !op.HasParam("ref") && !op.HasParam(branchParam) {
 		return false // account-level: lists or creates things outside the project
 	}
 	return true

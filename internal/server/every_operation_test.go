@@ -20,7 +20,10 @@ func TestEveryOperationEndToEnd(t *testing.T) {
 	for _, tl := range cat.Tools {
 		for _, op := range tl.Operations {
 			t.Run(op.QualifiedName(), func(t *testing.T) {
-				h := newHarness(t, setup{}) // fresh state: destructive calls must not affect others
+				// Fresh state: destructive calls must not affect others. The
+				// API is reached as api.supabase.com, whose project URL rule
+				// projects_read.get_url needs.
+				h := newHarness(t, setup{tune: apiAt(t, "http://api.supabase.com")})
 				if strings.Contains(op.Path, "/database/query") && !h.api.HasDatabase() {
 					t.Skip("SQL needs SUPABASE_MCP_TEST_DATABASE_URL")
 				}
@@ -28,6 +31,12 @@ func TestEveryOperationEndToEnd(t *testing.T) {
 				text, isErr := h.call(tl.Name, args)
 				if isErr {
 					t.Fatalf("%v: %s", args, text)
+				}
+				if op.API == tools.APIDocs {
+					if len(h.docs.received()) != 1 || len(h.api.Requests()) != 0 {
+						t.Fatal("a docs operation must reach the docs endpoint only")
+					}
+					return
 				}
 				reqs := h.api.Requests()
 				if len(reqs) == 0 {

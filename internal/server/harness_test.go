@@ -31,6 +31,7 @@ type harness struct {
 	policy *guard.Policy
 	user   *user
 	srv    *Server
+	docs   *docsEndpoint // the stand-in docs GraphQL endpoint
 }
 
 type setup struct {
@@ -117,7 +118,8 @@ func newHarness(t testing.TB, s setup) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: c, Logger: s.logger}
+	docs := newDocsEndpoint(t)
+	o := Options{Version: "test", Catalogue: cat, Policy: s.policy, Client: c, Logger: s.logger, Docs: docs.client(t)}
 	if s.tune != nil {
 		s.tune(&o)
 	}
@@ -135,7 +137,7 @@ func newHarness(t testing.TB, s setup) *harness {
 	if s.legacy {
 		opts = append(opts, mcpclient.WithProtocolVersion(mcp.ProtocolVersion20251125))
 	}
-	h := &harness{t: t, api: api, policy: s.policy, user: s.user, srv: srv}
+	h := &harness{t: t, api: api, policy: s.policy, user: s.user, srv: srv, docs: docs}
 	h.mcp = connect(t, srv, s.legacy, opts...)
 	return h
 }
@@ -169,7 +171,7 @@ func (h *harness) secondClient(t testing.TB, legacy bool) *harness {
 	if legacy {
 		opts = append(opts, mcpclient.WithProtocolVersion(mcp.ProtocolVersion20251125))
 	}
-	return &harness{t: t, api: h.api, policy: h.policy, user: h.user, srv: h.srv, mcp: connect(t, h.srv, legacy, opts...)}
+	return &harness{t: t, api: h.api, policy: h.policy, user: h.user, srv: h.srv, docs: h.docs, mcp: connect(t, h.srv, legacy, opts...)}
 }
 
 // call invokes a tool and returns its text and isError flag. A protocol

@@ -57,6 +57,9 @@ type Options struct {
 	// by calls in progress, together; 0 means DefaultMaxInflightBytes. One
 	// message always fits.
 	MaxInflightBytes int64
+	// Docs is the documentation search client of api: docs operations
+	// (--docs-url); nil makes them fail at call time. It holds no token.
+	Docs *client.Docs
 }
 
 // Defaults of the bounds in Options.
@@ -84,6 +87,7 @@ type Server struct {
 	// renamed maps the tool names before the read/write split to the
 	// error that names their successors.
 	renamed map[string]error
+	exposed map[string]*tools.ExposedTool // by tool name
 }
 
 // ToolListTTL is the cache lifetime advertised on tools/list and
@@ -124,7 +128,11 @@ func New(opts Options) (*Server, error) {
 	if opts.Policy.Confirm == guard.ConfirmNone {
 		s.log.Warn("--confirm none: destructive calls run without asking anyone")
 	}
-	s.mcp = mcpserver.NewMCPServer("supabase-mcp", opts.Version,
+	s.exposed = map[string]*tools.ExposedTool{}
+	for _, et := range exposed {
+		s.exposed[et.Name] = et
+	}
+	serverOpts := []mcpserver.ServerOption{
 		mcpserver.WithToolCapabilities(false),
 		mcpserver.WithInstructions(instructions),
 		mcpserver.WithRecovery(),
@@ -138,13 +146,21 @@ func New(opts Options) (*Server, error) {
 		// share it.
 		mcpserver.WithMethodCacheHints(mcp.MethodToolsList, ToolListTTL.Milliseconds(), mcp.CacheScopePrivate),
 		mcpserver.WithMethodCacheHints(mcp.MethodServerDiscover, ToolListTTL.Milliseconds(), mcp.CacheScopePrivate),
-	)
+	}
+	templates := s.resourceTemplates()
+	if len(templates) > 0 {
+		serverOpts = append(serverOpts, mcpserver.WithResourceCapabilities(false, false))
+	}
+	s.mcp = mcpserver.NewMCPServer("supabase-mcp", opts.Version, serverOpts...)
 	for _, et := range exposed {
 		tool, err := mcpTool(et)
 		if err != nil {
 			return nil, err
 		}
 		s.mcp.AddTool(tool, s.handler(et))
+	}
+	if len(templates) > 0 { // adding none would still advertise the capability
+		s.mcp.AddResourceTemplates(templates...)
 	}
 	return s, nil
 }
@@ -257,7 +273,7 @@ func (s *Server) call(ctx context.Context, et *tools.ExposedTool, req mcp.CallTo
 	}
 	api := s.clientFor(ctx)
 	if api == nil {
-		return mcp.NewToolResultError("This request carries no Supabase credentials: the client must send its access token as \"Authorization: Bearer <token>\".")
+		return mcp.NewToolResultError(noCredentials)
 	}
 	confirmation, err := s.opts.Policy.Check(ctx, call, api)
 	if err != nil {
@@ -268,26 +284,53 @@ func (s *Server) call(ctx context.Context, et *tools.ExposedTool, req mcp.CallTo
 			return res
 		}
 	}
+	resp, failed := s.send(ctx, call, api)
+	if failed != "" {
+		return mcp.NewToolResultError(failed)
+	}
+	body := tools.ResultBody(call.Op, resp.Header, resp.Body)
+	if res := s.linkedResult(call, body); res != nil {
+		return res
+	}
+	return mcp.NewToolResultText(call.FormatResult(resp.Status, body, s.opts.MaxResultBytes))
+}
+
+const noCredentials = "This request carries no Supabase credentials: the client must send its access token as \"Authorization: Bearer <token>\"."
+
+// send builds the call's request and sends it: Management API operations
+// with the caller's API client, docs operations with the docs client (which
+// holds no token). It returns the answer or the error text for the model.
+func (s *Server) send(ctx context.Context, call *tools.Call, api *client.Client) (*client.Response, string) {
+	if u, ok := call.Request.(tools.APIURLUser); ok {
+		u.UseAPIURL(api.BaseURL())
+	}
 	httpReq, err := call.HTTPRequest()
 	if err != nil {
-		return mcp.NewToolResultError(err.Error())
+		return nil, err.Error()
+	}
+	var doer guard.API = api
+	if call.Op.API == tools.APIDocs {
+		if s.opts.Docs == nil {
+			return nil, "Docs search is not configured on this server; nothing was sent."
+		}
+		doer = s.opts.Docs
 	}
 	ctx = client.WithCaller(ctx, sessionID(ctx)) // the limiter shares a token fairly between sessions
-	resp, err := api.Do(ctx, httpReq)
+	resp, err := doer.Do(ctx, httpReq)
 	if err != nil {
-		return mcp.NewToolResultError(explain(call.Op, err, s.opts.MaxResultBytes))
+		return nil, explain(call.Op, err, s.opts.MaxResultBytes)
 	}
 	// A JSON answer that does not parse is the API's fault, not data to
 	// hand the model as if it were a result.
 	if strings.Contains(resp.Header.Get("Content-Type"), "json") && len(resp.Body) > 0 && !json.Valid(resp.Body) {
-		return mcp.NewToolResultError(fmt.Sprintf("The Supabase API answered %s with malformed JSON. %s", call.Op.QualifiedName(), retryHint(call.Op)))
+		return nil, fmt.Sprintf("The Supabase API answered %s with malformed JSON. %s", call.Op.QualifiedName(), retryHint(call.Op))
 	}
-	return mcp.NewToolResultText(call.FormatResult(resp.Status, tools.ResultBody(call.Op, resp.Header, resp.Body), s.opts.MaxResultBytes))
+	return resp, ""
 }
 
 // retryHint says whether a failed call may simply be repeated.
 func retryHint(op *tools.Operation) string {
-	if op.Method == "GET" || op.Method == "HEAD" {
+	if op.Method == "GET" || op.Method == "HEAD" || op.API == tools.APIDocs {
 		return "Try again shortly."
 	}
 	return "The outcome is unknown: check the state (for example with a get or list operation) before retrying."
@@ -307,6 +350,9 @@ func explain(op *tools.Operation, err error, maxBytes int) string {
 	}
 	if errors.Is(err, client.ErrNotSent) && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return fmt.Sprintf("%s was cancelled or timed out while waiting for the rate limit; nothing was sent.", op.QualifiedName())
+	}
+	if op.API == tools.APIDocs {
+		return explainDocs(op, err, maxBytes)
 	}
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) {
@@ -347,7 +393,22 @@ func explain(op *tools.Operation, err error, maxBytes int) string {
 		tools.UntrustedMessage("the API's error message", tools.RedactMessage(op, apiErr.Message), maxBytes))
 }
 
+// explainDocs is explain for the docs endpoint: no token, no Management
+// API hints; its text is untrusted like the API's.
+func explainDocs(op *tools.Operation, err error, maxBytes int) string {
+	switch apiErr, ok := errors.AsType[*client.APIError](err); {
+	case ok:
+		return fmt.Sprintf("The Supabase docs search answered %d. Try again shortly, or with other words.\n%s", apiErr.Status,
+			tools.UntrustedMessage("the docs endpoint's message", apiErr.Message, maxBytes))
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("%s was cancelled or timed out: %v. Try again shortly.", op.QualifiedName(), err)
+	case errors.Is(err, client.ErrResponseTooLarge):
+		return err.Error()
+	}
+	return "Could not reach the Supabase docs search. Try again shortly.\n" + tools.UntrustedMessage("the transport error", err.Error(), maxBytes)
+}
+
 // DefaultFeatures are the feature groups enabled without --features: what
 // day-to-day work needs (projects, SQL and schema, logs and advisors, edge
 // functions, branches), within the default context budget.
-var DefaultFeatures = []string{"account", "database", "analytics", "functions", "branching"}
+var DefaultFeatures = []string{"docs", "account", "database", "analytics", "functions", "branching"}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -66,7 +67,14 @@ func TestEveryResultKeepsOutsideTextInsideTheBoundary(t *testing.T) {
 			total++
 			t.Run(op.QualifiedName(), func(t *testing.T) {
 				logger, logs := debugLogger()
-				h := newHarness(t, setup{injection: injection, logger: logger})
+				// Reached as api.supabase.com, whose project URL rule
+				// projects_read.get_url needs.
+				h := newHarness(t, setup{injection: injection, logger: logger, tune: apiAt(t, "http://api.supabase.com")})
+				if op.API == tools.APIDocs { // the docs endpoint quotes the attacker instead
+					h.docs.set(func(d *docsEndpoint) {
+						d.corpus = []docsNode{{"Guide " + injection, "https://supabase.com/docs/x", "select 1 " + injection}}
+					})
+				}
 				if strings.Contains(op.Path, "/database/query") && !h.api.HasDatabase() {
 					t.Skip("SQL needs SUPABASE_MCP_TEST_DATABASE_URL")
 				}
@@ -96,6 +104,13 @@ func TestEveryResultKeepsOutsideTextInsideTheBoundary(t *testing.T) {
 
 				// The API refuses, quoting attacker text.
 				h.api.InjectFault(fakeapi.Fault{Status: 400, Body: fmt.Sprintf(`{"message":%q}`, "column comment: "+injection)})
+				guidance := "Supabase API error 400 on " + op.QualifiedName()
+				if op.API == tools.APIDocs {
+					h.docs.set(func(d *docsEndpoint) {
+						d.answer = func(w http.ResponseWriter) { http.Error(w, "column comment: "+injection, http.StatusBadRequest) }
+					})
+					guidance = "The Supabase docs search answered 400"
+				}
 				text, isErr = h.call(tl.Name, args)
 				if !isErr {
 					t.Fatalf("a 400 is not an error: %s", text)
@@ -104,7 +119,7 @@ func TestEveryResultKeepsOutsideTextInsideTheBoundary(t *testing.T) {
 				if !quoted || strings.Contains(outsideBoundaries(text), injectionMarker) {
 					t.Errorf("API error message not (only) inside the boundary: %s", text)
 				}
-				if !strings.Contains(outsideBoundaries(text), "Supabase API error 400 on "+op.QualifiedName()) {
+				if !strings.Contains(outsideBoundaries(text), guidance) {
 					t.Errorf("the server's own guidance is not outside the boundary: %s", text)
 				}
 			})

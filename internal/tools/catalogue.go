@@ -30,6 +30,10 @@ const (
 	ClassDestructive = "destructive"
 )
 
+// APIDocs is the api: of operations that query Supabase's documentation
+// (the GraphQL Content API at --docs-url) rather than the Management API.
+const APIDocs = "docs"
+
 // Sensitive kinds: why a write needs confirmation (the rubric in tools.yaml).
 const (
 	SensitiveData     = "data"     // overwrites what is there
@@ -146,6 +150,9 @@ type Operation struct {
 	// ResultHeaders names response headers that make up the result, for
 	// operations that answer in headers only (HEAD counts); see ResultBody.
 	ResultHeaders []string `yaml:"result_headers"`
+	// API is empty for the Management API, or APIDocs: such an operation
+	// has no path and goes to the docs client, which carries no token.
+	API string `yaml:"api"`
 
 	Tool *Tool `yaml:"-"`
 	// request is the typed request struct (not a pointer type).
@@ -223,6 +230,10 @@ func (op *Operation) SensitiveCall(args map[string]any) bool {
 // the given fields to the given values; POST creates, runs or triggers
 // something each time and is not.
 func (op *Operation) Idempotent() bool { return op.Method != "POST" }
+
+// ManagementAPI reports whether the operation is a Management API endpoint
+// (in the spec, sent with the access token).
+func (op *Operation) ManagementAPI() bool { return op.API == "" }
 
 // QualifiedName is "tool.operation", the name used by --tools and in logs.
 func (op *Operation) QualifiedName() string { return op.Tool.Name + "." + op.Name }
@@ -390,7 +401,11 @@ func checkOperation(op *Operation, seen map[string]bool) error {
 		return fmt.Errorf("operation name %q is not snake_case or is repeated", op.Name)
 	case !slices.Contains([]string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}, op.Method):
 		return fmt.Errorf("bad method %q", op.Method)
-	case !strings.HasPrefix(op.Path, "/v1/"):
+	case op.API != "" && op.API != APIDocs:
+		return fmt.Errorf("api %q must be empty (the Management API) or %s", op.API, APIDocs)
+	case op.API == APIDocs && (op.Path != "" || op.Method != "POST" || op.Class != ClassRead):
+		return fmt.Errorf("an api: docs operation is a POST read of the endpoint itself: no path")
+	case op.API == "" && !strings.HasPrefix(op.Path, "/v1/"):
 		return fmt.Errorf("path %q must start with /v1/", op.Path)
 	case !slices.Contains([]string{ClassRead, ClassWrite, ClassDestructive}, op.Class):
 		return fmt.Errorf("class %q must be read, write or destructive", op.Class)

@@ -34,7 +34,11 @@ func MarkdownToolList(c *Catalogue) string {
 			if op.Billable {
 				class += " $"
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | `%s %s` | %s |\n", op.Name, class, op.Method, op.Path, op.Summary)
+			endpoint := op.Method + " " + op.Path
+			if op.API == APIDocs {
+				endpoint = op.Method + " --docs-url (GraphQL)"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", op.Name, class, endpoint, op.Summary)
 		}
 	}
 	b.WriteString("\n### Claude Code permissions\n\nClaude Code matches permission rules on exact tool names (`mcp__<server>__<tool>`, or `mcp__<server>` for every tool of a server), never on arguments. With the server added as `supabase`, this lets every read run unasked and asks before every write (`.claude/settings.json`):\n\n```json\n")

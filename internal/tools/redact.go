@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -43,6 +44,9 @@ func endpointSecretKeys(method, path string) []string {
 // the Management API's response schemas, checked by a test against the
 // spec): only these accept reveal.
 func (op *Operation) Revealable() bool {
+	if op.publicOnly() {
+		return false
+	}
 	switch op.Method + " " + op.Path {
 	case "GET /v1/branches/{branch_id_or_ref}", // db_pass, jwt_secret
 		"GET /v1/projects/{ref}/postgrest",                                   // jwt_secret
@@ -56,6 +60,16 @@ func (op *Operation) Revealable() bool {
 		return true
 	}
 	return false
+}
+
+// publicOnly reports whether the operation's result keeps only public
+// values (publishable keys): nothing in it to reveal.
+func (op *Operation) publicOnly() bool {
+	if op.request == nil {
+		return false
+	}
+	_, ok := reflect.New(op.request).Interface().(publicOnly)
+	return ok
 }
 
 // redactsSecrets reports whether the operation's answers are redacted. The

@@ -22,6 +22,7 @@ type Requests struct {
 	JitAccess      JitAccessRequests
 	Analytics      AnalyticsRequests
 	Actions        ActionsRequests
+	Docs           DocsRequests
 }
 
 // Shared argument types, embedded in request structs so that an argument

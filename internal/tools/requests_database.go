@@ -1,6 +1,9 @@
 package tools
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // DatabaseRequests are the database tool's operations.
 type DatabaseRequests struct {
@@ -97,6 +100,30 @@ type RollbackMigrations struct {
 type GenerateTypes struct {
 	ProjectRef
 	IncludedSchemas string `json:"included_schemas,omitempty" in:"query" jsonschema_description:"Comma list, default public."`
+}
+
+// TypesResourceURI is the MCP resource that holds the TypeScript types of a
+// project's public schema in full.
+func TypesResourceURI(ref string) string { return "supabase://projects/" + ref + "/types/typescript" }
+
+// ResourceURI is the resource holding this call's answer in full, or ""
+// when no resource does (other schemas than public).
+func (r *GenerateTypes) ResourceURI() string {
+	if r.IncludedSchemas != "" && r.IncludedSchemas != "public" {
+		return ""
+	}
+	return TypesResourceURI(r.Ref)
+}
+
+// TypesText is the TypeScript text of a types answer ({"types": "..."}).
+func TypesText(body []byte) (string, error) {
+	var v struct {
+		Types *string `json:"types"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil || v.Types == nil {
+		return "", fmt.Errorf("the types answer is not {\"types\": \"...\"}")
+	}
+	return *v.Types, nil
 }
 
 type GetDatabaseOpenAPI struct {

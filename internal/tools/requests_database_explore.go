@@ -199,18 +199,23 @@ func (o orderedJSON) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// DescribeTable describes one table, or every table and view of the schema
+// when table is left out (the schema resource reads it that way).
 type DescribeTable struct {
 	ProjectRef
-	TableName
+	Schema string `json:"schema,omitempty" in:"none" jsonschema:"maxLength=63" jsonschema_description:"Schema name; default public."`
+	Table  string `json:"table,omitempty" in:"none" jsonschema:"maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted); omit for all."`
 }
+
+func (r *DescribeTable) schema() string { return TableName{Schema: r.Schema}.schema() }
 
 func (r *DescribeTable) Finish(req *client.Request) error {
 	return catalogQuery(req, `with t as (
-  select c.oid, c.relkind, c.relrowsecurity, c.relforcerowsecurity from pg_class c
+  select c.oid, c.relname, c.relkind, c.relrowsecurity, c.relforcerowsecurity from pg_class c
   join pg_namespace n on n.oid = c.relnamespace
-  where n.nspname = $1 and c.relname = $2 and c.relkind in ('r','p','v','m','f'))
+  where n.nspname = $1 and ($2::text = '' or c.relname = $2::text) and c.relkind in ('r','p','v','m','f'))
 select json_strip_nulls(json_build_object(
-  'table', quote_ident($1) || '.' || quote_ident($2),
+  'table', quote_ident($1) || '.' || quote_ident(t.relname),
   'kind', case t.relkind when 'v' then 'view' when 'm' then 'materialized view' when 'f' then 'foreign table' when 'p' then 'partitioned table' else 'table' end,
   'comment', obj_description(t.oid, 'pg_class'),
   'rls', t.relrowsecurity, 'rls_forced', nullif(t.relforcerowsecurity, false),
@@ -235,10 +240,29 @@ select json_strip_nulls(json_build_object(
       'using', pg_get_expr(polqual, polrelid), 'check', pg_get_expr(polwithcheck, polrelid)) order by polname)
     from pg_policy where polrelid = t.oid),
   'triggers', (select json_agg(pg_get_triggerdef(oid) order by tgname) from pg_trigger where tgrelid = t.oid and not tgisinternal)
-)) as description from t`, r.schema(), r.Table)
+)) as description from t order by t.relname`, r.schema(), r.Table)
 }
 
 func (r *DescribeTable) FormatResult(body []byte) ([]byte, error) {
+	if r.Table == "" { // one table per line
+		var rows []struct {
+			Description json.RawMessage `json:"description"`
+		}
+		if err := json.Unmarshal(body, &rows); err != nil {
+			return nil, err
+		}
+		var out bytes.Buffer
+		for _, row := range rows {
+			if err := json.Compact(&out, row.Description); err != nil {
+				return nil, err
+			}
+			out.WriteByte('\n')
+		}
+		if len(rows) == 0 {
+			fmt.Fprintf(&out, "(no tables in schema %s; list_schemas shows the schemas)", r.schema())
+		}
+		return bytes.TrimRight(out.Bytes(), "\n"), nil
+	}
 	v, err := firstRowValue(body)
 	if err != nil {
 		return nil, err

@@ -21,6 +21,8 @@ type ProjectsRequests struct {
 	GetClaimToken         GetProjectClaimToken
 	CreateClaimToken      CreateProjectClaimToken
 	DeleteClaimToken      DeleteProjectClaimToken
+	GetURL                GetProjectURL
+	GetPublishableKeys    GetPublishableKeys
 }
 
 type ListProjects struct{ NoArguments }

@@ -31,15 +31,9 @@ func (c *Call) FormatResult(status int, body []byte, maxBytes int) string {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxResultBytes
 	}
-	if !c.Reveal() {
-		body = RedactSecrets(op, body)
-	}
-	if f, ok := c.Request.(ResultFormatter); ok && len(body) > 0 {
-		shaped, err := f.FormatResult(body)
-		if err != nil {
-			return "The API answered, but the result could not be read.\n" + WrapUntrusted("the reading error of "+op.QualifiedName(), capText(err.Error(), maxBytes))
-		}
-		body = shaped
+	body, err := c.Shaped(body)
+	if err != nil {
+		return "The API answered, but the result could not be read.\n" + WrapUntrusted("the reading error of "+op.QualifiedName(), capText(err.Error(), maxBytes))
 	}
 	text, note := capJSON(body, maxBytes)
 	if text == "" {
@@ -50,6 +44,19 @@ func (c *Call) FormatResult(status int, body []byte, maxBytes int) string {
 		text += "\n" + note
 	}
 	return text
+}
+
+// Shaped is the answer as the model reads it, before the size cap and the
+// untrusted-data boundary: secrets redacted (unless revealed), reshaped by
+// the request's ResultFormatter. Resources use it uncapped.
+func (c *Call) Shaped(body []byte) ([]byte, error) {
+	if !c.Reveal() {
+		body = RedactSecrets(c.Op, body)
+	}
+	if f, ok := c.Request.(ResultFormatter); ok && len(body) > 0 {
+		return f.FormatResult(body)
+	}
+	return body, nil
 }
 
 // UntrustedMessage is text from the API or the database quoted in an error

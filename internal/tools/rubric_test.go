@@ -137,8 +137,8 @@ func TestNeedsConfirmation(t *testing.T) {
 			}
 		}
 	}
-	if counts[ClassRead]+counts[ClassWrite]+counts[ClassDestructive] != 169 {
-		t.Errorf("classes %v do not add up to 169 operations", counts)
+	if counts[ClassRead]+counts[ClassWrite]+counts[ClassDestructive] != 172 {
+		t.Errorf("classes %v do not add up to 172 operations", counts)
 	}
 	t.Logf("classes: %v", counts)
 }
