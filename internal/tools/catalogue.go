@@ -98,6 +98,11 @@ type Operation struct {
 	// ResultHeaders names response headers that make up the result, for
 	// operations that answer in headers only (HEAD counts); see ResultBody.
 	ResultHeaders []string `yaml:"result_headers"`
+	// IdempotencyKey marks the operations whose endpoint takes an
+	// Idempotency-Key header (the spec says which; a test keeps the two in
+	// step): each call sends a fresh key, kept across the client's retries,
+	// so a write whose answer was lost can be resent safely.
+	IdempotencyKey bool `yaml:"idempotency_key"`
 
 	Tool *Tool `yaml:"-"`
 	// request is the typed request struct (not a pointer type).
