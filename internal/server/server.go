@@ -203,6 +203,10 @@ func retryHint(op *tools.Operation) string {
 	if op.Method == "GET" || op.Method == "HEAD" {
 		return "Try again shortly."
 	}
+	if op.IdempotencyKey {
+		// Resent under one key already; a new call is a new key.
+		return "It was resent with the same Idempotency-Key and the outcome is still unknown: check the state (for example with a get or list operation) before calling again."
+	}
 	return "The outcome is unknown: check the state (for example with a get or list operation) before retrying."
 }
 
@@ -251,6 +255,8 @@ func explain(op *tools.Operation, err error, maxBytes int) string {
 		hint = fmt.Sprintf("The Management API rate limit was hit; wait %s before retrying.", max(apiErr.RetryAfter, time.Second).Round(time.Second))
 	case s >= 500 && (op.Method == "GET" || op.Method == "HEAD"):
 		hint = "The Supabase API failed (the request was retried). Try again later."
+	case s >= 500 && op.IdempotencyKey:
+		hint = "The Supabase API failed (the request was retried under one Idempotency-Key); the outcome is unknown: check the state before calling again."
 	case s >= 500:
 		hint = "The Supabase API failed; the outcome is unknown: check the state before retrying."
 	default:
