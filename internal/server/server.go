@@ -52,6 +52,10 @@ type Options struct {
 	// beyond them are refused at once as busy, never queued.
 	MaxCalls        int
 	MaxSessionCalls int
+	// UserNotice is where a secret generated for the user (a database
+	// password, when no page can be opened) is shown: the user's terminal
+	// (stderr over stdio), never the log. nil: nothing is generated.
+	UserNotice io.Writer
 	// MaxInflightBytes bounds the messages (stdio lines, HTTP bodies) held
 	// by calls in progress, together; 0 means DefaultMaxInflightBytes. One
 	// message always fits.
@@ -73,6 +77,9 @@ type Server struct {
 	opts     Options
 	log      *slog.Logger
 	confirms *guard.Confirmations
+	// pages and secretStates serve secrets out of band (usersecrets.go).
+	pages        *secretPages
+	secretStates *guard.Confirmations
 
 	sessionKey []byte      // MACs HTTP session ids to their principal
 	calls      callCounter // running tool calls
@@ -103,14 +110,17 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: opts, log: opts.Logger,
-		confirms:   guard.NewConfirmationsWithTTL(opts.ConfirmTimeout),
-		sessionKey: make([]byte, 32),
-		slots:      newCallSlots(opts.MaxCalls, opts.MaxSessionCalls),
-		held:       &byteBudget{max: cmp.Or(opts.MaxInflightBytes, DefaultMaxInflightBytes)},
+		confirms: guard.NewConfirmationsWithTTL(opts.ConfirmTimeout),
+		// The secret round trip and page use the confirmation's timeout.
+		secretStates: guard.NewConfirmationsWithTTL(opts.ConfirmTimeout),
+		sessionKey:   make([]byte, 32),
+		slots:        newCallSlots(opts.MaxCalls, opts.MaxSessionCalls),
+		held:         &byteBudget{max: cmp.Or(opts.MaxInflightBytes, DefaultMaxInflightBytes)},
 	}
 	if _, err := rand.Read(s.sessionKey); err != nil {
 		return nil, err
 	}
+	s.pages = newSecretPages(s.log, s.confirms.TTL())
 	if opts.Policy.Confirm == guard.ConfirmNone {
 		s.log.Warn("--confirm none: destructive calls run without asking anyone")
 	}
@@ -168,34 +178,67 @@ func (s *Server) call(ctx context.Context, et *tools.ExposedTool, req mcp.CallTo
 	if err != nil {
 		return mcp.NewToolResultError(err.Error())
 	}
+	call0 := call // the call as decoded, with its user secrets
 	api := s.clientFor(ctx)
 	if api == nil {
 		return mcp.NewToolResultError("This request carries no Supabase credentials: the client must send its access token as \"Authorization: Bearer <token>\".")
+	}
+	// Secret values the user is to enter: how, decided before the
+	// confirmation so that its prompt says "entered by you" or "generated".
+	channel := secretNone
+	if len(call.UserSecrets()) > 0 {
+		if channel = s.secretChannelFor(ctx, call); channel == secretNone {
+			return noSecretChannel(call)
+		}
+		if channel == secretGenerate {
+			call.MarkGenerated()
+		}
+	}
+	answering, res := s.secretRound(ctx, req, et, call)
+	if res != nil {
+		return res
 	}
 	confirmation, err := s.opts.Policy.Check(ctx, call, api)
 	if err != nil {
 		return mcp.NewToolResultError("Refused: " + err.Error())
 	}
-	if confirmation != nil {
+	// The secret round trip's state is issued only after the confirmation.
+	if confirmation != nil && !answering {
 		if res := s.confirm(ctx, req, et, call, confirmation); res != nil {
 			return res
 		}
 	}
+	var values []string // the user's secret values: never in a result, log or error
+	if channel != secretNone {
+		full, vals, res := s.userValues(ctx, req, et, call, channel, answering)
+		if res != nil {
+			return res
+		}
+		call, values = full, vals
+	}
 	httpReq, err := call.HTTPRequest()
 	if err != nil {
-		return mcp.NewToolResultError(err.Error())
+		return mcp.NewToolResultError(scrubValues(err.Error(), values))
 	}
+	httpReq.Redact = append(httpReq.Redact, values...)
 	ctx = client.WithCaller(ctx, sessionID(ctx)) // the limiter shares a token fairly between sessions
 	resp, err := api.Do(ctx, httpReq)
 	if err != nil {
-		return mcp.NewToolResultError(explain(call.Op, err, s.opts.MaxResultBytes))
+		return mcp.NewToolResultError(scrubValues(explain(call.Op, err, s.opts.MaxResultBytes), values))
 	}
 	// A JSON answer that does not parse is the API's fault, not data to
 	// hand the model as if it were a result.
 	if strings.Contains(resp.Header.Get("Content-Type"), "json") && len(resp.Body) > 0 && !json.Valid(resp.Body) {
 		return mcp.NewToolResultError(fmt.Sprintf("The Supabase API answered %s with malformed JSON. %s", call.Op.QualifiedName(), retryHint(call.Op)))
 	}
-	return mcp.NewToolResultText(call.FormatResult(resp.Status, tools.ResultBody(call.Op, resp.Header, resp.Body), s.opts.MaxResultBytes))
+	text := scrubValues(call.FormatResult(resp.Status, tools.ResultBody(call.Op, resp.Header, resp.Body), s.opts.MaxResultBytes), values)
+	switch channel {
+	case secretByPage:
+		text += "\nThe user entered " + strings.Join(secretLabels(call0), ", ") + " on a page of their own; you never see the value."
+	case secretGenerate:
+		text += "\nThe server generated " + strings.Join(secretLabels(call0), ", ") + " and showed it only to the user; you never see the value."
+	}
+	return mcp.NewToolResultText(text)
 }
 
 // retryHint says whether a failed call may simply be repeated.

@@ -169,6 +169,12 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 	if _, ok := props.Get(RevealArgument); !ok && e.revealable() {
 		props.Set(RevealArgument, revealSchema)
 	}
+	for _, op := range e.Operations {
+		if len(op.UserSecrets) > 0 {
+			props.Set(ValueFromArgument, valueFromSchema)
+			break
+		}
+	}
 	for _, x := range e.Extra {
 		props.Set(x.Name, x.Schema)
 	}
