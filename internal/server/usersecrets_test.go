@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -295,4 +296,91 @@ func TestUserSecretWithoutChannelRefused(t *testing.T) {
 	h.ok("secrets", map[string]any{"operation": "create", "ref": activeRef, "secrets": []any{map[string]any{"name": "ONE", "value": "given-by-model"}}})
 	h.fails("projects", createProjectArgs(map[string]any{"value_from": "user", "db_pass": "a-Strong-pass-123"}), "leave db_pass out")
 	h.fails("projects", createProjectArgs(map[string]any{"db_pass": "(entered by you)"}), "reserved")
+}
+
+// The SMTP password is optional: the model asks for it with value_from.
+func TestSMTPPasswordFromUserPage(t *testing.T) {
+	const secret = "smtp-typed-by-user-42"
+	u := &pageUser{t: t, values: [][]string{{secret}}}
+	h, logs := newPageHarness(t, u, false, nil)
+	text := h.ok("auth_config", map[string]any{"operation": "update_config", "ref": activeRef, "value_from": "user",
+		"config": map[string]any{"smtp_host": "smtp.example.com", "smtp_user": "mailer"}})
+	if got := sentBody(t, h, "PATCH", "/v1/projects/"+activeRef+"/config/auth")["smtp_pass"]; got != secret {
+		t.Fatalf("the API received smtp_pass %v", got)
+	}
+	seen := []string{text, logs.String()}
+	for _, q := range u.asked {
+		seen = append(seen, q.Message)
+	}
+	noLeak(t, secret, seen...)
+	// Without value_from the optional field is just left unset.
+	h.fails("auth_config", map[string]any{"operation": "update_config", "ref": activeRef, "value_from": "user",
+		"config": map[string]any{"smtp_pass": "given"}}, "leave config.smtp_pass out")
+}
+
+// The page itself: only its own Host, its form token and its own Origin are
+// accepted, it is single use, and nothing about it may be cached or framed.
+func TestSecretPageHygiene(t *testing.T) {
+	sp := newSecretPages(slog.New(slog.DiscardHandler), time.Minute)
+	page, err := sp.open("binding", "test.op needs x.", []string{"x"}, func([]string) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sp.remove(page) })
+	resp, err := http.Get(page.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for k, want := range map[string]string{"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"} {
+		if !strings.Contains(resp.Header.Get(k), want) {
+			t.Errorf("%s: %q, want %q", k, resp.Header.Get(k), want)
+		}
+	}
+	csrf := csrfField.FindSubmatch(body)
+	if resp.StatusCode != http.StatusOK || csrf == nil {
+		t.Fatalf("page: %d %s", resp.StatusCode, body)
+	}
+	post := func(form url.Values, header ...string) int {
+		req, _ := http.NewRequest(http.MethodPost, page.url, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for i := 0; i+1 < len(header); i += 2 {
+			if header[i] == "Host" {
+				req.Host = header[i+1]
+			} else {
+				req.Header.Set(header[i], header[i+1])
+			}
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	good := url.Values{"csrf": {string(csrf[1])}, "v0": {"value"}}
+	if got := post(url.Values{"csrf": {"wrong"}, "v0": {"value"}}); got != http.StatusForbidden {
+		t.Errorf("wrong form token: %d", got)
+	}
+	if got := post(good, "Origin", "http://evil.example"); got != http.StatusForbidden {
+		t.Errorf("foreign origin: %d", got)
+	}
+	if got := post(good, "Host", "rebound.example:80"); got != http.StatusNotFound {
+		t.Errorf("foreign host: %d", got)
+	}
+	select {
+	case <-page.done:
+		t.Fatal("a refused submission completed the page")
+	default:
+	}
+	if got := post(good); got != http.StatusOK {
+		t.Fatalf("good submission: %d", got)
+	}
+	if vals, err := sp.wait(context.Background(), page); err != nil || len(vals) != 1 || vals[0] != "value" {
+		t.Fatalf("values %v, %v", vals, err)
+	}
+	if got := post(good); got != http.StatusNotFound {
+		t.Errorf("second use: %d", got)
+	}
 }

@@ -32,8 +32,8 @@ const (
 )
 
 var valueFromSchema = &jsonschema.Schema{
-	Type: "string", Enum: []any{ValueFromUser},
-	Description: "user: the user types the secret values (db_pass, password, secret values, smtp_pass) on a page you never see; the default when a required one is left out.",
+	Enum:        []any{ValueFromUser}, // a one-value enum says the type; bytes count in tools/list
+	Description: "user: user types config.smtp_pass.",
 }
 
 // UserSecret is one secret value of a call that the user is to enter (or the
@@ -76,6 +76,17 @@ func (op *Operation) userSecretPaths() []userSecretPath {
 		}
 	}
 	return out
+}
+
+// optionalUserSecret: a user secret the model must ask for with value_from
+// (an optional field), rather than by leaving it out.
+func (op *Operation) optionalUserSecret() bool {
+	for _, p := range op.userSecretPaths() {
+		if p.field != "" && !p.list {
+			return true
+		}
+	}
+	return false
 }
 
 // planUserSecrets finds the secret values the user is to enter, and returns
