@@ -17,6 +17,7 @@ import (
 	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 )
 
@@ -382,5 +383,40 @@ func TestSecretPageHygiene(t *testing.T) {
 	}
 	if got := post(good); got != http.StatusNotFound {
 		t.Errorf("second use: %d", got)
+	}
+}
+
+// Over HTTP the page lives on the server's own listener, outside the MCP
+// credential check (its path is the credential), for modern and
+// 2025-11-25 clients alike.
+func TestUserSecretPageOverHTTP(t *testing.T) {
+	const secret = "Typed-over-http-5e1b77"
+	for _, kind := range []string{"http", "http-legacy"} {
+		t.Run(kind, func(t *testing.T) {
+			u := newUsers(t)
+			h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthBearer}})
+			pu := &pageUser{t: t, values: [][]string{{secret}}}
+			c := h.mustConnect(t, kind, tokenA, urlElicitation, mcpclient.WithElicitationHandler(pu))
+			text := c.ok("projects", createProjectArgs(nil))
+			var body map[string]any
+			for _, r := range u.a.Requests() {
+				if r.Method == "POST" && r.Path == "/v1/projects" {
+					json.Unmarshal(r.Body, &body)
+				}
+			}
+			if body["db_pass"] != secret {
+				t.Fatalf("the API received %v", body["db_pass"])
+			}
+			seen := []string{text, h.logs.String()}
+			pageOnServer := false
+			for _, q := range pu.asked {
+				seen = append(seen, q.Message)
+				pageOnServer = pageOnServer || strings.HasPrefix(q.URL, h.url+secretPagePath)
+			}
+			if !pageOnServer {
+				t.Errorf("no page on the server's own listener %s: %+v", h.url, pu.asked)
+			}
+			noLeak(t, secret, seen...)
+		})
 	}
 }
