@@ -247,8 +247,9 @@ func retryHint(op *tools.Operation) string {
 		return "Try again shortly."
 	}
 	if op.IdempotencyKey {
-		// Resent under one key already; a new call is a new key.
-		return "It was resent with the same Idempotency-Key and the outcome is still unknown: check the state (for example with a get or list operation) before calling again."
+		// Network errors were resent under the call's key; a new call
+		// has a new key, so it could apply the change a second time.
+		return "The outcome is unknown (network errors were retried under the call's Idempotency-Key; a new call gets a new key): check the state (for example with a get or list operation) before calling again."
 	}
 	return "The outcome is unknown: check the state (for example with a get or list operation) before retrying."
 }
