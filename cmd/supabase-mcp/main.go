@@ -155,6 +155,12 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	if err != nil {
 		return err
 	}
+	// A database password generated for the user is shown on the terminal
+	// the user runs a stdio server from; an HTTP server shows it to no one.
+	var userNotice io.Writer
+	if cfg.Transport == "stdio" {
+		userNotice = stderr
+	}
 	srv, err := server.New(server.Options{
 		Version:   buildVersion(),
 		Catalogue: catalogue,
@@ -173,6 +179,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		ConfirmTimeout:   cfg.ConfirmTimeout,
 		MaxArgumentBytes: cfg.MaxArgumentBytes,
 		MaxRequestBytes:  cfg.MaxRequestBytes,
+		UserNotice:       userNotice,
 	})
 	if err != nil {
 		return err

@@ -33,6 +33,10 @@ type Request struct {
 	// Redact lists secret values in Path or Query (a claim token in the
 	// path): log lines and errors show the path with them replaced.
 	Redact []string
+	// IdempotencyKey, when set, is sent as the Idempotency-Key header on
+	// every attempt: the API applies the request once per key, so a POST or
+	// PUT with one is retried like a GET on network errors and 5xx.
+	IdempotencyKey string
 }
 
 // Response is a successful (2xx) answer.
@@ -157,8 +161,10 @@ var defaultTransport http.RoundTripper = func() *http.Transport {
 //   - 429: the API did not process the request, so any method is retried
 //     after Retry-After / x-ratelimit-reset (default 60 s, capped at 120 s),
 //     unless that is longer than Options.MaxRateWait;
-//   - 5xx and network errors: retried with jittered backoff for GET and HEAD
-//     only, since resending a write whose outcome is unknown could apply it twice.
+//   - 5xx and network errors: retried with jittered backoff for GET and HEAD,
+//     and for requests with an IdempotencyKey (the API applies those once);
+//     never for other writes, since resending a write whose outcome is
+//     unknown could apply it twice.
 //
 // Non-2xx answers yield *APIError; a cancelled ctx yields a wrapped ctx.Err()
 // (matching ErrNotSent too when no attempt can have reached the API);
@@ -175,7 +181,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 	// path is what logs and errors show: secret path values replaced.
 	path := redactValues(req.Path, req.Redact)
-	safe := method == http.MethodGet || method == http.MethodHead
+	safe := method == http.MethodGet || method == http.MethodHead || req.IdempotencyKey != ""
 
 	// Until an attempt may have reached the API (anything but a 429), an
 	// error before sending means the call never had an effect.
@@ -288,6 +294,9 @@ func (c *Client) send(ctx context.Context, method, u, path string, r *Request, s
 	}
 	if r.Body != nil {
 		hreq.Header.Set("Content-Type", cmp.Or(r.ContentType, "application/json"))
+	}
+	if r.IdempotencyKey != "" {
+		hreq.Header.Set("Idempotency-Key", r.IdempotencyKey)
 	}
 
 	hresp, err := c.hc.Do(hreq)

@@ -314,6 +314,72 @@ func TestRetry5xxOnlyForReads(t *testing.T) {
 	}
 }
 
+// A write with an Idempotency-Key is retried on 5xx and network errors,
+// sending the same key and body every time; without one it never is.
+func TestRetryWithIdempotencyKey(t *testing.T) {
+	t.Parallel()
+	const key = "0b6f6b0e-4d4c-4c1e-9d4e-6f0c2a7b9e11"
+	t.Run("5xx", func(t *testing.T) {
+		var mu sync.Mutex
+		var keys, bodies []string
+		srv, count := server(t, func(n int32, w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			keys, bodies = append(keys, r.Header.Get("Idempotency-Key")), append(bodies, string(b))
+			mu.Unlock()
+			if n <= 2 {
+				w.WriteHeader(http.StatusBadGateway)
+			}
+		})
+		_, err := newClient(t, srv.URL, nil).Do(t.Context(), &Request{Method: http.MethodPost, Path: "/v1/projects/x/database/migrations", Body: []byte(`{"query":"select 1"}`), IdempotencyKey: key})
+		if err != nil || count.Load() != 3 {
+			t.Fatalf("err %v after %d requests", err, count.Load())
+		}
+		for i := range keys {
+			if keys[i] != key || bodies[i] != `{"query":"select 1"}` {
+				t.Errorf("attempt %d sent key %q body %q", i+1, keys[i], bodies[i])
+			}
+		}
+	})
+	t.Run("dropped connection", func(t *testing.T) {
+		srv, count := server(t, func(n int32, w http.ResponseWriter, r *http.Request) {
+			if n == 1 {
+				conn, _, err := w.(http.Hijacker).Hijack()
+				if err == nil {
+					conn.Close()
+				}
+			}
+		})
+		// A fresh connection per attempt: net/http itself resends requests
+		// with an Idempotency-Key dropped on a reused one, and this test is
+		// about the client's own retry.
+		hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		_, err := newClient(t, srv.URL, func(o *Options) { o.HTTPClient = hc }).Do(t.Context(), &Request{Method: http.MethodPut, Path: "/v1/projects/x/database/migrations", Body: []byte(`{}`), IdempotencyKey: key})
+		if err != nil || count.Load() != 2 {
+			t.Fatalf("err %v after %d requests", err, count.Load())
+		}
+	})
+	t.Run("4xx not resent", func(t *testing.T) {
+		srv, count := server(t, func(_ int32, w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusBadRequest)
+		})
+		_, err := newClient(t, srv.URL, nil).Do(t.Context(), &Request{Method: http.MethodPost, Path: "/v1/x", Body: []byte(`{}`), IdempotencyKey: key})
+		if apiError(t, err).Status != 400 || count.Load() != 1 {
+			t.Errorf("err %v after %d requests", err, count.Load())
+		}
+	})
+	t.Run("no key no header", func(t *testing.T) {
+		srv, _ := server(t, func(_ int32, w http.ResponseWriter, r *http.Request) {
+			if _, ok := r.Header["Idempotency-Key"]; ok {
+				w.WriteHeader(http.StatusBadRequest)
+			}
+		})
+		if _, err := newClient(t, srv.URL, nil).Do(t.Context(), &Request{Method: http.MethodPost, Path: "/v1/x", Body: []byte(`{}`)}); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
 func TestAPIErrorMessages(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("é", 400) // 800 bytes, cut mid-rune at 500

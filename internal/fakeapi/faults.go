@@ -28,6 +28,10 @@ type Fault struct {
 	Body string // raw body sent with Status instead of the default message
 	// ContentType replaces application/json as the Content-Type of Body.
 	ContentType string
+	// AfterApply handles the request normally first, then answers with the
+	// fault instead (Status or Drop): the write happened, its answer is lost
+	// (see idempotency.go).
+	AfterApply bool
 }
 
 type activeFault struct {

@@ -88,6 +88,7 @@ type Server struct {
 	faults  []*activeFault
 
 	rate rateLimiter
+	idem idempotencyStore // answers by Idempotency-Key (idempotency.go)
 
 	oauth oauthState // OAuth app, codes and issued tokens (oauth.go)
 
@@ -184,13 +185,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, rec)
 	s.reqMu.Unlock()
 
-	if f := s.takeFault(r); f != nil && s.applyFault(w, r, f) {
+	f := s.takeFault(r)
+	if f != nil && !f.AfterApply && s.applyFault(w, r, f) {
 		return
 	}
 	// The answer is buffered so that it can be recorded (and, with
 	// Options.Injection, seeded with untrusted text) before it is sent.
 	buf := httptest.NewRecorder()
-	s.serve(buf, r)
+	s.serveIdempotent(buf, r, body)
+	if f != nil && f.AfterApply && s.applyFault(w, r, f) {
+		return
+	}
 	answer := buf.Body.Bytes()
 	if s.opts.Injection != "" {
 		answer = inject(answer, buf.Header().Get("Content-Type"), s.opts.Injection)

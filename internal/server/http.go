@@ -135,6 +135,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, o HTTPOptions) erro
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	s.log.Info("listening", "transport", o.Transport, "addr", ln.Addr().String(), "auth", o.Auth)
+	// Secret-entry pages live on this listener when the user's browser can
+	// reach it at its own address (loopback); otherwise there are none.
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && a.IP.IsLoopback() {
+		s.pages.setBase("http://" + ln.Addr().String())
+	} else {
+		s.pages.disable()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -295,6 +302,12 @@ type gate struct {
 func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/healthz" {
 		g.next.ServeHTTP(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, secretPagePath) {
+		// A browser page: its unguessable single-use path is the
+		// credential, and it checks Host, Origin and its form token itself.
+		g.s.pages.ServeHTTP(w, r)
 		return
 	}
 	if !g.originAllowed(r) {

@@ -146,7 +146,7 @@ func (s *Server) readOperation(ctx context.Context, op string, args map[string]a
 	if confirmation != nil { // a read never needs consent; if one did, a resource cannot ask
 		return nil, "", fmt.Errorf("refused: %s needs the user's confirmation, which a resource read cannot ask for", call.Op.QualifiedName())
 	}
-	resp, failed := s.send(ctx, call, api)
+	resp, failed := s.send(ctx, call, api, nil)
 	s.log.Info("resource read", "operation", call.Op.QualifiedName(), "error", failed != "")
 	if failed != "" {
 		return nil, "", errors.New(failed)

@@ -64,7 +64,7 @@ func checkListing(t *testing.T, cat *tools.Catalogue, list []mcp.Tool, readOnly 
 		if readOnly && !isRead {
 			t.Errorf("%s is listed in read-only mode", tl.Name)
 		}
-		params := map[string]bool{"operation": true, "confirm": true, tools.RevealArgument: true}
+		params := map[string]bool{"operation": true, "confirm": true, tools.RevealArgument: true, tools.ValueFromArgument: !isRead}
 		mayConfirm, allIdempotent := false, true
 		for _, name := range schema.Properties["operation"].Enum {
 			op := ct.Operation(name)

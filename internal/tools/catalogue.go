@@ -153,6 +153,17 @@ type Operation struct {
 	// API is empty for the Management API, or APIDocs: such an operation
 	// has no path and goes to the docs client, which carries no token.
 	API string `yaml:"api"`
+	// IdempotencyKey marks the operations whose endpoint takes an
+	// Idempotency-Key header (the spec says which; a test keeps the two in
+	// step): each call sends a fresh key, kept across the client's retries,
+	// so a write whose answer was lost can be resent safely.
+	IdempotencyKey bool `yaml:"idempotency_key"`
+	// UserSecrets are the secret values of the operation the user can type
+	// out of band (usersecrets.go): "arg", "arg.field" or "arg[].field".
+	UserSecrets []string `yaml:"user_secrets"`
+	// GenerateSecret: without a page for the user, the server may generate
+	// the secret (a database password) and show it only to the user.
+	GenerateSecret bool `yaml:"generate_secret"`
 
 	Tool *Tool `yaml:"-"`
 	// request is the typed request struct (not a pointer type).
@@ -451,6 +462,25 @@ func checkParams(op *Operation, ps []*param) error {
 		if op.Sensitive == "" || param(name) == nil {
 			return fmt.Errorf("sensitive_args: %s needs sensitive and must name an argument", name)
 		}
+	}
+	for _, s := range op.UserSecrets {
+		up, err := parseUserSecretPath(s)
+		if err != nil {
+			return err
+		}
+		p := param(up.top)
+		if p == nil || p.in != inBody {
+			return fmt.Errorf("user_secrets: %s names no body argument", s)
+		}
+		if up.field == "" && (!p.secret || p.schema.Type != "string") {
+			return fmt.Errorf("user_secrets: %s must be a string argument tagged secret:\"true\"", s)
+		}
+		if up.field != "" && !IsSecretField(up.field) && up.field != "value" {
+			return fmt.Errorf("user_secrets: %s is not a secret field", s)
+		}
+	}
+	if op.GenerateSecret && len(op.UserSecrets) == 0 {
+		return fmt.Errorf("generate_secret needs user_secrets")
 	}
 	if op.Body != "" {
 		p := param(op.Body)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -79,6 +80,9 @@ func TestCatalogueMatchesSpec(t *testing.T) {
 				if req.ContentType != "" {
 					hr.Header.Set("Content-Type", req.ContentType)
 				}
+				if req.IdempotencyKey != "" {
+					hr.Header.Set("Idempotency-Key", req.IdempotencyKey)
+				}
 				tmpl, err := s.Validate(context.Background(), hr)
 				if err != nil {
 					t.Fatalf("the spec rejects the request for %v: %v", args, err)
@@ -93,6 +97,55 @@ func TestCatalogueMatchesSpec(t *testing.T) {
 		t.Errorf("%d/%d minimal calls spec-valid", valid, total)
 	}
 }
+
+// tools.yaml marks idempotency_key exactly on the operations whose endpoint
+// offers an Idempotency-Key header in the spec, and each call of those sends
+// a fresh key.
+func TestIdempotencyKeyMatchesSpec(t *testing.T) {
+	s := loadSpec(t)
+	_, all := exposeAll(t)
+	fixtures := fakeapi.Fixtures()
+	marked := 0
+	for _, e := range all {
+		for _, op := range e.Operations {
+			offered := false
+			if sop := s.Operation(op.Method, op.Path); sop != nil {
+				for _, p := range sop.Parameters {
+					if p.Value != nil && p.Value.In == "header" && strings.EqualFold(p.Value.Name, "Idempotency-Key") {
+						offered = true
+					}
+				}
+			}
+			if offered != op.IdempotencyKey {
+				t.Errorf("%s (%s %s): the spec offers Idempotency-Key: %v, tools.yaml idempotency_key: %v", op.QualifiedName(), op.Method, op.Path, offered, op.IdempotencyKey)
+			}
+			if !op.IdempotencyKey {
+				continue
+			}
+			marked++
+			call, err := e.Decode(MinimalArgs(op, fixtures), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys := map[string]bool{}
+			for range 3 {
+				req, err := call.HTTPRequest()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !uuidPattern.MatchString(req.IdempotencyKey) || keys[req.IdempotencyKey] {
+					t.Errorf("%s: key %q is not a fresh random UUID", op.QualifiedName(), req.IdempotencyKey)
+				}
+				keys[req.IdempotencyKey] = true
+			}
+		}
+	}
+	if marked == 0 {
+		t.Error("no operation sends an Idempotency-Key; the spec offers it on migration apply")
+	}
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 // Every spec operation is in the catalogue or excluded with a reason.
 func TestSpecIsCovered(t *testing.T) {

@@ -19,6 +19,8 @@ type Call struct {
 	Extra map[string]any
 	// Request points to the operation's typed request struct.
 	Request any
+	// userSecrets are the values the user is to enter (usersecrets.go).
+	userSecrets []UserSecret
 }
 
 // ArgumentError is a mistake in the arguments; its text tells the model what
@@ -73,7 +75,11 @@ func (e *ExposedTool) Decode(args map[string]any, injected map[string]any) (*Cal
 	if op.args(); op.reflectErr != nil {
 		return nil, op.reflectErr // a catalogue defect, caught by Catalogue.Check in tests
 	}
-	call := &Call{Op: op, Args: map[string]any{}, Extra: map[string]any{}}
+	args, userSecrets, err := op.planUserSecrets(args)
+	if err != nil {
+		return nil, err
+	}
+	call := &Call{Op: op, Args: map[string]any{}, Extra: map[string]any{}, userSecrets: userSecrets}
 	var reveal any // reveal: true on an operation without its own reveal parameter
 	for _, key := range sortedKeys(args) {
 		val := args[key]

@@ -1,6 +1,8 @@
 package tools
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -37,10 +39,19 @@ type BodyEncoder interface {
 // arguments are escaped one segment each, so no value can change which
 // endpoint is called. Decode has checked every value against the spec's
 // constraints; the checks here hold even for values a Finish method adds.
+//
+// Each call of an operation marked idempotency_key gets a fresh random key:
+// build the request once per logical call, and let the client resend that
+// same request.
 func (c *Call) HTTPRequest() (*client.Request, error) {
 	req, err := c.httpRequest()
 	if err != nil {
 		return nil, err
+	}
+	if c.Op.IdempotencyKey {
+		if req.IdempotencyKey, err = newIdempotencyKey(); err != nil {
+			return nil, err
+		}
 	}
 	for name, vals := range req.Query {
 		for _, v := range vals {
@@ -50,6 +61,18 @@ func (c *Call) HTTPRequest() (*client.Request, error) {
 		}
 	}
 	return req, nil
+}
+
+// newIdempotencyKey is a random (version 4) UUID.
+func newIdempotencyKey() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("idempotency key: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
 }
 
 // queryValueOK: valid UTF-8 without control characters but tab, newline

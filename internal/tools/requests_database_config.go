@@ -147,5 +147,5 @@ type DisableReadonlyMode struct{ ProjectRef }
 
 type UpdateDatabasePassword struct {
 	ProjectRef
-	Password string `json:"password" secret:"true" jsonschema:"required,minLength=4" jsonschema_description:"New password."`
+	Password string `json:"password" secret:"true" jsonschema:"required,minLength=4" jsonschema_description:"Omit: user types it."`
 }

@@ -21,7 +21,7 @@ type ListSecrets struct{ ProjectRef }
 // Secret is an item of CreateSecretBody.
 type Secret struct {
 	Name  string `json:"name" jsonschema:"required" check:"maxLength=256,pattern=^(?!SUPABASE_).*" jsonschema_description:"Not SUPABASE_*."`
-	Value string `json:"value" jsonschema:"required" check:"maxLength=24576" jsonschema_description:"Value."`
+	Value string `json:"value" jsonschema:"required" check:"maxLength=24576" jsonschema_description:"Omit: user types it."`
 }
 
 type CreateSecrets struct {

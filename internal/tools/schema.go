@@ -167,6 +167,14 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 	if _, ok := props.Get(RevealArgument); !ok && e.revealable() {
 		props.Set(RevealArgument, revealSchema)
 	}
+	// value_from is listed only where it is needed: a required secret
+	// left out is asked from the user anyway (its description says so).
+	for _, op := range e.Operations {
+		if op.optionalUserSecret() {
+			props.Set(ValueFromArgument, valueFromSchema)
+			break
+		}
+	}
 	for _, x := range e.Extra {
 		props.Set(x.Name, x.Schema)
 	}
