@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -251,10 +250,23 @@ func (c *Catalogue) Features() []string {
 	return out
 }
 
-var (
-	snakeName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	pathParam = regexp.MustCompile(`\{([^}]+)\}`)
-)
+// pathParam finds the {name} parameters of a path template.
+var pathParam = lazyRegexp(`\{([^}]+)\}`)
+
+// isSnakeName reports whether s is a snake_case name: a lower-case letter,
+// then lower-case letters, digits and underscores. (A regexp would be
+// compiled at every start, for a check this simple.)
+func isSnakeName(s string) bool {
+	for i, c := range []byte(s) {
+		switch {
+		case c >= 'a' && c <= 'z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '_'):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
 
 // Load parses a catalogue and binds each operation to its field in requests,
 // a struct with one field per tool (the field name in snake_case is the tool
@@ -275,7 +287,7 @@ func Load(data []byte, requests any) (*Catalogue, error) {
 	c := &Catalogue{Tools: doc.Tools}
 	seenTools := map[string]bool{}
 	for _, t := range c.Tools {
-		if !snakeName.MatchString(t.Name) || seenTools[t.Name] {
+		if !isSnakeName(t.Name) || seenTools[t.Name] {
 			return nil, fmt.Errorf("tools.yaml: tool name %q is not snake_case or is repeated", t.Name)
 		}
 		seenTools[t.Name] = true
@@ -305,7 +317,7 @@ func Load(data []byte, requests any) (*Catalogue, error) {
 
 func checkOperation(op *Operation, seen map[string]bool) error {
 	switch {
-	case !snakeName.MatchString(op.Name) || seen[op.Name]:
+	case !isSnakeName(op.Name) || seen[op.Name]:
 		return fmt.Errorf("operation name %q is not snake_case or is repeated", op.Name)
 	case !slices.Contains([]string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}, op.Method):
 		return fmt.Errorf("bad method %q", op.Method)
@@ -333,7 +345,7 @@ func checkParams(op *Operation, ps []*param) error {
 		return nil
 	}
 	inPath := map[string]bool{}
-	for _, m := range pathParam.FindAllStringSubmatch(op.Path, -1) {
+	for _, m := range pathParam().FindAllStringSubmatch(op.Path, -1) {
 		inPath[m[1]] = true
 		p := param(m[1])
 		if p == nil || p.in != inPath_ {
