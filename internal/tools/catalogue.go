@@ -18,8 +18,15 @@ import (
 	supabasemcp "github.com/supabase-mcp/supabase-mcp"
 )
 
-// Default loads the embedded tools.yaml bound to Requests.
-func Default() (*Catalogue, error) { return Load(supabasemcp.ToolsYAML, Requests{}) }
+// Default is the embedded tools.yaml bound to Requests: built by the
+// generated code (catalogue_gen.go) when it was generated from this
+// tools.yaml, else parsed from the YAML.
+func Default() (*Catalogue, error) {
+	if c := precomputed(Digest(supabasemcp.ToolsYAML), Requests{}); c != nil {
+		return c, nil
+	}
+	return Load(supabasemcp.ToolsYAML, Requests{})
+}
 
 // Operation classes. Read operations change nothing; destructive ones delete,
 // cannot be undone, can lock users out or take a service down.
@@ -60,6 +67,10 @@ func SensitiveReason(kind string) string {
 // request struct and reflected schema.
 type Catalogue struct {
 	Tools []*Tool
+	// Digest identifies the tools.yaml the catalogue comes from (Digest).
+	Digest string
+	// precomputed is set when it was read from the generated artefact.
+	precomputed bool
 }
 
 // Tool is one MCP tool: an endpoint group.
@@ -280,11 +291,16 @@ func Load(data []byte, requests any) (*Catalogue, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("tools.yaml: %w", err)
 	}
+	return bind(&Catalogue{Tools: doc.Tools, Digest: Digest(data)}, requests)
+}
+
+// bind checks the catalogue's entries and binds each operation to its
+// request struct.
+func bind(c *Catalogue, requests any) (*Catalogue, error) {
 	bindings, err := requestBindings(reflect.TypeOf(requests))
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalogue{Tools: doc.Tools}
 	seenTools := map[string]bool{}
 	for _, t := range c.Tools {
 		if !isSnakeName(t.Name) || seenTools[t.Name] {
@@ -382,7 +398,7 @@ func requestBindings(t reflect.Type) (map[string]reflect.Type, error) {
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("requests must be a struct of tool structs")
 	}
-	out := map[string]reflect.Type{}
+	out := make(map[string]reflect.Type, 256)
 	for i := range t.NumField() {
 		tf := t.Field(i)
 		if tf.Type.Kind() != reflect.Struct {
@@ -403,20 +419,22 @@ func requestBindings(t reflect.Type) (map[string]reflect.Type, error) {
 // "list_available_regions", "GetSSOProvider" -> "get_sso_provider").
 func snakeCase(s string) string {
 	var b strings.Builder
-	r := []rune(s)
-	for i, c := range r {
+	b.Grow(len(s) + 4)
+	for i := range len(s) {
+		c := s[i]
 		upper := c >= 'A' && c <= 'Z'
 		if upper && i > 0 {
-			prevLower := r[i-1] >= 'a' && r[i-1] <= 'z' || r[i-1] >= '0' && r[i-1] <= '9'
-			nextLower := i+1 < len(r) && r[i+1] >= 'a' && r[i+1] <= 'z'
-			if prevLower || (nextLower && r[i-1] >= 'A' && r[i-1] <= 'Z') {
+			p := s[i-1]
+			prevLower := p >= 'a' && p <= 'z' || p >= '0' && p <= '9'
+			nextLower := i+1 < len(s) && s[i+1] >= 'a' && s[i+1] <= 'z'
+			if prevLower || (nextLower && p >= 'A' && p <= 'Z') {
 				b.WriteByte('_')
 			}
 		}
 		if upper {
 			c += 'a' - 'A'
 		}
-		b.WriteRune(c)
+		b.WriteByte(c)
 	}
 	return b.String()
 }

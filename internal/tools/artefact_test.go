@@ -1,0 +1,66 @@
+package tools
+
+import (
+	"bytes"
+	"go/format"
+	"os"
+	"reflect"
+	"testing"
+
+	supabasemcp "github.com/supabase-mcp/supabase-mcp"
+)
+
+// catalogue_gen.go is what the generator makes of tools.yaml today.
+func TestCatalogueSourceIsCurrent(t *testing.T) {
+	want, err := CatalogueSource(supabasemcp.ToolsYAML, Requests{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if formatted, err := format.Source(want); err != nil || !bytes.Equal(formatted, want) {
+		t.Fatalf("the generated catalogue is not gofmt-clean Go (%v)", err)
+	}
+	got, err := os.ReadFile("catalogue_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("catalogue_gen.go is stale: run go generate ./...")
+	}
+}
+
+// Default builds, from the generated code, exactly the catalogue Load makes
+// of tools.yaml: every field, bindings and back pointers included.
+func TestDefaultIsTheYAMLCatalogue(t *testing.T) {
+	got, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.precomputed {
+		t.Fatal("Default parsed tools.yaml: catalogue_gen.go was not generated from it (run go generate ./...)")
+	}
+	want, err := Load(supabasemcp.ToolsYAML, Requests{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.precomputed = false
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("the generated catalogue differs from tools.yaml's")
+	}
+	for _, tl := range got.Tools {
+		for _, op := range tl.Operations {
+			if op.Tool != tl || op.request == nil {
+				t.Fatalf("%s is not bound", op.QualifiedName())
+			}
+		}
+	}
+}
+
+// Generated code for another tools.yaml is not used: its digest differs.
+func TestPrecomputedCatalogueNeedsItsOwnYAML(t *testing.T) {
+	if c := precomputed(Digest(append(bytes.Clone(supabasemcp.ToolsYAML), '\n')), Requests{}); c != nil {
+		t.Fatal("the generated catalogue was used for a different tools.yaml")
+	}
+	if c := precomputed(Digest(supabasemcp.ToolsYAML), Requests{}); c == nil {
+		t.Fatal("the generated catalogue was not used for its own tools.yaml")
+	}
+}
