@@ -64,3 +64,32 @@ func TestPrecomputedCatalogueNeedsItsOwnYAML(t *testing.T) {
 		t.Fatal("the generated catalogue was not used for its own tools.yaml")
 	}
 }
+
+// HasParam, which reads struct fields only, agrees with the reflected
+// arguments of every operation, for every name any operation takes.
+func TestHasParamMatchesReflectedArguments(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Check(); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{"no_such_argument": true}
+	for _, tl := range c.Tools {
+		for _, op := range tl.Operations {
+			for _, n := range op.Params() {
+				names[n] = true
+			}
+		}
+	}
+	for _, tl := range c.Tools {
+		for _, op := range tl.Operations {
+			for n := range names {
+				if got, want := op.HasParam(n), op.param(n) != nil; got != want {
+					t.Errorf("%s: HasParam(%s) = %v, reflection says %v", op.QualifiedName(), n, got, want)
+				}
+			}
+		}
+	}
+}

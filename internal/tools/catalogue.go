@@ -208,7 +208,32 @@ func (op *Operation) IsSecretParam(name string) bool {
 }
 
 // HasParam reports whether the operation takes an argument of that name.
-func (op *Operation) HasParam(name string) bool { return op.param(name) != nil }
+// It reads the request struct's fields, not its reflected schema: exposure
+// asks it of every operation at start-up (under --project-ref), before any
+// schema is needed.
+func (op *Operation) HasParam(name string) bool { return hasJSONField(op.request, name) }
+
+// hasJSONField reports whether a struct has a field with that JSON name,
+// embedded structs included, as collectFields finds them.
+func hasJSONField(t reflect.Type, name string) bool {
+	if t == nil || t.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct:
+			if hasJSONField(f.Type, name) {
+				return true
+			}
+		case tag == "-" || !f.IsExported():
+		case tag == name || tag == "" && f.Name == name:
+			return true
+		}
+	}
+	return false
+}
 
 func (op *Operation) param(name string) *param {
 	for _, p := range op.args() {
