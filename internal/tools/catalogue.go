@@ -67,7 +67,9 @@ func SensitiveReason(kind string) string {
 // request struct and reflected schema.
 type Catalogue struct {
 	Tools []*Tool
-	// Digest identifies the tools.yaml the catalogue comes from (Digest).
+	// Digest identifies where the catalogue comes from: the Digest of its
+	// tools.yaml when bound to Requests, "" otherwise. Precomputed listings
+	// are keyed by it.
 	Digest string
 	// precomputed is set when it was read from the generated artefact.
 	precomputed bool
@@ -325,6 +327,9 @@ func bind(c *Catalogue, requests any) (*Catalogue, error) {
 	bindings, err := requestBindings(reflect.TypeOf(requests))
 	if err != nil {
 		return nil, err
+	}
+	if reflect.TypeOf(requests) != reflect.TypeFor[Requests]() {
+		c.Digest = "" // other request structs: another catalogue
 	}
 	seenTools := map[string]bool{}
 	for _, t := range c.Tools {
