@@ -47,11 +47,12 @@ func openListing(artefact, digest string) *listing {
 	if !ok || digest == "" || header != listingHeader+digest {
 		return nil
 	}
-	index, blobs, ok := strings.Cut(rest, "\n\n")
-	if !ok {
+	// The index keeps its last newline, so that every line ends in one.
+	end := strings.Index(rest, "\n\n")
+	if end < 0 {
 		return nil
 	}
-	return &listing{index: index + "\n", blobs: blobs}
+	return &listing{index: rest[:end+1], blobs: rest[end+2:]}
 }
 
 func listingHash(key string) string {
