@@ -5,7 +5,10 @@ import (
 	"go/format"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/invopop/jsonschema"
 
 	supabasemcp "github.com/supabase-mcp/supabase-mcp"
 )
@@ -91,5 +94,54 @@ func TestHasParamMatchesReflectedArguments(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The listing key tells apart exposed tools that list differently, and
+// refuses a field it cannot write rather than leaving it out.
+func TestListingKey(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := c.Tool("database")
+	base := func() *ExposedTool { return &ExposedTool{Tool: tl, Operations: tl.Operations} }
+	variants := map[string]*ExposedTool{"all operations": base()}
+	fewer := base()
+	fewer.Operations = tl.Operations[:1]
+	variants["one operation"] = fewer
+	hidden := base()
+	hidden.Hidden = map[string]bool{"ref": true}
+	variants["ref hidden"] = hidden
+	confirm := base()
+	confirm.Extra = []ExtraProperty{ConfirmProperty}
+	variants["confirm property"] = confirm
+	noted := base()
+	noted.Notes = map[string]string{tl.Operations[0].Name: "refused on this server"}
+	variants["note"] = noted
+	noReveal := base()
+	noReveal.NoReveal = true
+	variants["no reveal"] = noReveal
+	keys := map[string]string{}
+	for name, e := range variants {
+		key, ok := e.ListingKey()
+		if !ok {
+			t.Fatalf("%s: no key", name)
+		}
+		if other, seen := keys[key]; seen {
+			t.Fatalf("%s and %s have one key", name, other)
+		}
+		keys[key] = name
+		again, _ := e.ListingKey()
+		if again != key {
+			t.Fatalf("%s: the key is not stable", name)
+		}
+	}
+	var b strings.Builder
+	if err := writeKey(&b, reflect.ValueOf(struct{ F func() }{})); err == nil {
+		t.Fatal("a func field was written into a key")
+	}
+	if err := writeKey(&b, reflect.ValueOf(struct{ s *jsonschema.Schema }{&jsonschema.Schema{Type: "string"}}).Field(0)); err == nil {
+		t.Fatal("an unexported schema was written into a key")
 	}
 }

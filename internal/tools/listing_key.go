@@ -34,19 +34,21 @@ func writeKey(b *strings.Builder, v reflect.Value) error {
 			b.WriteString("nil")
 			return nil
 		}
-		if t == operationPtr {
-			tool := v.Elem().FieldByName("Tool")
-			if !tool.IsNil() {
-				b.WriteString(tool.Elem().FieldByName("Name").String() + ".")
-			}
+		switch x := valueOf(v).(type) {
+		case *Operation:
+			b.WriteString(x.QualifiedName())
+		case *Tool:
+			b.WriteString(x.Name)
+		default:
+			return fmt.Errorf("unexported %s", t)
 		}
-		b.WriteString(v.Elem().FieldByName("Name").String())
 		return nil
 	case t == schemaPtr:
-		if !v.CanInterface() {
-			return fmt.Errorf("unexported schema")
+		x := valueOf(v)
+		if x == nil {
+			return fmt.Errorf("unexported %s", t)
 		}
-		raw, err := json.Marshal(v.Interface())
+		raw, err := json.Marshal(x)
 		if err != nil {
 			return err
 		}
@@ -115,4 +117,13 @@ func writeKey(b *strings.Builder, v reflect.Value) error {
 		return fmt.Errorf("a %s cannot be part of a listing key", v.Type())
 	}
 	return nil
+}
+
+// valueOf is v's value, or nil when reflection may not hand it out (an
+// unexported field).
+func valueOf(v reflect.Value) any {
+	if !v.CanInterface() {
+		return nil
+	}
+	return v.Interface()
 }
