@@ -69,7 +69,10 @@ type Catalogue struct {
 	Tools []*Tool
 	// Digest identifies where the catalogue comes from: the Digest of its
 	// tools.yaml when bound to Requests, "" otherwise. Precomputed listings
-	// are keyed by it.
+	// are used only for their digest, so code that changes a catalogue
+	// after loading it must clear it. (Changes to the request structs or to
+	// how listings are made are not in it: tests hold the precomputed
+	// listings to the live code.)
 	Digest string
 	// precomputed is set when it was read from the generated artefact.
 	precomputed bool
