@@ -1,3 +1,4 @@
+//go:generate go run -tags supabase_mcp_regen ./internal/tools/artefactgen
 //go:generate go run ./internal/tools/readmegen README.md
 
 // Package supabasemcp embeds the tool catalogue so the binary carries it.

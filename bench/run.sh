@@ -19,21 +19,22 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/build" "$work/bin"
 
-echo "bench: building supabase-mcp, its CGO_ENABLED=0 flavour and an empty mcp-go server" >&2
+echo "bench: building supabase-mcp, its CGO_ENABLED=0 flavour and two empty mcp-go servers (with and without the SQL parser)" >&2
 go build -trimpath -o "$work/build/supabase-mcp" ./cmd/supabase-mcp
 CGO_ENABLED=0 go build -trimpath -o "$work/build/supabase-mcp-purego" ./cmd/supabase-mcp
 go build -trimpath -o "$work/build/emptyserver" ./bench/cmd/emptyserver
+go build -trimpath -o "$work/build/emptybare" ./bench/cmd/emptybare
 go build -o "$work/build/benchdriver" ./bench/cmd/benchdriver
 # Run copies: while a file written through the linker's memory map stays in
 # the page cache, it is mapped into processes in large blocks, which makes a
 # just-linked binary's RSS about 3 MB larger than the same file once read back
 # from disk (after a reboot, from a container image, or copied). The official
 # server's node binary is measured in that read-back state too.
-for f in supabase-mcp supabase-mcp-purego emptyserver; do
+for f in supabase-mcp supabase-mcp-purego emptyserver emptybare; do
 	cp "$work/build/$f" "$work/bin/$f"
 done
 
-args=(--bin "$work/bin/supabase-mcp" --bin-purego "$work/bin/supabase-mcp-purego" --bin-empty "$work/bin/emptyserver")
+args=(--bin "$work/bin/supabase-mcp" --bin-purego "$work/bin/supabase-mcp-purego" --bin-empty "$work/bin/emptyserver" --bin-bare "$work/bin/emptybare")
 if [[ "${BENCH_OFFICIAL:-1}" != 0 ]] && command -v npm >/dev/null && command -v node >/dev/null; then
 	pkg="@supabase/mcp-server-supabase@${BENCH_OFFICIAL_VERSION:-latest}"
 	echo "bench: installing $pkg to compare with" >&2

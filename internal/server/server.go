@@ -64,6 +64,10 @@ type Options struct {
 	// Docs is the documentation search client of api: docs operations
 	// (--docs-url); nil makes them fail at call time. It holds no token.
 	Docs *client.Docs
+
+	// liveListing ignores the precomputed tools/list entries (tests compare
+	// the two).
+	liveListing bool
 }
 
 // Defaults of the bounds in Options.
@@ -95,6 +99,8 @@ type Server struct {
 	// error that names their successors.
 	renamed map[string]error
 	exposed map[string]*tools.ExposedTool // by tool name
+
+	precomputedTools int // tools listed from the precomputed artefact
 }
 
 // ToolListTTL is the cache lifetime advertised on tools/list and
@@ -162,10 +168,19 @@ func New(opts Options) (*Server, error) {
 		serverOpts = append(serverOpts, mcpserver.WithResourceCapabilities(false, false))
 	}
 	s.mcp = mcpserver.NewMCPServer("supabase-mcp", opts.Version, serverOpts...)
+	var precomputed *listing
+	if !opts.liveListing {
+		precomputed = openListing(listingArtefact, opts.Catalogue.Digest)
+	}
 	for _, et := range exposed {
-		tool, err := mcpTool(et)
-		if err != nil {
-			return nil, err
+		tool, ok := precomputed.tool(et)
+		if ok {
+			s.precomputedTools++
+		} else {
+			var err error
+			if tool, err = mcpTool(et); err != nil {
+				return nil, err
+			}
 		}
 		s.mcp.AddTool(tool, s.handler(et))
 	}

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -19,8 +18,15 @@ import (
 	supabasemcp "github.com/supabase-mcp/supabase-mcp"
 )
 
-// Default loads the embedded tools.yaml bound to Requests.
-func Default() (*Catalogue, error) { return Load(supabasemcp.ToolsYAML, Requests{}) }
+// Default is the embedded tools.yaml bound to Requests: built by the
+// generated code (catalogue_gen.go) when it was generated from this
+// tools.yaml, else parsed from the YAML.
+func Default() (*Catalogue, error) {
+	if c := precomputed(Digest(supabasemcp.ToolsYAML), Requests{}); c != nil {
+		return c, nil
+	}
+	return Load(supabasemcp.ToolsYAML, Requests{})
+}
 
 // Operation classes. Read operations change nothing; destructive ones delete,
 // cannot be undone, can lock users out or take a service down.
@@ -65,6 +71,15 @@ func SensitiveReason(kind string) string {
 // request struct and reflected schema.
 type Catalogue struct {
 	Tools []*Tool
+	// Digest identifies where the catalogue comes from: the Digest of its
+	// tools.yaml when bound to Requests, "" otherwise. Precomputed listings
+	// are used only for their digest, so code that changes a catalogue
+	// after loading it must clear it. (Changes to the request structs or to
+	// how listings are made are not in it: tests hold the precomputed
+	// listings to the live code.)
+	Digest string
+	// precomputed is set when it was read from the generated artefact.
+	precomputed bool
 }
 
 // Tool is one MCP tool: the operations of one endpoint group (a tools.yaml
@@ -275,7 +290,32 @@ func (op *Operation) IsSecretParam(name string) bool {
 }
 
 // HasParam reports whether the operation takes an argument of that name.
-func (op *Operation) HasParam(name string) bool { return op.param(name) != nil }
+// It reads the request struct's fields, not its reflected schema: exposure
+// asks it of every operation at start-up (under --project-ref), before any
+// schema is needed.
+func (op *Operation) HasParam(name string) bool { return hasJSONField(op.request, name) }
+
+// hasJSONField reports whether a struct has a field with that JSON name,
+// embedded structs included, as collectFields finds them.
+func hasJSONField(t reflect.Type, name string) bool {
+	if t == nil || t.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct:
+			if hasJSONField(f.Type, name) {
+				return true
+			}
+		case tag == "-" || !f.IsExported():
+		case tag == name || tag == "" && f.Name == name:
+			return true
+		}
+	}
+	return false
+}
 
 func (op *Operation) param(name string) *param {
 	for _, p := range op.args() {
@@ -338,16 +378,38 @@ func (c *Catalogue) Features() []string {
 	return out
 }
 
-var (
-	snakeName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	pathParam = regexp.MustCompile(`\{([^}]+)\}`)
-)
+// pathParam finds the {name} parameters of a path template.
+var pathParam = lazyRegexp(`\{([^}]+)\}`)
+
+// isSnakeName reports whether s is a snake_case name: a lower-case letter,
+// then lower-case letters, digits and underscores. (A regexp would be
+// compiled at every start, for a check this simple.)
+func isSnakeName(s string) bool {
+	for i, c := range []byte(s) {
+		switch {
+		case c >= 'a' && c <= 'z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '_'):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
 
 // Load parses a catalogue, splits each group into its read and write tools,
 // and binds each operation to its field in requests, a struct with one field
 // per group (the field name in snake_case is the group name) whose own
 // fields are the operations' request structs.
 func Load(data []byte, requests any) (*Catalogue, error) {
+	groups, err := parseGroups(data)
+	if err != nil {
+		return nil, err
+	}
+	return bind(groups, Digest(data), requests)
+}
+
+// parseGroups reads tools.yaml's entries, strictly (unknown keys refused).
+func parseGroups(data []byte) ([]*group, error) {
 	var doc struct {
 		Tools []*group `yaml:"tools"`
 	}
@@ -356,14 +418,24 @@ func Load(data []byte, requests any) (*Catalogue, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("tools.yaml: %w", err)
 	}
+	return doc.Tools, nil
+}
+
+// bind checks the catalogue's entries, splits each group into its tools and
+// binds each operation to its request struct. Load and the generated
+// catalogue (artefact.go) both come through here.
+func bind(groups []*group, digest string, requests any) (*Catalogue, error) {
 	bindings, err := requestBindings(reflect.TypeOf(requests))
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalogue{}
+	c := &Catalogue{Digest: digest}
+	if reflect.TypeOf(requests) != reflect.TypeFor[Requests]() {
+		c.Digest = "" // other request structs: another catalogue
+	}
 	seenGroups := map[string]bool{}
-	for _, g := range doc.Tools {
-		if !snakeName.MatchString(g.Name) || seenGroups[g.Name] || strings.HasSuffix(g.Name, "_"+AccessRead) || strings.HasSuffix(g.Name, "_"+AccessWrite) {
+	for _, g := range groups {
+		if !isSnakeName(g.Name) || seenGroups[g.Name] || strings.HasSuffix(g.Name, "_"+AccessRead) || strings.HasSuffix(g.Name, "_"+AccessWrite) {
 			return nil, fmt.Errorf("tools.yaml: tool name %q is not snake_case, is repeated or ends in _read or _write", g.Name)
 		}
 		seenGroups[g.Name] = true
@@ -408,7 +480,7 @@ func Load(data []byte, requests any) (*Catalogue, error) {
 
 func checkOperation(op *Operation, seen map[string]bool) error {
 	switch {
-	case !snakeName.MatchString(op.Name) || seen[op.Name]:
+	case !isSnakeName(op.Name) || seen[op.Name]:
 		return fmt.Errorf("operation name %q is not snake_case or is repeated", op.Name)
 	case !slices.Contains([]string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}, op.Method):
 		return fmt.Errorf("bad method %q", op.Method)
@@ -440,7 +512,7 @@ func checkParams(op *Operation, ps []*param) error {
 		return nil
 	}
 	inPath := map[string]bool{}
-	for _, m := range pathParam.FindAllStringSubmatch(op.Path, -1) {
+	for _, m := range pathParam().FindAllStringSubmatch(op.Path, -1) {
 		inPath[m[1]] = true
 		p := param(m[1])
 		if p == nil || p.in != inPath_ {
@@ -496,7 +568,7 @@ func requestBindings(t reflect.Type) (map[string]reflect.Type, error) {
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("requests must be a struct of tool structs")
 	}
-	out := map[string]reflect.Type{}
+	out := make(map[string]reflect.Type, 256)
 	for i := range t.NumField() {
 		tf := t.Field(i)
 		if tf.Type.Kind() != reflect.Struct {
@@ -517,20 +589,22 @@ func requestBindings(t reflect.Type) (map[string]reflect.Type, error) {
 // "list_available_regions", "GetSSOProvider" -> "get_sso_provider").
 func snakeCase(s string) string {
 	var b strings.Builder
-	r := []rune(s)
-	for i, c := range r {
+	b.Grow(len(s) + 4)
+	for i := range len(s) {
+		c := s[i]
 		upper := c >= 'A' && c <= 'Z'
 		if upper && i > 0 {
-			prevLower := r[i-1] >= 'a' && r[i-1] <= 'z' || r[i-1] >= '0' && r[i-1] <= '9'
-			nextLower := i+1 < len(r) && r[i+1] >= 'a' && r[i+1] <= 'z'
-			if prevLower || (nextLower && r[i-1] >= 'A' && r[i-1] <= 'Z') {
+			p := s[i-1]
+			prevLower := p >= 'a' && p <= 'z' || p >= '0' && p <= '9'
+			nextLower := i+1 < len(s) && s[i+1] >= 'a' && s[i+1] <= 'z'
+			if prevLower || (nextLower && p >= 'A' && p <= 'Z') {
 				b.WriteByte('_')
 			}
 		}
 		if upper {
 			c += 'a' - 'A'
 		}
-		b.WriteRune(c)
+		b.WriteByte(c)
 	}
 	return b.String()
 }

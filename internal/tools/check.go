@@ -99,14 +99,14 @@ var formats = map[string]string{
 
 // uuidRE is an RFC 9562 UUID: versions 1 to 8 with the RFC variant, or the
 // nil or max UUID.
-var uuidRE = regexp.MustCompile(`^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$`)
+var uuidRE = lazyRegexp(`^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|[fF]{8}-[fF]{4}-[fF]{4}-[fF]{4}-[fF]{12})$`)
 
 // formatOK reports whether s has the format; unknown formats (int64,
 // binary) say nothing about a string and pass.
 func formatOK(format, s string) bool {
 	switch format {
 	case "uuid":
-		return uuidRE.MatchString(s)
+		return uuidRE().MatchString(s)
 	case "date-time":
 		_, err := time.Parse(time.RFC3339Nano, s)
 		return err == nil && isASCIIPrintable(s)

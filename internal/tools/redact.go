@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -25,7 +24,7 @@ const revealDescription = "Unmask secrets."
 // passwords, JWT and OAuth client secrets, hook secrets, SMS provider tokens
 // and keys, root and private keys. A field added to the API under such a name
 // is redacted without anyone having to remember it.
-var secretKey = regexp.MustCompile(`(?i)(^|_)(pass|passwd|password|secret|secrets|auth_token|access_token|refresh_token|api_key|access_key|root_key|private_key|private_jwk|service_role_key)$`)
+var secretKey = lazyRegexp(`(?i)(^|_)(pass|passwd|password|secret|secrets|auth_token|access_token|refresh_token|api_key|access_key|root_key|private_key|private_jwk|service_role_key)$`)
 
 // endpointSecretKeys names fields whose names are too common to be secret
 // everywhere but that hold secrets on one endpoint: a secret's value, the
@@ -132,7 +131,7 @@ func RedactSecrets(op *Operation, body []byte) []byte {
 
 // secretPair finds `"key": "value"` in text that may not be whole JSON (an
 // error message, a snippet cut short), the closing quote optional.
-var secretPair = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"?`)
+var secretPair = lazyRegexp(`"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"?`)
 
 // RedactMessage redacts secrets in text the API wrote in an error: the
 // fields of a JSON error body, and "key": "value" pairs quoted in prose or
@@ -144,8 +143,8 @@ func RedactMessage(op *Operation, msg string) string {
 	}
 	msg = string(RedactSecrets(op, []byte(msg)))
 	r := redactor{extra: extra}
-	return secretPair.ReplaceAllStringFunc(msg, func(m string) string {
-		g := secretPair.FindStringSubmatch(m)
+	return secretPair().ReplaceAllStringFunc(msg, func(m string) string {
+		g := secretPair().FindStringSubmatch(m)
 		if !r.isSecret(g[1], nil) || strings.HasPrefix(g[3], "<redacted") {
 			return m
 		}
@@ -258,5 +257,5 @@ var revealSchema = &jsonschema.Schema{Type: "boolean", Description: revealDescri
 // wherever it appears (smtp_pass, jwt_secret, ...): for texts that show
 // arguments, such as confirmation prompts, to shorten its value.
 func IsSecretField(name string) bool {
-	return secretKey.MatchString(name) || secretKey.MatchString(snakeCase(name))
+	return secretKey().MatchString(name) || secretKey().MatchString(snakeCase(name))
 }

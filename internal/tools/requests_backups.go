@@ -2,7 +2,6 @@ package tools
 
 import (
 	"errors"
-	"regexp"
 )
 
 // BackupsRequests are the backups tool's operations.
@@ -46,11 +45,11 @@ type UpdateBackupSchedule struct {
 	ScheduleFor string `json:"schedule_for" jsonschema:"required" jsonschema_description:"UTC time, HH:MM:SS."`
 }
 
-var scheduleTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$`)
+var scheduleTime = lazyRegexp(`^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$`)
 
 // Validate checks the time format (kept out of the schema to save context).
 func (r UpdateBackupSchedule) Validate() error {
-	if !scheduleTime.MatchString(r.ScheduleFor) {
+	if !scheduleTime().MatchString(r.ScheduleFor) {
 		return errors.New("schedule_for must be a UTC time of day as HH:MM:SS, such as 04:00:00")
 	}
 	return nil

@@ -2,7 +2,6 @@ package tools
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 )
 
@@ -27,13 +26,13 @@ type InitializeCustomHostname struct {
 }
 
 // dnsLabel is one label of a hostname (letters, digits, inner hyphens).
-var dnsLabel = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)
+var dnsLabel = lazyRegexp(`^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$`)
 
 // Validate checks that custom_hostname is a fully qualified hostname.
 func (r InitializeCustomHostname) Validate() error {
 	labels := strings.Split(r.CustomHostname, ".")
 	for _, l := range labels {
-		if !dnsLabel.MatchString(l) {
+		if !dnsLabel().MatchString(l) {
 			return errors.New("custom_hostname is not a hostname: give a name such as api.example.com, without scheme, port or path")
 		}
 	}
@@ -71,10 +70,10 @@ type VanitySubdomain struct {
 }
 
 // vanityLabel is what a vanity subdomain may be: one DNS label in lowercase.
-var vanityLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+var vanityLabel = lazyRegexp(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 
 func (v VanitySubdomain) validate() error {
-	if !vanityLabel.MatchString(v.VanitySubdomain) {
+	if !vanityLabel().MatchString(v.VanitySubdomain) {
 		return errors.New("vanity_subdomain must be lowercase letters, digits and inner hyphens, such as acme-prod (without .supabase.co)")
 	}
 	return nil

@@ -61,7 +61,7 @@ func parseUserSecretPath(s string) (userSecretPath, error) {
 	top, field, _ := strings.Cut(s, ".")
 	p := userSecretPath{field: field}
 	p.top, p.list = strings.CutSuffix(top, "[]")
-	if !snakeName.MatchString(p.top) || (field != "" && !snakeName.MatchString(field)) || (p.list && field == "") || strings.Contains(field, ".") {
+	if !isSnakeName(p.top) || (field != "" && !isSnakeName(field)) || (p.list && field == "") || strings.Contains(field, ".") {
 		return p, fmt.Errorf("user_secrets: %q must be arg, arg.field or arg[].field", s)
 	}
 	return p, nil

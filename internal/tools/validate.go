@@ -361,3 +361,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// lazyRegexp compiles a pattern on first use: package-level regexps would
+// be compiled at every start, before the server can answer, whether or not
+// a call ever needs them.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}

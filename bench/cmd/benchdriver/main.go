@@ -26,7 +26,7 @@ const token = "sbp_bench_0123456789abcdef0123456789abcdef"
 
 type options struct {
 	ours, oursPure, official string
-	floor                    string
+	floor, bareFloor         string
 	runs, samples, calls     int
 	concurrency              int
 	limiter                  bool
@@ -44,7 +44,8 @@ func main() {
 	var o options
 	flag.StringVar(&o.ours, "bin", "", "supabase-mcp binary to measure (required)")
 	flag.StringVar(&o.oursPure, "bin-purego", "", "optional CGO_ENABLED=0 build of the same source (the container image's flavour)")
-	flag.StringVar(&o.floor, "bin-empty", "", "optional empty mcp-go stdio server linking the same SQL parser (bench/cmd/emptyserver): the start-up floor")
+	flag.StringVar(&o.floor, "bin-empty", "", "optional empty mcp-go stdio server linking the same SQL parser (bench/cmd/emptyserver): the start-up floor with the parser")
+	flag.StringVar(&o.bareFloor, "bin-bare", "", "optional empty mcp-go stdio server with no SQL parser (bench/cmd/emptybare): the bare start-up floor")
 	flag.StringVar(&o.official, "official", "", "optional path to the official server's mcp-server-supabase script")
 	flag.IntVar(&o.runs, "runs", 20, "cold starts per server")
 	flag.IntVar(&o.samples, "samples", 3000, "sequential calls for the per-call latencies")
@@ -89,7 +90,10 @@ func run(o options) error {
 		servers = append(servers, spec{name: "ours CGO_ENABLED=0", path: o.oursPure, env: ours.env})
 	}
 	if o.floor != "" {
-		servers = append(servers, spec{name: "empty mcp-go server", path: o.floor})
+		servers = append(servers, spec{name: "empty mcp-go + parser", path: o.floor})
+	}
+	if o.bareFloor != "" {
+		servers = append(servers, spec{name: "empty mcp-go", path: o.bareFloor})
 	}
 	var official *spec
 	if o.official != "" {

@@ -209,6 +209,14 @@ func (r *report) printTargets(w io.Writer) {
 	default:
 		na("initialize, tools/list and peak RSS vs official", "official not measured")
 	}
+	if bare := r.start("empty mcp-go"); ours != nil && bare != nil {
+		oi, bi := ours.init.pct(50), bare.init.pct(50)
+		check(oi-bi <= 5*time.Millisecond, "initialize median within 5 ms of the bare floor", fmt.Sprintf("%s vs %s ms (empty mcp-go, no SQL parser): +%s ms", ms(oi), ms(bi), ms(oi-bi)))
+		oh, bh := medianInt(ours.hwm), medianInt(bare.hwm)
+		check(oh-bh <= 6<<10, "peak RSS at tools/list within 6 MB of the bare floor", fmt.Sprintf("%s vs %s MB: %s MB", mb(oh), mb(bh), signedMB(oh-bh)))
+	} else {
+		na("start-up vs the bare floor", "needs --bin-bare")
+	}
 	if g := r.growth; g != nil {
 		d := g.first.HWM - g.warm.HWM
 		check(d <= 2048, fmt.Sprintf("peak RSS growth over %s calls <= 2 MB", num(g.calls)),
