@@ -5,7 +5,6 @@ package server
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/shared"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
@@ -56,6 +56,14 @@ type Options struct {
 	// by calls in progress, together; 0 means DefaultMaxInflightBytes. One
 	// message always fits.
 	MaxInflightBytes int64
+
+	// Keys sign session ids and seal elicitation states; the same keys on
+	// every replica let any of them check what another issued. nil means
+	// a random key for this process.
+	Keys *shared.Keys
+	// Store keeps confirmation tokens, elicitation states and token checks;
+	// a Redis store shares them between replicas. nil means in process.
+	Store shared.Store
 }
 
 // Defaults of the bounds in Options.
@@ -74,7 +82,7 @@ type Server struct {
 	log      *slog.Logger
 	confirms *guard.Confirmations
 
-	sessionKey []byte      // MACs HTTP session ids to their principal
+	keys       *shared.Keys // MAC HTTP session ids to their principal
 	calls      callCounter // running tool calls
 	draining   atomic.Bool // shutting down: refuse new requests
 	slots      *callSlots  // bounds running calls, in total and per session
@@ -103,13 +111,10 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: opts, log: opts.Logger,
-		confirms:   guard.NewConfirmationsWithTTL(opts.ConfirmTimeout),
-		sessionKey: make([]byte, 32),
+		confirms:   guard.NewSharedConfirmations(opts.Keys, opts.Store, opts.ConfirmTimeout),
+		keys:       cmp.Or(opts.Keys, shared.RandomKeys()),
 		slots:      newCallSlots(opts.MaxCalls, opts.MaxSessionCalls),
 		held:       &byteBudget{max: cmp.Or(opts.MaxInflightBytes, DefaultMaxInflightBytes)},
-	}
-	if _, err := rand.Read(s.sessionKey); err != nil {
-		return nil, err
 	}
 	if opts.Policy.Confirm == guard.ConfirmNone {
 		s.log.Warn("--confirm none: destructive calls run without asking anyone")
