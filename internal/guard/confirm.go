@@ -253,13 +253,19 @@ func (c *Confirmations) Open(ctx context.Context, state, binding string) error {
 	return c.consume(ctx, c.states, shared.PrefixConfirmState+nonce, binding)
 }
 
-// Outstanding counts the live tokens and states held in this process
+// Outstanding counts the unexpired tokens and states held in this process
 // (in-process stores only; a shared store reports 0).
 func (c *Confirmations) Outstanding() int {
+	now := c.now()
+	live := func(v []byte) bool {
+		exp, _, _ := strings.Cut(string(v), "\n")
+		unix, err := strconv.ParseInt(exp, 10, 64)
+		return err == nil && now.Before(time.UnixMilli(unix))
+	}
 	n := 0
 	for _, st := range []shared.Store{c.tokens, c.states} {
 		if m, ok := st.(*shared.Memory); ok {
-			n += m.Live()
+			n += m.Count(live)
 		}
 	}
 	return n

@@ -168,3 +168,20 @@ func (m *Memory) Live() int {
 	}
 	return len(m.entries)
 }
+
+// Count drops the expired entries and counts the others for which keep
+// reports true.
+func (m *Memory) Count(keep func(value []byte) bool) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now, n := m.now(), 0
+	for k, e := range m.entries {
+		switch {
+		case !now.Before(e.expires):
+			delete(m.entries, k)
+		case keep(e.value):
+			n++
+		}
+	}
+	return n
+}
