@@ -55,6 +55,8 @@ func (u *users) refusedCount(auth string) int {
 func newUsers(t *testing.T) *users {
 	t.Helper()
 	u := &users{a: fakeapi.NewFromEnv(t, tokenA), b: fakeapi.NewFromEnv(t, tokenB), own: fakeapi.NewFromEnv(t, ownToken), refused: map[string]int{}}
+	u.b.SetProfileUser("b0b0b0b0-0000-4000-8000-00000000000b") // A and B are two users
+	u.own.SetProfileUser("0e0e0e0e-0000-4000-8000-00000000000e")
 	proxies := map[string]*httputil.ReverseProxy{}
 	for tok, api := range map[string]*fakeapi.Server{tokenA: u.a, tokenB: u.b, ownToken: u.own} {
 		target, _ := url.Parse(api.URL())
