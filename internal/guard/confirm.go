@@ -288,7 +288,7 @@ func (c *Confirmations) remember(ctx context.Context, store shared.Store, key, b
 	added, err := store.Add(ctx, key, []byte(value), c.ttl+expiredGrace)
 	switch {
 	case err != nil:
-		return time.Time{}, fmt.Errorf("%w (%v)", ErrConfirmationStore, err)
+		return time.Time{}, ErrConfirmationStore // the store's error names hosts: not for the model
 	case !added:
 		return time.Time{}, fmt.Errorf("%w (id collision)", ErrConfirmationStore)
 	}
@@ -299,7 +299,7 @@ func (c *Confirmations) consume(ctx context.Context, store shared.Store, key, bi
 	v, ok, err := store.Take(ctx, key)
 	switch {
 	case err != nil:
-		return fmt.Errorf("%w (%v)", ErrConfirmationStore, err)
+		return ErrConfirmationStore
 	case !ok:
 		return ErrConfirmationUnknown
 	}

@@ -72,6 +72,9 @@ const (
 // verified because the API did not answer.
 const bearerRetryAfter = 5 * time.Second
 
+// healthTimeout bounds /healthz's question to the shared store.
+const healthTimeout = time.Second
+
 // DefaultShutdownGrace is how long running calls may take to finish on shutdown.
 const DefaultShutdownGrace = 10 * time.Second
 
@@ -230,6 +233,20 @@ func (s *Server) httpHandler(o HTTPOptions) (http.Handler, func(context.Context)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
+		if s.opts.Store != nil {
+			// Without the shared store this replica can neither count calls
+			// nor confirm them: it is not ready, and says why.
+			ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+			err := s.opts.Store.Ping(ctx)
+			cancel()
+			if err != nil {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintf(w, `{"status":"unavailable","version":%q,"redis":"unreachable"}`+"\n", s.opts.Version)
+				return
+			}
+			fmt.Fprintf(w, `{"status":"ok","version":%q,"redis":"ok"}`+"\n", s.opts.Version)
+			return
+		}
 		fmt.Fprintf(w, `{"status":"ok","version":%q}`+"\n", s.opts.Version)
 	})
 	var closeStreams func(context.Context)

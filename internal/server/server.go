@@ -217,6 +217,9 @@ func retryHint(op *tools.Operation) string {
 // the guidance stays outside. Transport errors can quote the peer and are
 // wrapped too; a cancellation or timeout is the server's own fact.
 func explain(op *tools.Operation, err error, maxBytes int) string {
+	if errors.Is(err, client.ErrLimiterUnavailable) {
+		return fmt.Sprintf("%s was not sent: the shared rate limiter (Redis) cannot be reached, so this replica cannot count calls against the API's limit. Retry in a few seconds; if it persists, the operator must check Redis.", op.QualifiedName())
+	}
 	if rl, ok := errors.AsType[*client.RateLimitError](err); ok { // the limiter refused: nothing sent
 		if rl.QueueFull {
 			return fmt.Sprintf("Rate limited: too many calls are waiting for this session; retry after %d s; nothing was sent.", rl.RetrySeconds())
