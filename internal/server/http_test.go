@@ -110,6 +110,10 @@ type httpSetup struct {
 	policy    *guard.Policy
 	rateLimit int
 	tune      func(*Options) // adjusts the server's options
+	// limiters replaces the pool made from rateLimit (a shared one);
+	// maxRateWait replaces the clients' default max wait.
+	limiters    *client.LimiterPool
+	maxRateWait time.Duration
 }
 
 // startHTTP runs the server on a real listener (127.0.0.1:0) in front of apiURL.
@@ -125,7 +129,10 @@ func startHTTP(t *testing.T, apiURL string, s httpSetup) *httpServer {
 	s.policy.Features = cat.Features()
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	opts := client.Options{BaseURL: apiURL, UserAgent: "supabase-mcp/test", Limiters: client.NewLimiterPool(s.rateLimit), Timeout: 5 * time.Second, Logger: logger}
+	opts := client.Options{BaseURL: apiURL, UserAgent: "supabase-mcp/test", Limiters: client.NewLimiterPool(s.rateLimit), Timeout: 5 * time.Second, Logger: logger, MaxRateWait: s.maxRateWait}
+	if s.limiters != nil {
+		opts.Limiters = s.limiters
+	}
 	pool, err := client.NewPool(opts, 8)
 	if err != nil {
 		t.Fatal(err)
