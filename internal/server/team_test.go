@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	mcpclient "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
@@ -362,4 +362,58 @@ func healthz(t *testing.T, base string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-var _ = fmt.Sprint
+
+// stickyProxy is the HAProxy sample of the README in Go: round robin for
+// requests without a session, and a session's requests to the replica
+// whose answer minted its Mcp-Session-Id.
+func stickyProxy(t *testing.T, tm *team) *httpServer {
+	t.Helper()
+	var mu sync.Mutex
+	owner := map[string]int{}
+	var next atomic.Uint64
+	var proxies []*httputil.ReverseProxy
+	for i, r := range tm.replicas {
+		u, _ := url.Parse(r.url)
+		p := httputil.NewSingleHostReverseProxy(u)
+		p.FlushInterval = -1
+		p.ModifyResponse = func(res *http.Response) error {
+			if sid := res.Header.Get("Mcp-Session-Id"); sid != "" {
+				mu.Lock()
+				owner[sid] = i
+				mu.Unlock()
+			}
+			return nil
+		}
+		proxies = append(proxies, p)
+	}
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		i, ok := owner[r.Header.Get("Mcp-Session-Id")]
+		mu.Unlock()
+		if !ok {
+			i = int(next.Add(1) % uint64(len(proxies)))
+		}
+		proxies[i].ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	return &httpServer{url: front.URL}
+}
+
+// An older (session) client whose confirmation is asked by elicitation
+// works across replicas when the proxy routes by Mcp-Session-Id: the
+// user's answer reaches the replica that asked.
+func TestTeamStickySessionsElicit(t *testing.T) {
+	u := newUsers(t)
+	tm := startTeam(t, u.url, sharedtest.URL(t), 0, &guard.Policy{Confirm: guard.ConfirmElicit})
+	yes := &user{}
+	c := stickyProxy(t, tm).mustConnect(t, "http-legacy", tokenA, mcpclient.WithElicitationHandler(yes))
+	// The call and the user's answer are two POSTs: round robin alone would
+	// send the answer to the replica that did not ask.
+	c.ok("projects", map[string]any{"operation": "pause", "ref": activeRef})
+	yes.mu.Lock()
+	asked := len(yes.asked)
+	yes.mu.Unlock()
+	if sent := countRequests(u.a.Requests(), "POST", "/v1/projects/"+activeRef+"/pause"); asked != 1 || sent != 1 {
+		t.Fatalf("the user was asked %d times and %d calls were sent; want 1 and 1", asked, sent)
+	}
+}
