@@ -362,7 +362,6 @@ func healthz(t *testing.T, base string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-
 // stickyProxy is the HAProxy sample of the README in Go: round robin for
 // requests without a session, and a session's requests to the replica
 // whose answer minted its Mcp-Session-Id.
