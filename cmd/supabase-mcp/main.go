@@ -21,6 +21,7 @@ import (
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 	"github.com/supabase-mcp/supabase-mcp/internal/login"
 	"github.com/supabase-mcp/supabase-mcp/internal/server"
+	"github.com/supabase-mcp/supabase-mcp/internal/shared"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
@@ -119,10 +120,15 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		return nil
 	}
 
+	team, err := openTeam(cfg)
+	if err != nil {
+		return err
+	}
+	defer team.close()
 	opts := client.Options{
 		BaseURL:   cfg.APIURL,
 		UserAgent: "supabase-mcp/" + buildVersion(),
-		Limiters:  client.NewLimiterPool(cfg.RateLimit),
+		Limiters:  team.limiters(cfg.RateLimit),
 		Logger:    logger,
 	}
 	// The server's own client: from the access token, or the stored login
@@ -182,6 +188,8 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		MaxArgumentBytes: cfg.MaxArgumentBytes,
 		MaxRequestBytes:  cfg.MaxRequestBytes,
 		UserNotice:       userNotice,
+		Keys:             team.keys,
+		Store:            team.store(),
 	})
 	if err != nil {
 		return err
@@ -203,6 +211,52 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		StaticToken:    cfg.HTTPToken,
 		AllowedOrigins: cfg.AllowedOrigins,
 	})
+}
+
+// team is the state replicas share (--redis-url, --session-key-file).
+type team struct {
+	keys  *shared.Keys  // nil: a random key for this process
+	redis *shared.Redis // nil: everything in process
+}
+
+func openTeam(cfg *config.Config) (*team, error) {
+	t := &team{}
+	var err error
+	switch {
+	case cfg.SessionKeyFile != "":
+		t.keys, err = shared.LoadKeysFile(cfg.SessionKeyFile)
+	case cfg.SessionKeys != "":
+		t.keys, err = shared.ParseKeys(cfg.SessionKeys)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.RedisURL != "" {
+		if t.redis, err = shared.OpenRedis(cfg.RedisURL, ""); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+func (t *team) limiters(perMinute int) *client.LimiterPool {
+	if t.redis == nil {
+		return client.NewLimiterPool(perMinute)
+	}
+	return client.NewSharedLimiterPool(perMinute, t.redis).WithUserStore(t.redis)
+}
+
+func (t *team) store() shared.Store {
+	if t.redis == nil {
+		return nil
+	}
+	return t.redis
+}
+
+func (t *team) close() {
+	if t.redis != nil {
+		_ = t.redis.Close()
+	}
 }
 
 // loginFile is where `supabase-mcp login` keeps the token set; "" when

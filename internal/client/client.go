@@ -58,6 +58,11 @@ type Options struct {
 	MaxRetries       int                // retries after the first attempt; 0 => 3, negative => none
 	HTTPClient       *http.Client       // optional; its Transport is used as the base transport
 	Logger           *slog.Logger       // optional; default discards
+	// PerUser keys the rate limit by the token's Supabase user (found with
+	// GET /v1/profile on the token's first request, then remembered), as
+	// the API counts it: a user's tokens share one budget. Off, each token
+	// has its own (one token per process: stdio).
+	PerUser bool
 }
 
 const (
@@ -85,6 +90,7 @@ type Client struct {
 	maxRetries int
 	hc         *http.Client
 	log        *slog.Logger
+	perUser    bool
 }
 
 // New validates opts and returns a Client.
@@ -109,6 +115,7 @@ func New(opts Options) (*Client, error) {
 		maxBytes:   opts.MaxResponseBytes,
 		maxRetries: opts.MaxRetries,
 		log:        opts.Logger,
+		perUser:    opts.PerUser,
 	}
 	if c.limiters == nil {
 		c.limiters = NewLimiterPool(defaultPerMinute)
@@ -201,7 +208,11 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		if secret == "" {
 			return nil, unsent(fmt.Errorf("%s %s: %w: empty access token", method, path, ErrToken))
 		}
-		if err := c.limiters.Wait(ctx, secret, c.maxWait); err != nil {
+		key, err := c.limitKey(ctx, secret, method, req)
+		if err != nil {
+			return nil, unsent(fmt.Errorf("%s %s: %w", method, path, err))
+		}
+		if err := c.limiters.Wait(ctx, key, c.maxWait); err != nil {
 			return nil, unsent(fmt.Errorf("%s %s: %w", method, path, err))
 		}
 		// Cancelled just as the token came: still nothing sent.
@@ -232,6 +243,9 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			}
 			wait = backoff(attempt)
 		case resp.Status >= 200 && resp.Status < 300:
+			if key == secret && c.perUser && isProfile(method, req) {
+				c.learnUser(ctx, secret, resp.Body)
+			}
 			return resp, nil
 		default:
 			apiErr := &APIError{
@@ -249,7 +263,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 				}
 				wait = apiErr.RetryAfter
 				// Everyone using this token is rejected until then; hold them back too.
-				c.limiters.Block(secret, c.limiters.clock.Now().Add(wait))
+				c.limiters.Block(key, c.limiters.clock.Now().Add(wait))
 				if c.maxWait > 0 && wait > c.maxWait {
 					return nil, apiErr // says when to retry; the API processed nothing
 				}
@@ -270,6 +284,47 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		if serr := sleep(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("%s %s: %w", method, path, serr)
 		}
+	}
+}
+
+// limitKey is the rate-limit bucket for a request with token: the token's
+// user's when known (Options.PerUser), else the token's own. A user not yet
+// known is looked up first with GET /v1/profile, unless the request is that
+// very lookup (it then goes under the token's bucket and is charged to the
+// user's once the answer names them). A lookup that fails fails the call,
+// which then sent nothing of its own.
+func (c *Client) limitKey(ctx context.Context, secret, method string, req *Request) (string, error) {
+	if !c.perUser {
+		return secret, nil
+	}
+	if user, ok := c.limiters.knownUser(ctx, secret); ok {
+		if user == "" {
+			return secret, nil
+		}
+		return userKey(user), nil
+	}
+	if isProfile(method, req) {
+		return secret, nil
+	}
+	if _, err := c.Do(ctx, &Request{Method: http.MethodGet, Path: profilePath}); err != nil {
+		return "", fmt.Errorf("finding the token's user (GET %s): %w", profilePath, err)
+	}
+	if user, ok := c.limiters.knownUser(ctx, secret); ok && user != "" {
+		return userKey(user), nil
+	}
+	return secret, nil
+}
+
+// learnUser remembers the user a profile answer names, and charges the
+// profile request to that user's bucket, where it counts for the API.
+func (c *Client) learnUser(ctx context.Context, secret string, body []byte) {
+	user := profileUser(body)
+	if _, known := c.limiters.knownUser(ctx, secret); known {
+		return
+	}
+	c.limiters.rememberUser(ctx, secret, user, true)
+	if user != "" {
+		c.limiters.Charge(userKey(user))
 	}
 }
 

@@ -32,6 +32,9 @@ type RateLimitError struct {
 }
 
 func (e *RateLimitError) Error() string {
+	if errors.Is(e.cause, ErrLimiterUnavailable) {
+		return fmt.Sprintf("%v; nothing was sent: retry after %d s", ErrLimiterUnavailable, e.RetrySeconds())
+	}
 	if e.QueueFull {
 		return fmt.Sprintf("rate limited: too many calls waiting for this session; retry after %d s", e.RetrySeconds())
 	}

@@ -4,6 +4,9 @@ import (
 	"container/list"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -35,10 +38,38 @@ type LimiterPool struct {
 	burst     float64
 	maxQueued int // calls one caller may have waiting on one bucket
 	clock     clock
+	// remote, when set, holds the buckets themselves (Redis, shared by
+	// every replica); the local bucket then only queues and orders calls.
+	remote SharedBuckets
 
 	mu      sync.Mutex
-	buckets map[[sha256.Size]byte]*bucket // one per distinct token
+	buckets map[[sha256.Size]byte]*bucket // one per distinct key (token or user)
+
+	users     userCache // token -> user, once resolved (Options.PerUser)
+	userStore UserStore // shares those mappings between replicas; nil: none
 }
+
+// SharedBuckets is a rate limit kept outside the process (shared.Redis):
+// Allow takes one request from key's bucket (rate one per interval, with
+// burst), atomically for every replica, or says when the next one will be
+// there; force charges a request that is sent regardless.
+type SharedBuckets interface {
+	Allow(ctx context.Context, key string, interval time.Duration, burst int, force bool) (allowed bool, retryAfter time.Duration, err error)
+}
+
+// ErrLimiterUnavailable: the shared rate limit could not be asked. The
+// call is refused (never sent): without the shared count, replicas could
+// together exceed the API's limit.
+var ErrLimiterUnavailable = errors.New("the shared rate limiter (Redis) cannot be reached")
+
+// sharedMargin stretches the shared bucket's minute: a request is counted
+// by the shared limiter before it travels to the API, and the API counts it
+// on arrival, so arrivals can bunch by the network's jitter. A second in
+// sixty leaves room for that.
+const sharedMargin = 61.0 / 60.0
+
+// remoteTimeout bounds one question to the shared limiter.
+const remoteTimeout = 2 * time.Second
 
 const (
 	// pruneAbove is the bucket count above which idle buckets are dropped.
@@ -74,8 +105,26 @@ func (p *LimiterPool) newTokens() *rate.Limiter {
 
 func (p *LimiterPool) unlimited() bool { return math.IsInf(p.perSecond, 1) }
 
+// NewSharedLimiterPool is NewLimiterPool with the buckets in remote (every
+// replica sharing one budget per key), with a second of margin per minute
+// (sharedMargin). Calls still queue fairly in this process; when remote
+// cannot be reached they are refused with ErrLimiterUnavailable.
+func NewSharedLimiterPool(perMinute int, remote SharedBuckets) *LimiterPool {
+	p := newLimiterPool(perMinute, realClock{})
+	if !p.unlimited() {
+		p.remote = remote
+		p.perSecond /= sharedMargin
+	}
+	return p
+}
+
+// interval is the shared bucket's emission interval.
+func (p *LimiterPool) interval() time.Duration {
+	return time.Duration(math.Ceil(float64(time.Second) / p.perSecond))
+}
+
 func newLimiterPool(perMinute int, c clock) *LimiterPool {
-	p := &LimiterPool{perSecond: math.Inf(1), burst: 1, maxQueued: DefaultMaxQueuedPerCaller, clock: c, buckets: map[[sha256.Size]byte]*bucket{}}
+	p := &LimiterPool{perSecond: math.Inf(1), burst: 1, maxQueued: DefaultMaxQueuedPerCaller, clock: c, buckets: map[[sha256.Size]byte]*bucket{}, users: newUserCache()}
 	if perMinute > 0 {
 		p.burst = float64(max(1, perMinute/30))
 		p.perSecond = float64(max(perMinute-int(p.burst), 1)) / 60
@@ -102,6 +151,7 @@ func callerOf(ctx context.Context) string {
 // bucket is one token's budget and the calls waiting for it.
 type bucket struct {
 	pool *LimiterPool
+	key  string // hex SHA-256 of the token or user: the shared bucket's name
 
 	mu sync.Mutex
 	// tokens is the bucket itself; the fair queue only decides which
@@ -139,7 +189,7 @@ func (p *LimiterPool) bucket(token string) *bucket {
 		if len(p.buckets) >= pruneAbove {
 			p.pruneLocked()
 		}
-		b = &bucket{pool: p, tokens: p.newTokens(), callers: map[string]*list.Element{}, ring: list.New()}
+		b = &bucket{pool: p, key: hex.EncodeToString(key[:]), tokens: p.newTokens(), callers: map[string]*list.Element{}, ring: list.New()}
 		p.buckets[key] = b
 	}
 	return b
@@ -193,9 +243,12 @@ func (p *LimiterPool) Wait(ctx context.Context, token string, maxWait time.Durat
 	key := callerOf(ctx)
 	b := p.lockedBucket(token)
 	now := p.clock.Now()
-	if b.waiting == 0 && !now.Before(b.until) && b.take(now) {
-		b.mu.Unlock()
-		return nil
+	if b.waiting == 0 && !now.Before(b.until) {
+		ok, _, err := b.take(now)
+		if err != nil || ok {
+			b.mu.Unlock()
+			return err
+		}
 	}
 	var cq *callerQueue
 	if el := b.callers[key]; el != nil {
@@ -324,9 +377,42 @@ func (p *LimiterPool) waitingFor(token string) int {
 
 func (b *bucket) unlimited() bool { return b.pool.unlimited() }
 
-// take spends one token if one is there at now.
-func (b *bucket) take(now time.Time) bool {
-	return b.unlimited() || b.tokens.AllowN(now, 1)
+// take spends one token if one is there at now; else wait is when the next
+// one is due. With a shared bucket, err is the refusal when it cannot be asked.
+func (b *bucket) take(now time.Time) (ok bool, wait time.Duration, err error) {
+	switch {
+	case b.unlimited():
+		return true, 0, nil
+	case b.pool.remote != nil:
+		ctx, cancel := context.WithTimeout(context.Background(), remoteTimeout)
+		defer cancel()
+		ok, wait, err := b.pool.remote.Allow(ctx, b.key, b.pool.interval(), int(b.pool.burst), false)
+		if err != nil {
+			return false, 0, &RateLimitError{RetryAfter: time.Second, cause: fmt.Errorf("%w: %w", ErrLimiterUnavailable, err)}
+		}
+		return ok, wait, nil
+	case b.tokens.AllowN(now, 1):
+		return true, 0, nil
+	}
+	return false, durationFor(1-b.tokens.TokensAt(now), b.pool.perSecond), nil
+}
+
+// Charge counts one request for key that was sent without waiting (the
+// request that found out which user a token belongs to): it may put the
+// bucket into debt, which later calls then wait out.
+func (p *LimiterPool) Charge(key string) {
+	if p.unlimited() {
+		return
+	}
+	b := p.lockedBucket(key)
+	defer b.mu.Unlock()
+	if p.remote != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), remoteTimeout)
+		defer cancel()
+		_, _, _ = p.remote.Allow(ctx, b.key, p.interval(), int(p.burst), true) // best effort: Redis down refuses the calls anyway
+		return
+	}
+	b.tokens.ReserveN(p.clock.Now(), 1)
 }
 
 // dispatchLocked hands the tokens available now to waiting calls, one per
@@ -349,8 +435,21 @@ func (b *bucket) dispatchLocked(now time.Time) {
 			b.removeLocked(cq, w, false)
 			continue
 		}
-		if !b.take(now) {
-			b.arm(durationFor(1-b.tokens.TokensAt(now), b.pool.perSecond))
+		ok, wait, err := b.take(now)
+		if err != nil {
+			// Nobody can be counted now: every waiting call is refused,
+			// none is sent.
+			for b.waiting > 0 {
+				cq := b.next.Value.(*callerQueue)
+				w := cq.waiters[0]
+				b.removeLocked(cq, w, false)
+				w.done, w.err = true, err
+				close(w.ready)
+			}
+			return
+		}
+		if !ok {
+			b.arm(max(wait, time.Millisecond))
 			return
 		}
 		b.removeLocked(cq, w, true)
@@ -446,6 +545,9 @@ func (b *bucket) etaLocked(cq *callerQueue, i int, now time.Time) time.Duration 
 		return start.Sub(now)
 	}
 	tokens := b.tokens.TokensAt(start)
+	if b.pool.remote != nil {
+		tokens = 0 // not known here: assume none, the estimate errs long
+	}
 	d := start.Sub(now)
 	if need := float64(turns) - tokens; need > 0 {
 		d += durationFor(need, b.pool.perSecond)

@@ -10,8 +10,9 @@ import (
 
 // Pool hands out one Client per access token, for servers whose callers
 // bring their own tokens (HTTP with bearer tokens). Every Client is built
-// from the same Options with that token, and they share one LimiterPool, so
-// each token has its own bucket and two tokens never share a limit.
+// from the same Options with that token, and they share one LimiterPool,
+// keyed by the tokens' Supabase user (Options.PerUser): a user's tokens
+// share one bucket, as the API counts them.
 //
 // Clients are keyed by a SHA-256 of the token; the least recently used one
 // is dropped when the pool is full (a Client holds no goroutines or
@@ -42,6 +43,8 @@ func NewPool(opts Options, size int) (*Pool, error) {
 	if opts.Limiters == nil {
 		opts.Limiters = NewLimiterPool(defaultPerMinute)
 	}
+	// Callers bring their own tokens, and one user may bring several.
+	opts.PerUser = true
 	opts.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "validation"})
 	if _, err := New(opts); err != nil {
 		return nil, err

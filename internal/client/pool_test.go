@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,11 +11,16 @@ import (
 	"time"
 )
 
-// Each token gets its own Client, sending that token, and its own bucket.
+// Each token gets its own Client, sending that token; two users' tokens
+// have their own buckets.
 func TestPoolClientsPerToken(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]int{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/profile" { // every token its own user
+			fmt.Fprintf(w, `{"gotrue_id":%q}`, r.Header.Get("Authorization"))
+			return
+		}
 		mu.Lock()
 		seen[r.Header.Get("Authorization")]++
 		mu.Unlock()
@@ -30,7 +36,8 @@ func TestPoolClientsPerToken(t *testing.T) {
 		t.Fatal("one client per token, reused")
 	}
 	ctx := context.Background()
-	// The burst of 60/min is 2: a uses it up, b must not wait for a.
+	// The burst of 60/min is 2: a uses it up (its user lookup and a call,
+	// then a call a second later), b must not wait for a.
 	for range 2 {
 		if _, err := a.Do(ctx, &Request{Method: "GET", Path: "/v1/x"}); err != nil {
 			t.Fatal(err)
@@ -77,5 +84,48 @@ func TestLimiterPoolPrunesIdleBuckets(t *testing.T) {
 	}
 	if b := p.bucket("busy"); b.tokens.TokensAt(p.clock.Now()) >= p.burst {
 		t.Fatal("the busy bucket was pruned and came back full")
+	}
+}
+
+// One user's two tokens share one bucket: the API counts per user.
+func TestPoolTokensOfOneUserShareABucket(t *testing.T) {
+	var mu sync.Mutex
+	var profiles, calls int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.URL.Path == "/v1/profile" {
+			profiles++
+			w.Write([]byte(`{"gotrue_id":"the-same-user"}`))
+			return
+		}
+		calls++
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	limiters := NewLimiterPool(60) // a burst of 2
+	p, err := NewPool(Options{BaseURL: srv.URL, Limiters: limiters, MaxRateWait: time.Millisecond}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	// Token a's user lookup and one call spend the burst; token b's lookup
+	// is charged to the same user, so its call finds no token.
+	if _, err := p.Get("token-a").Do(ctx, &Request{Path: "/v1/x"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Get("token-b").Do(ctx, &Request{Path: "/v1/x"})
+	if !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("token b of the same user got its own budget: %v", err)
+	}
+	if profiles != 2 || calls != 1 {
+		t.Fatalf("profiles %d, calls %d; want 2 and 1", profiles, calls)
+	}
+	// Known now: no second lookup.
+	if _, err := p.Get("token-a").Do(ctx, &Request{Path: "/v1/profile"}); !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("want the shared bucket empty: %v", err)
+	}
+	if profiles != 2 {
+		t.Fatalf("the user was looked up again: %d lookups", profiles)
 	}
 }

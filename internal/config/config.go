@@ -116,6 +116,14 @@ type Config struct {
 
 	// DocsURL is the documentation's GraphQL Content API (docs.search).
 	DocsURL string
+	// Team deployment (several replicas): RedisURL shares the rate limit,
+	// confirmations and token checks; SessionKeys (from --session-key-file
+	// or SUPABASE_MCP_SESSION_KEYS) sign session ids and seal elicitation
+	// states alike on every replica, the first key current, the others
+	// still accepted (rotation).
+	RedisURL       string
+	SessionKeyFile string
+	SessionKeys    string
 }
 
 // Env reads an environment variable (os.LookupEnv in production, a map in tests).
@@ -175,6 +183,10 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	fs.StringVar(&c.OAuthClientSecret, "oauth-client-secret", envStr(EnvOAuthClientSecret, ""), "")
 	// Docs search (h-docs).
 	fs.StringVar(&c.DocsURL, "docs-url", envStr("SUPABASE_MCP_DOCS_URL", DefaultDocsURL), "")
+	// Team deployment: several replicas on Redis.
+	fs.StringVar(&c.RedisURL, "redis-url", envStr("SUPABASE_MCP_REDIS_URL", ""), "")
+	fs.StringVar(&c.SessionKeyFile, "session-key-file", envStr("SUPABASE_MCP_SESSION_KEY_FILE", ""), "")
+	c.SessionKeys = envStr("SUPABASE_MCP_SESSION_KEYS", "")
 	if err := parseFlags(fs, args, "supabase-mcp [login|logout] [flags]"); err != nil {
 		return nil, err
 	}
@@ -240,7 +252,33 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	if err := c.resolveAuth(known.StoredLogin); err != nil {
 		return nil, err
 	}
+	if err := c.checkTeam(); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// checkTeam validates the team-deployment settings. Replicas sharing Redis
+// must also share the keys: a random key per process would make every
+// session id and elicitation state unknown to the other replicas.
+func (c *Config) checkTeam() error {
+	if c.SessionKeyFile != "" && c.SessionKeys != "" {
+		return errors.New("--session-key-file and SUPABASE_MCP_SESSION_KEYS both set: use one")
+	}
+	hasKeys := c.SessionKeyFile != "" || c.SessionKeys != ""
+	if c.Transport == "stdio" && (c.RedisURL != "" || hasKeys) {
+		return errors.New("--redis-url and --session-key-file (SUPABASE_MCP_SESSION_KEYS) apply to --transport http or sse only")
+	}
+	if c.RedisURL != "" {
+		u, err := url.Parse(c.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			return errors.New("--redis-url: use redis://[:password@]host:port[/db] or rediss://... (the value is not shown: it may hold a password)")
+		}
+		if !hasKeys {
+			return errors.New("--redis-url needs the replicas' shared keys: put one key (from `openssl rand -base64 32`) in a file and pass --session-key-file, or set SUPABASE_MCP_SESSION_KEYS")
+		}
+	}
+	return nil
 }
 
 // resolveAuth decides where the server's own Supabase token comes from and

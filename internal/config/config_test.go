@@ -331,3 +331,28 @@ func TestDocsURL(t *testing.T) {
 		}
 	}
 }
+
+// --redis-url needs the shared keys, takes only redis URLs (never quoted:
+// they hold passwords), and applies to HTTP only.
+func TestTeamFlags(t *testing.T) {
+	http := []string{"--transport", "http", "--listen", "0.0.0.0:8080"}
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{append(http, "--redis-url", "redis://:hunter2@r:6379/0"), nil, "needs the replicas' shared keys"},
+		{append(http, "--redis-url", "http://:hunter2@r:6379/0", "--session-key-file", "k"), nil, "use redis://"},
+		{[]string{"--redis-url", "redis://r:6379"}, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_MCP_SESSION_KEYS": "k"}, "http or sse only"},
+		{append(http, "--session-key-file", "k"), map[string]string{"SUPABASE_MCP_SESSION_KEYS": "k"}, "use one"},
+	} {
+		_, err := Parse(c.args, envOf(c.env), known)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%v: %v, want %q (and no password)", c.args, err, c.want)
+		}
+	}
+	cfg, err := Parse(append(http, "--session-key-file", "keys"), envOf(map[string]string{"SUPABASE_MCP_REDIS_URL": "rediss://r:6380/1"}), known)
+	if err != nil || cfg.RedisURL != "rediss://r:6380/1" || cfg.SessionKeyFile != "keys" {
+		t.Fatalf("%+v %v", cfg, err)
+	}
+}

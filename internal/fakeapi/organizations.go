@@ -191,7 +191,7 @@ func databaseStatus(project string) string {
 
 // profile is V1ProfileResponse of the token's owner, alice.
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"gotrue_id": userAlice, "primary_email": "alice@acme.test", "username": "alice"})
+	writeJSON(w, http.StatusOK, map[string]string{"gotrue_id": s.users.profileID(), "primary_email": "alice@acme.test", "username": "alice"})
 }
 
 // orgEntitlements is V1ListEntitlementsResponse: a few entitlements of each

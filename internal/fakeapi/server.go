@@ -87,8 +87,9 @@ type Server struct {
 	faultMu sync.Mutex
 	faults  []*activeFault
 
-	rate rateLimiter
-	idem idempotencyStore // answers by Idempotency-Key (idempotency.go)
+	rate  rateLimiter
+	idem  idempotencyStore // answers by Idempotency-Key (idempotency.go)
+	users tokenUsers // whose tokens these are (users.go)
 
 	oauth oauthState // OAuth app, codes and issued tokens (oauth.go)
 
@@ -215,11 +216,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !oauthPaths[r.URL.Path] { // the OAuth endpoints are how a token is obtained
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || (token != s.opts.Token && !s.acceptsOAuthToken(token)) {
+		if !ok || (token != s.opts.Token && !s.acceptsOAuthToken(token) && !s.users.accepts(token)) {
 			writeError(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
-		if !s.rate.allow(w, token) {
+		if !s.rate.allow(w, s.users.rateKey(token)) {
 			return
 		}
 	}

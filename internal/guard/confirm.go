@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -11,10 +12,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/shared"
 )
 
 // ConfirmationTTL is how long a confirmation token or elicitation stays valid.
@@ -121,45 +123,65 @@ func Binding(session, tool, operation string, canonicalArgs []byte, prompt strin
 // the model to pass back (token flow) and sealed request states for
 // elicitation round trips. Both are bound to one Binding and expire.
 //
-// Tokens and states live in separate stores and are drawn independently: a
-// request state (or any part of it) travels through the client and is
-// readable by the model, so it must never redeem as a token, and a token
-// never opens as a state.
+// Tokens and states live in separate stores (key namespaces) and are drawn
+// independently: a request state (or any part of it) travels through the
+// client and is readable by the model, so it must never redeem as a token,
+// and a token never opens as a state.
+//
+// With a shared store (Redis) and shared keys, a token issued by one
+// replica redeems on any other, once: redemption takes the entry
+// atomically. When the store cannot be reached, nothing is issued and
+// nothing redeems (fail closed); a token whose redemption reached the
+// store but whose answer was lost is spent, never usable twice.
 type Confirmations struct {
-	key []byte
-	ttl time.Duration
-	now func() time.Time
-
-	mu     sync.Mutex
-	tokens map[string]issued // token-flow token -> what it approves
-	states map[string]issued // elicitation nonce -> what it approves
+	keys   *shared.Keys
+	tokens shared.Store // token-flow token -> what it approves
+	states shared.Store // elicitation nonce -> what it approves
+	ttl    time.Duration
+	now    func() time.Time
 }
 
-type issued struct {
-	binding string
-	expires time.Time
-}
-
-// maxOutstanding bounds each store. When it is full of live entries, an
-// arbitrary one is dropped: that confirmation then fails as unknown, which
-// is safe, and memory stays bounded whatever a client does.
+// maxOutstanding bounds each in-process store. When it is full of live
+// entries, an arbitrary one is dropped: that confirmation then fails as
+// unknown, which is safe, and memory stays bounded whatever a client does.
 const maxOutstanding = 4096
 
-// NewConfirmations uses a fresh random key and ConfirmationTTL: state sealed
-// by one process is worthless to another.
+// expiredGrace is how long an expired entry stays in its store.
+const expiredGrace = time.Minute
+
+// NewConfirmations uses a fresh random key, in-process stores and
+// ConfirmationTTL: state sealed by one process is worthless to another.
 func NewConfirmations() *Confirmations { return NewConfirmationsWithTTL(ConfirmationTTL) }
 
 // NewConfirmationsWithTTL is NewConfirmations with another lifetime for
 // tokens and elicitation states (--confirm-timeout).
 func NewConfirmationsWithTTL(ttl time.Duration) *Confirmations {
+	c := &Confirmations{now: time.Now}
+	now := func() time.Time { return c.now() }
+	return c.init(shared.RandomKeys(), shared.NewMemoryClock(maxOutstanding, now), shared.NewMemoryClock(maxOutstanding, now), ttl)
+}
+
+// NewSharedConfirmations keeps tokens and states in store (one shared by
+// every replica; nil: in process) and seals states with keys (the same on
+// every replica; nil: a random key).
+func NewSharedConfirmations(keys *shared.Keys, store shared.Store, ttl time.Duration) *Confirmations {
+	if keys == nil {
+		keys = shared.RandomKeys()
+	}
+	c := &Confirmations{now: time.Now}
+	if store == nil {
+		now := func() time.Time { return c.now() }
+		return c.init(keys, shared.NewMemoryClock(maxOutstanding, now), shared.NewMemoryClock(maxOutstanding, now), ttl)
+	}
+	return c.init(keys, store, store, ttl)
+}
+
+func (c *Confirmations) init(keys *shared.Keys, tokens, states shared.Store, ttl time.Duration) *Confirmations {
 	if ttl <= 0 {
 		ttl = ConfirmationTTL
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		panic("crypto/rand: " + err.Error())
-	}
-	return &Confirmations{key: key, ttl: ttl, now: time.Now, tokens: map[string]issued{}, states: map[string]issued{}}
+	c.keys, c.tokens, c.states, c.ttl = keys, tokens, states, ttl
+	return c
 }
 
 // TTL is how long a token or state stays valid.
@@ -170,108 +192,125 @@ var (
 	ErrConfirmationUnknown  = errors.New("the confirmation token is unknown or was already used: call again without confirm to get a new one")
 	ErrConfirmationExpired  = errors.New("the confirmation token has expired: call again without confirm to get a new one")
 	ErrConfirmationMismatch = errors.New("the confirmation token was issued for a different call (other arguments, operation or session, or what the call would do has changed since): call again without confirm to get a token for this one")
+	// ErrConfirmationStore: the shared store could not be asked. Nothing was
+	// issued or confirmed; the call did not run.
+	ErrConfirmationStore = errors.New("confirmations are unavailable because the shared state store (Redis) cannot be reached; nothing was sent: retry shortly")
 )
 
 // IssueToken returns a single-use token (192 random bits) approving binding.
-func (c *Confirmations) IssueToken(binding string) string {
+func (c *Confirmations) IssueToken(ctx context.Context, binding string) (string, error) {
 	raw := make([]byte, 24)
 	_, _ = rand.Read(raw)
 	token := "confirm-" + hex.EncodeToString(raw)
-	c.remember(c.tokens, token, binding)
-	return token
+	if _, err := c.remember(ctx, c.tokens, shared.PrefixConfirmToken+token, binding); err != nil {
+		return "", err
+	}
+	return token, nil
 }
 
 // RedeemToken consumes token, whatever the outcome, so that a token cannot
 // be probed with other arguments or replayed. Only tokens from IssueToken
 // redeem; nothing from an elicitation state does.
-func (c *Confirmations) RedeemToken(token, binding string) error {
-	return c.consume(c.tokens, token, binding)
+func (c *Confirmations) RedeemToken(ctx context.Context, token, binding string) error {
+	if !strings.HasPrefix(token, "confirm-") || len(token) > 64 {
+		return ErrConfirmationUnknown
+	}
+	return c.consume(ctx, c.tokens, shared.PrefixConfirmToken+token, binding)
 }
 
 // Seal returns an opaque request state for an elicitation round trip: a
-// nonce and its expiry, signed with the process key so a client cannot
+// nonce and its expiry, signed with the server key so a client cannot
 // forge or extend one. The expiry is in the state so that a late answer is
 // told apart from a forged or reused one, after the entry itself is gone.
-func (c *Confirmations) Seal(binding string) string {
+func (c *Confirmations) Seal(ctx context.Context, binding string) (string, error) {
 	nonce := make([]byte, 16)
 	_, _ = rand.Read(nonce)
 	n := hex.EncodeToString(nonce)
-	expires := c.remember(c.states, n, binding)
+	expires, err := c.remember(ctx, c.states, shared.PrefixConfirmState+n, binding)
+	if err != nil {
+		return "", err
+	}
 	body := n + "." + strconv.FormatInt(expires.UnixMilli(), 10)
-	return body + "." + c.sign(body)
+	return body + "." + c.sign(body), nil
 }
 
 // Open checks and consumes a sealed state for binding. Only states from
 // Seal open; a token does not.
-func (c *Confirmations) Open(state, binding string) error {
+func (c *Confirmations) Open(ctx context.Context, state, binding string) error {
 	i := strings.LastIndexByte(state, '.')
-	if i < 0 || !hmac.Equal([]byte(state[i+1:]), []byte(c.sign(state[:i]))) {
+	if i < 0 {
+		return ErrConfirmationUnknown
+	}
+	mac, err := base64.RawURLEncoding.DecodeString(state[i+1:])
+	if err != nil || !c.keys.VerifyMAC(shared.PurposeElicitation, stateMessage(state[:i]), mac) {
 		return ErrConfirmationUnknown
 	}
 	nonce, exp, _ := strings.Cut(state[:i], ".")
 	if unix, err := strconv.ParseInt(exp, 10, 64); err != nil || !c.now().Before(time.UnixMilli(unix)) {
-		c.mu.Lock()
-		delete(c.states, nonce)
-		c.mu.Unlock()
+		_ = c.states.Delete(ctx, shared.PrefixConfirmState+nonce) // best effort: it expires anyway
 		return ErrConfirmationExpired
 	}
-	return c.consume(c.states, nonce, binding)
+	return c.consume(ctx, c.states, shared.PrefixConfirmState+nonce, binding)
 }
 
-// Outstanding counts the live tokens and states, after dropping expired
-// ones: what pending confirmations hold.
+// Outstanding counts the unexpired tokens and states held in this process
+// (in-process stores only; a shared store reports 0).
 func (c *Confirmations) Outstanding() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	now := c.now()
-	c.sweep(c.tokens, now)
-	c.sweep(c.states, now)
-	return len(c.tokens) + len(c.states)
-}
-
-func (c *Confirmations) sign(s string) string {
-	m := hmac.New(sha256.New, c.key)
-	m.Write([]byte("state\x00")) // domain-separated from anything else the key might sign
-	m.Write([]byte(s))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
-
-func (c *Confirmations) sweep(store map[string]issued, now time.Time) {
-	for k, v := range store {
-		if now.After(v.expires) {
-			delete(store, k)
+	live := func(v []byte) bool {
+		exp, _, _ := strings.Cut(string(v), "\n")
+		unix, err := strconv.ParseInt(exp, 10, 64)
+		return err == nil && now.Before(time.UnixMilli(unix))
+	}
+	n := 0
+	for _, st := range []shared.Store{c.tokens, c.states} {
+		if m, ok := st.(*shared.Memory); ok {
+			n += m.Count(live)
 		}
 	}
+	return n
 }
 
-func (c *Confirmations) remember(store map[string]issued, id, binding string) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	c.sweep(store, now) // expired entries go; the map stays small
-	for k := range store {
-		if len(store) < maxOutstanding {
-			break
-		}
-		delete(store, k)
+func stateMessage(body string) []byte { return []byte("state\x00" + body) }
+
+func (c *Confirmations) sign(body string) string {
+	return base64.RawURLEncoding.EncodeToString(c.keys.MAC(shared.PurposeElicitation, stateMessage(body)))
+}
+
+// remember stores binding and its expiry under a fresh random id: Add
+// never overwrites, so a (practically impossible) collision fails rather
+// than replacing another call's consent.
+func (c *Confirmations) remember(ctx context.Context, store shared.Store, key, binding string) (time.Time, error) {
+	expires := c.now().Add(c.ttl)
+	value := strconv.FormatInt(expires.UnixMilli(), 10) + "\n" + binding
+	// Kept a little past its expiry so that a late redemption is told it
+	// expired rather than that it is unknown.
+	added, err := store.Add(ctx, key, []byte(value), c.ttl+expiredGrace)
+	switch {
+	case err != nil:
+		return time.Time{}, ErrConfirmationStore // the store's error names hosts: not for the model
+	case !added:
+		return time.Time{}, fmt.Errorf("%w (id collision)", ErrConfirmationStore)
 	}
-	expires := now.Add(c.ttl)
-	store[id] = issued{binding: binding, expires: expires}
-	return expires
+	return expires, nil
 }
 
-func (c *Confirmations) consume(store map[string]issued, id, binding string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	got, ok := store[id]
-	if !ok {
+func (c *Confirmations) consume(ctx context.Context, store shared.Store, key, binding string) error {
+	v, ok, err := store.Take(ctx, key)
+	switch {
+	case err != nil:
+		return ErrConfirmationStore
+	case !ok:
 		return ErrConfirmationUnknown
 	}
-	delete(store, id)
+	exp, got, found := strings.Cut(string(v), "\n")
+	unix, perr := strconv.ParseInt(exp, 10, 64)
 	switch {
-	case c.now().After(got.expires):
+	case !found || perr != nil:
+		return ErrConfirmationUnknown
+	case !c.now().Before(time.UnixMilli(unix)):
 		return ErrConfirmationExpired
-	case !hmac.Equal([]byte(got.binding), []byte(binding)):
+	case !hmac.Equal([]byte(got), []byte(binding)):
 		return ErrConfirmationMismatch
 	}
 	return nil

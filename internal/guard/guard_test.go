@@ -7,6 +7,24 @@ import (
 	"time"
 )
 
+func mustIssue(t *testing.T, c *Confirmations, binding string) string {
+	t.Helper()
+	tok, err := c.IssueToken(t.Context(), binding)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func mustSeal(t *testing.T, c *Confirmations, binding string) string {
+	t.Helper()
+	state, err := c.Seal(t.Context(), binding)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state
+}
+
 func TestConfirmationsAreSingleUseBoundAndExpire(t *testing.T) {
 	c := NewConfirmations()
 	now := time.Now()
@@ -19,37 +37,37 @@ func TestConfirmationsAreSingleUseBoundAndExpire(t *testing.T) {
 		t.Fatal("bindings do not separate what the user was shown")
 	}
 
-	tok := c.IssueToken(a)
-	if err := c.RedeemToken(tok, b); !errors.Is(err, ErrConfirmationMismatch) {
+	tok := mustIssue(t, c, a)
+	if err := c.RedeemToken(t.Context(), tok, b); !errors.Is(err, ErrConfirmationMismatch) {
 		t.Fatalf("swapped arguments: %v", err)
 	}
-	if err := c.RedeemToken(tok, a); !errors.Is(err, ErrConfirmationUnknown) {
+	if err := c.RedeemToken(t.Context(), tok, a); !errors.Is(err, ErrConfirmationUnknown) {
 		t.Fatalf("a token tried with other arguments must be spent: %v", err)
 	}
-	tok = c.IssueToken(a)
-	if err := c.RedeemToken(tok, a); err != nil {
+	tok = mustIssue(t, c, a)
+	if err := c.RedeemToken(t.Context(), tok, a); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.RedeemToken(tok, a); !errors.Is(err, ErrConfirmationUnknown) {
+	if err := c.RedeemToken(t.Context(), tok, a); !errors.Is(err, ErrConfirmationUnknown) {
 		t.Fatalf("replay: %v", err)
 	}
-	tok = c.IssueToken(a)
+	tok = mustIssue(t, c, a)
 	now = now.Add(ConfirmationTTL + time.Second)
-	if err := c.RedeemToken(tok, a); !errors.Is(err, ErrConfirmationExpired) {
+	if err := c.RedeemToken(t.Context(), tok, a); !errors.Is(err, ErrConfirmationExpired) {
 		t.Fatalf("expired: %v", err)
 	}
 
-	state := c.Seal(a)
-	if err := c.Open(state+"x", a); err == nil {
+	state := mustSeal(t, c, a)
+	if err := c.Open(t.Context(), state+"x", a); err == nil {
 		t.Fatal("a tampered state opened")
 	}
-	if err := NewConfirmations().Open(state, a); err == nil {
+	if err := NewConfirmations().Open(t.Context(), state, a); err == nil {
 		t.Fatal("another process's state opened")
 	}
-	if err := c.Open(state, a); err != nil {
+	if err := c.Open(t.Context(), state, a); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Open(state, a); err == nil {
+	if err := c.Open(t.Context(), state, a); err == nil {
 		t.Fatal("a state opened twice")
 	}
 }
@@ -59,25 +77,25 @@ func TestConfirmationsAreSingleUseBoundAndExpire(t *testing.T) {
 func TestConfirmationStatesAndTokensAreSeparate(t *testing.T) {
 	c := NewConfirmationsWithTTL(time.Minute)
 	a := Binding("s1", "projects", "delete", []byte(`{"ref":"a"}`), "")
-	state := c.Seal(a)
+	state := mustSeal(t, c, a)
 	nonce, sig, _ := strings.Cut(state, ".")
 	for _, v := range []string{state, nonce, sig, "confirm-" + nonce} {
-		if err := c.RedeemToken(v, a); err == nil {
+		if err := c.RedeemToken(t.Context(), v, a); err == nil {
 			t.Fatalf("%q from the state redeemed as a token", v)
 		}
 	}
-	tok := c.IssueToken(a)
-	if err := c.Open(tok, a); err == nil {
+	tok := mustIssue(t, c, a)
+	if err := c.Open(t.Context(), tok, a); err == nil {
 		t.Fatal("a token opened as a state")
 	}
-	if err := c.Open(tok+"."+c.sign(tok), a); err == nil {
+	if err := c.Open(t.Context(), tok+"."+c.sign(tok), a); err == nil {
 		t.Fatal("a signed token opened as a state")
 	}
 	// The state and the token are both still good for their own flow.
-	if err := c.Open(state, a); err != nil {
+	if err := c.Open(t.Context(), state, a); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.RedeemToken(tok, a); err != nil {
+	if err := c.RedeemToken(t.Context(), tok, a); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -88,8 +106,8 @@ func TestConfirmationsFreeExpiredAndStayBounded(t *testing.T) {
 	now := time.Now()
 	c.now = func() time.Time { return now }
 	a := Binding("s", "t", "o", nil, "")
-	c.Seal(a)
-	c.IssueToken(a)
+	mustSeal(t, c, a)
+	mustIssue(t, c, a)
 	if n := c.Outstanding(); n != 2 {
 		t.Fatalf("outstanding = %d", n)
 	}
@@ -97,8 +115,9 @@ func TestConfirmationsFreeExpiredAndStayBounded(t *testing.T) {
 	if n := c.Outstanding(); n != 0 {
 		t.Fatalf("after expiry, outstanding = %d", n)
 	}
+	now = now.Add(expiredGrace) // expired entries are kept a while to say "expired"; then they go
 	for range maxOutstanding + 10 {
-		c.Seal(a)
+		mustSeal(t, c, a)
 	}
 	if n := c.Outstanding(); n != maxOutstanding {
 		t.Fatalf("outstanding = %d, want the cap %d", n, maxOutstanding)

@@ -39,7 +39,7 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 	// The answer of an elicitation round trip (modern clients send it back;
 	// for older ones mcp-go asks and re-invokes this handler).
 	if req.Params.RequestState != "" || len(req.Params.InputResponses) > 0 {
-		if err := s.confirms.Open(req.Params.RequestState, binding); err != nil {
+		if err := s.confirms.Open(ctx, req.Params.RequestState, binding); err != nil {
 			if errors.Is(err, guard.ErrConfirmationExpired) {
 				return s.unanswered(call)
 			}
@@ -52,7 +52,7 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 		if policy == guard.ConfirmElicit {
 			return mcp.NewToolResultError("This server confirms destructive calls only by asking the user directly (--confirm elicit); tokens are not accepted.")
 		}
-		if err := s.confirms.RedeemToken(token, binding); err != nil {
+		if err := s.confirms.RedeemToken(ctx, token, binding); err != nil {
 			return mcp.NewToolResultError("Not confirmed: " + err.Error())
 		}
 		return nil
@@ -64,12 +64,19 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 	}
 	if canElicit && policy != guard.ConfirmToken {
 		if isModern(ctx) { // the client asks the user and calls again; the state expires
-			return mcpserver.NewInputRequestBuilder(s.confirms.Seal(binding)).
+			state, err := s.confirms.Seal(ctx, binding)
+			if err != nil {
+				return mcp.NewToolResultError("Not asked: " + err.Error())
+			}
+			return mcpserver.NewInputRequestBuilder(state).
 				Elicit(confirmationID, elicitation(c)).ToolResult()
 		}
 		return s.elicitNow(ctx, call, c)
 	}
-	token := s.confirms.IssueToken(binding)
+	token, err := s.confirms.IssueToken(ctx, binding)
+	if err != nil {
+		return mcp.NewToolResultError("Confirmation required, but no token could be issued: " + err.Error())
+	}
 	// The preview is isError: true. Nothing happened, and a client or model
 	// that reads isError: false as "done" would report a deletion that
 	// never ran; clients that render errors apart also show the user that

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
+	"github.com/supabase-mcp/supabase-mcp/internal/shared"
 )
 
 // HTTPOptions configures the http (Streamable HTTP) and sse (legacy
@@ -71,6 +71,9 @@ const (
 // bearerRetryAfter is the Retry-After sent when a bearer token cannot be
 // verified because the API did not answer.
 const bearerRetryAfter = 5 * time.Second
+
+// healthTimeout bounds /healthz's question to the shared store.
+const healthTimeout = time.Second
 
 // DefaultShutdownGrace is how long running calls may take to finish on shutdown.
 const DefaultShutdownGrace = 10 * time.Second
@@ -237,6 +240,20 @@ func (s *Server) httpHandler(o HTTPOptions) (http.Handler, func(context.Context)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
+		if s.opts.Store != nil {
+			// Without the shared store this replica can neither count calls
+			// nor confirm them: it is not ready, and says why.
+			ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+			err := s.opts.Store.Ping(ctx)
+			cancel()
+			if err != nil {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintf(w, `{"status":"unavailable","version":%q,"redis":"unreachable"}`+"\n", s.opts.Version)
+				return
+			}
+			fmt.Fprintf(w, `{"status":"ok","version":%q,"redis":"ok"}`+"\n", s.opts.Version)
+			return
+		}
 		fmt.Fprintf(w, `{"status":"ok","version":%q}`+"\n", s.opts.Version)
 	})
 	var closeStreams func(context.Context)
@@ -285,7 +302,7 @@ func (s *Server) httpHandler(o HTTPOptions) (http.Handler, func(context.Context)
 	if o.BodyTimeout <= 0 {
 		o.BodyTimeout = DefaultBodyTimeout
 	}
-	g := &gate{s: s, o: o, next: mux, verified: newTokenCache()}
+	g := &gate{s: s, o: o, next: mux, verified: newTokenCache(s.opts.Store)}
 	return g, closeStreams, nil
 }
 
@@ -486,7 +503,13 @@ func (g *gate) authenticate(r *http.Request) (*identity, int, string) {
 // that a wrong token gets 401 at the door rather than a tool error, at the
 // cost of one API request per new token (GET /v1/profile, which every valid
 // token may read) every verifiedTTL.
+//
+// With a shared store (Redis) the verdicts are shared too: a token one
+// replica checked is not checked again by the others. The store is only a
+// cache: when it cannot be reached the API is asked.
 type tokenCache struct {
+	store shared.Store // nil: this process only
+
 	mu      sync.Mutex
 	entries map[[sha256.Size]byte]tokenVerdict
 	pending map[[sha256.Size]byte]chan struct{}
@@ -504,8 +527,8 @@ const (
 	verifyTimeout = 15 * time.Second
 )
 
-func newTokenCache() *tokenCache {
-	return &tokenCache{entries: map[[sha256.Size]byte]tokenVerdict{}, pending: map[[sha256.Size]byte]chan struct{}{}}
+func newTokenCache(store shared.Store) *tokenCache {
+	return &tokenCache{store: store, entries: map[[sha256.Size]byte]tokenVerdict{}, pending: map[[sha256.Size]byte]chan struct{}{}}
 }
 
 // Verdicts of tokenCache.check.
@@ -536,7 +559,10 @@ func (tc *tokenCache) check(ctx context.Context, key [sha256.Size]byte, c *clien
 			done := make(chan struct{})
 			tc.pending[key] = done
 			tc.mu.Unlock()
-			ok, known := verify(ctx, c)
+			ok, known, fromStore := tc.sharedVerdict(ctx, key)
+			if !known {
+				ok, known = verify(ctx, c)
+			}
 			tc.mu.Lock()
 			delete(tc.pending, key)
 			close(done)
@@ -544,6 +570,9 @@ func (tc *tokenCache) check(ctx context.Context, key [sha256.Size]byte, c *clien
 				tc.remember(key, ok)
 			}
 			tc.mu.Unlock()
+			if known && !fromStore {
+				tc.share(ctx, key, ok)
+			}
 			switch {
 			case !known:
 				return tokenUnverified
@@ -559,6 +588,30 @@ func (tc *tokenCache) check(ctx context.Context, key [sha256.Size]byte, c *clien
 			return tokenUnverified
 		}
 	}
+}
+
+// sharedVerdict is what another replica found, if the shared store has it.
+func (tc *tokenCache) sharedVerdict(ctx context.Context, key [sha256.Size]byte) (ok, known, fromStore bool) {
+	if tc.store == nil {
+		return false, false, false
+	}
+	v, found, err := tc.store.Get(ctx, shared.PrefixTokenCheck+hex.EncodeToString(key[:]))
+	if err != nil || !found {
+		return false, false, false
+	}
+	return string(v) == "1", true, true
+}
+
+// share records a verdict for the other replicas (best effort: it is a cache).
+func (tc *tokenCache) share(ctx context.Context, key [sha256.Size]byte, ok bool) {
+	if tc.store == nil {
+		return
+	}
+	v, ttl := "0", refusedTTL
+	if ok {
+		v, ttl = "1", verifiedTTL
+	}
+	_ = tc.store.Set(context.WithoutCancel(ctx), shared.PrefixTokenCheck+hex.EncodeToString(key[:]), []byte(v), ttl)
 }
 
 func (tc *tokenCache) remember(key [sha256.Size]byte, ok bool) {
@@ -626,14 +679,18 @@ func (s *Server) sessionBelongs(id, principal string) bool {
 	enc := base64.RawURLEncoding
 	nonce, err1 := enc.DecodeString(n)
 	mac, err2 := enc.DecodeString(m)
-	return err1 == nil && err2 == nil && len(nonce) == 16 && hmac.Equal(mac, s.sessionMAC(nonce, principal))
+	// Any configured key verifies: ids minted before a rotation stay good
+	// while the old key is still listed.
+	return err1 == nil && err2 == nil && len(nonce) == 16 && len(mac) == 16 &&
+		s.keys.VerifyMAC(shared.PurposeSessionID, sessionMessage(nonce, principal), mac)
 }
 
 func (s *Server) sessionMAC(nonce []byte, principal string) []byte {
-	h := hmac.New(sha256.New, s.sessionKey)
-	h.Write(nonce)
-	h.Write([]byte(principal))
-	return h.Sum(nil)[:16]
+	return s.keys.MAC(shared.PurposeSessionID, sessionMessage(nonce, principal))[:16]
+}
+
+func sessionMessage(nonce []byte, principal string) []byte {
+	return append(append([]byte(nil), nonce...), principal...)
 }
 
 // sessionResolver gives mcp-go, per request, a session id manager bound to

@@ -55,6 +55,8 @@ func (u *users) refusedCount(auth string) int {
 func newUsers(t *testing.T) *users {
 	t.Helper()
 	u := &users{a: fakeapi.NewFromEnv(t, tokenA), b: fakeapi.NewFromEnv(t, tokenB), own: fakeapi.NewFromEnv(t, ownToken), refused: map[string]int{}}
+	u.b.SetProfileUser("b0b0b0b0-0000-4000-8000-00000000000b") // A and B are two users
+	u.own.SetProfileUser("0e0e0e0e-0000-4000-8000-00000000000e")
 	proxies := map[string]*httputil.ReverseProxy{}
 	for tok, api := range map[string]*fakeapi.Server{tokenA: u.a, tokenB: u.b, ownToken: u.own} {
 		target, _ := url.Parse(api.URL())
@@ -108,6 +110,10 @@ type httpSetup struct {
 	policy    *guard.Policy
 	rateLimit int
 	tune      func(*Options) // adjusts the server's options
+	// limiters replaces the pool made from rateLimit (a shared one);
+	// maxRateWait replaces the clients' default max wait.
+	limiters    *client.LimiterPool
+	maxRateWait time.Duration
 }
 
 // startHTTP runs the server on a real listener (127.0.0.1:0) in front of apiURL.
@@ -123,7 +129,10 @@ func startHTTP(t *testing.T, apiURL string, s httpSetup) *httpServer {
 	s.policy.Features = cat.Features()
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	opts := client.Options{BaseURL: apiURL, UserAgent: "supabase-mcp/test", Limiters: client.NewLimiterPool(s.rateLimit), Timeout: 5 * time.Second, Logger: logger}
+	opts := client.Options{BaseURL: apiURL, UserAgent: "supabase-mcp/test", Limiters: client.NewLimiterPool(s.rateLimit), Timeout: 5 * time.Second, Logger: logger, MaxRateWait: s.maxRateWait}
+	if s.limiters != nil {
+		opts.Limiters = s.limiters
+	}
 	pool, err := client.NewPool(opts, 8)
 	if err != nil {
 		t.Fatal(err)

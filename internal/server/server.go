@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/shared"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
@@ -68,6 +68,14 @@ type Options struct {
 	// liveListing ignores the precomputed tools/list entries (tests compare
 	// the two).
 	liveListing bool
+
+	// Keys sign session ids and seal elicitation states; the same keys on
+	// every replica let any of them check what another issued. nil means
+	// a random key for this process.
+	Keys *shared.Keys
+	// Store keeps confirmation tokens, elicitation states and token checks;
+	// a Redis store shares them between replicas. nil means in process.
+	Store shared.Store
 }
 
 // Defaults of the bounds in Options.
@@ -89,12 +97,12 @@ type Server struct {
 	pages        *secretPages
 	secretStates *guard.Confirmations
 
-	sessionKey []byte      // MACs HTTP session ids to their principal
-	calls      callCounter // running tool calls
-	draining   atomic.Bool // shutting down: refuse new requests
-	slots      *callSlots  // bounds running calls, in total and per session
-	held       *byteBudget // bounds the bytes of messages in progress
-	front      atomic.Pointer[stdioFront]
+	keys     *shared.Keys // MAC HTTP session ids to their principal
+	calls    callCounter  // running tool calls
+	draining atomic.Bool  // shutting down: refuse new requests
+	slots    *callSlots   // bounds running calls, in total and per session
+	held     *byteBudget  // bounds the bytes of messages in progress
+	front    atomic.Pointer[stdioFront]
 	// renamed maps the tool names before the read/write split to the
 	// error that names their successors.
 	renamed map[string]error
@@ -128,15 +136,13 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: opts, log: opts.Logger,
-		confirms: guard.NewConfirmationsWithTTL(opts.ConfirmTimeout),
-		// The secret round trip and page use the confirmation's timeout.
+		confirms: guard.NewSharedConfirmations(opts.Keys, opts.Store, opts.ConfirmTimeout),
+		// The secret round trip and page use the confirmation's timeout;
+		// they stay in this process, as the pages do.
 		secretStates: guard.NewConfirmationsWithTTL(opts.ConfirmTimeout),
-		sessionKey:   make([]byte, 32),
+		keys:         cmp.Or(opts.Keys, shared.RandomKeys()),
 		slots:        newCallSlots(opts.MaxCalls, opts.MaxSessionCalls),
 		held:         &byteBudget{max: cmp.Or(opts.MaxInflightBytes, DefaultMaxInflightBytes)},
-	}
-	if _, err := rand.Read(s.sessionKey); err != nil {
-		return nil, err
 	}
 	s.pages = newSecretPages(s.log, s.confirms.TTL())
 	exposed := opts.Policy.Expose(opts.Catalogue)
@@ -406,6 +412,9 @@ func retryHint(op *tools.Operation) string {
 // the guidance stays outside. Transport errors can quote the peer and are
 // wrapped too; a cancellation or timeout is the server's own fact.
 func explain(op *tools.Operation, err error, maxBytes int) string {
+	if errors.Is(err, client.ErrLimiterUnavailable) {
+		return fmt.Sprintf("%s was not sent: the shared rate limiter (Redis) cannot be reached, so this replica cannot count calls against the API's limit. Retry in a few seconds; if it persists, the operator must check Redis.", op.QualifiedName())
+	}
 	if rl, ok := errors.AsType[*client.RateLimitError](err); ok { // the limiter refused: nothing sent
 		if rl.QueueFull {
 			return fmt.Sprintf("Rate limited: too many calls are waiting for this session; retry after %d s; nothing was sent.", rl.RetrySeconds())

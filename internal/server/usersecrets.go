@@ -88,7 +88,7 @@ func (s *Server) secretRound(ctx context.Context, req mcp.CallToolRequest, et *t
 	if err != nil {
 		return true, mcp.NewToolResultError("arguments cannot be encoded: " + err.Error())
 	}
-	if err := s.secretStates.Open(state, binding); err != nil {
+	if err := s.secretStates.Open(ctx, state, binding); err != nil {
 		return true, mcp.NewToolResultError("Not sent: " + err.Error() + " Call again to get a new page.")
 	}
 	return true, nil
@@ -156,7 +156,11 @@ func (s *Server) userValues(ctx context.Context, req mcp.CallToolRequest, et *to
 		}
 		params := mcp.ElicitationParams{Mode: mcp.ElicitationModeURL, Message: message, ElicitationID: page.id, URL: page.url}
 		if isModern(ctx) {
-			return nil, nil, mcpserver.NewInputRequestBuilder(secretStatePrefix+s.secretStates.Seal(binding)).
+			sealed, err := s.secretStates.Seal(ctx, binding)
+			if err != nil {
+				return nil, nil, mcp.NewToolResultError("Could not seal the page's state (" + err.Error() + "); nothing was sent.")
+			}
+			return nil, nil, mcpserver.NewInputRequestBuilder(secretStatePrefix+sealed).
 				Elicit(secretInputID, params).ToolResult()
 		}
 		answer, err := s.mcp.RequestElicitation(ctx, mcp.ElicitationRequest{

@@ -1,0 +1,170 @@
+package shared
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Redis is a Store (and a shared rate limit, see Allow) on a Redis server,
+// shared by every replica that uses the same URL and prefix. The client
+// reconnects by itself: while Redis is down every operation fails quickly
+// with an error wrapping ErrUnavailable, and works again once it is back.
+type Redis struct {
+	rdb    *redis.Client
+	prefix string
+}
+
+// Timeouts towards Redis: short, so that a Redis outage turns into a clear
+// error within about a second rather than a stalled tool call.
+const (
+	redisDialTimeout = time.Second
+	redisIOTimeout   = time.Second
+)
+
+// DefaultRedisPrefix namespaces this server's keys in a Redis shared with
+// other applications.
+const DefaultRedisPrefix = "supabase-mcp:"
+
+// OpenRedis parses url (redis:// or rediss://, as go-redis reads it) and
+// returns a store whose keys all start with prefix ("" means
+// DefaultRedisPrefix). It does not wait for Redis to answer: a server may
+// start while Redis is still coming up, and reports it in /healthz.
+func OpenRedis(url, prefix string) (*Redis, error) {
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		// The URL can hold a password: never quote it.
+		return nil, errors.New("--redis-url is not a valid redis:// or rediss:// URL")
+	}
+	opts.DialTimeout = redisDialTimeout
+	opts.ReadTimeout = redisIOTimeout
+	opts.WriteTimeout = redisIOTimeout
+	// One retry on a broken connection. A retried Take or Add may find its
+	// first attempt's effect (the entry gone, or there): both fail closed.
+	opts.MaxRetries = 1
+	if prefix == "" {
+		prefix = DefaultRedisPrefix
+	}
+	return &Redis{rdb: redis.NewClient(opts), prefix: prefix}, nil
+}
+
+// Close releases the connections.
+func (r *Redis) Close() error { return r.rdb.Close() }
+
+func (r *Redis) key(k string) string { return r.prefix + k }
+
+// unavailable wraps a Redis error. Its text names the failure (connection
+// refused, timeout) but never the URL or password.
+func unavailable(op string, err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, "@"); i >= 0 { // defensive: an address with credentials
+		msg = "connection failed"
+	}
+	return fmt.Errorf("%w (%s: %s)", ErrUnavailable, op, msg)
+}
+
+// Add implements Store with SET NX PX.
+func (r *Redis) Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	ok, err := r.rdb.SetNX(ctx, r.key(key), value, ttl).Result()
+	if err != nil {
+		return false, unavailable("add", err)
+	}
+	return ok, nil
+}
+
+// Set implements Store.
+func (r *Redis) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if err := r.rdb.Set(ctx, r.key(key), value, ttl).Err(); err != nil {
+		return unavailable("set", err)
+	}
+	return nil
+}
+
+// Get implements Store.
+func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	v, err := r.rdb.Get(ctx, r.key(key)).Bytes()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, unavailable("get", err)
+	}
+	return v, true, nil
+}
+
+// Take implements Store with GETDEL (Redis 6.2 or later), atomic on the
+// server: two replicas redeeming one token concurrently get it once.
+func (r *Redis) Take(ctx context.Context, key string) ([]byte, bool, error) {
+	v, err := r.rdb.GetDel(ctx, r.key(key)).Bytes()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, unavailable("take", err)
+	}
+	return v, true, nil
+}
+
+// Delete implements Store.
+func (r *Redis) Delete(ctx context.Context, key string) error {
+	if err := r.rdb.Del(ctx, r.key(key)).Err(); err != nil {
+		return unavailable("delete", err)
+	}
+	return nil
+}
+
+// Ping implements Store.
+func (r *Redis) Ping(ctx context.Context) error {
+	if err := r.rdb.Ping(ctx).Err(); err != nil {
+		return unavailable("ping", err)
+	}
+	return nil
+}
+
+// gcra is the generic cell rate algorithm, atomic in Redis and timed by
+// Redis's own clock (so replicas' clocks do not matter). The key holds the
+// theoretical arrival time (TAT) in microseconds. A request is allowed when
+// TAT - now <= (burst-1)·interval, and then TAT moves on by one interval:
+// at most burst + t/interval requests pass in any span t. force charges the
+// request even when it is over (TAT moves on regardless): for a request
+// that was already sent, so that it still counts.
+//
+// KEYS[1] the bucket; ARGV[1] interval (µs); ARGV[2] burst; ARGV[3] force (0/1).
+// Returns {allowed (0/1), wait until allowed (µs)}.
+var gcra = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local wait = tat - now - (burst - 1) * interval
+if wait > 0 and ARGV[3] ~= '1' then
+  return {0, wait}
+end
+local new = tat + interval
+redis.call('SET', KEYS[1], string.format('%.0f', new), 'PX', math.ceil((new - now) / 1000) + 1000)
+return {1, 0}
+`)
+
+// Allow takes one request from the shared bucket key, whose rate is one
+// per interval with the given burst. When not allowed, retryAfter is when
+// the next one will be. force counts a request that is sent regardless.
+func (r *Redis) Allow(ctx context.Context, key string, interval time.Duration, burst int, force bool) (allowed bool, retryAfter time.Duration, err error) {
+	f := "0"
+	if force {
+		f = "1"
+	}
+	res, err := gcra.Run(ctx, r.rdb, []string{r.key(PrefixRateLimit + key)}, interval.Microseconds(), burst, f).Int64Slice()
+	if err != nil {
+		return false, 0, unavailable("rate limit", err)
+	}
+	if len(res) != 2 {
+		return false, 0, unavailable("rate limit", errors.New("unexpected script answer"))
+	}
+	return res[0] == 1, time.Duration(res[1]) * time.Microsecond, nil
+}
