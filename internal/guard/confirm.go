@@ -127,8 +127,11 @@ func Binding(session, tool, operation string, canonicalArgs []byte, prompt strin
 // never opens as a state.
 type Confirmations struct {
 	key []byte
-	ttl time.Duration
-	now func() time.Time
+	// instance tells this server run's tokens and states from an earlier
+	// run's, so that one redeemed after a restart is refused as such.
+	instance string
+	ttl      time.Duration
+	now      func() time.Time
 
 	mu     sync.Mutex
 	tokens map[string]issued // token-flow token -> what it approves
@@ -159,7 +162,11 @@ func NewConfirmationsWithTTL(ttl time.Duration) *Confirmations {
 	if _, err := rand.Read(key); err != nil {
 		panic("crypto/rand: " + err.Error())
 	}
-	return &Confirmations{key: key, ttl: ttl, now: time.Now, tokens: map[string]issued{}, states: map[string]issued{}}
+	instance := make([]byte, instanceBytes)
+	if _, err := rand.Read(instance); err != nil {
+		panic("crypto/rand: " + err.Error())
+	}
+	return &Confirmations{key: key, instance: hex.EncodeToString(instance), ttl: ttl, now: time.Now, tokens: map[string]issued{}, states: map[string]issued{}}
 }
 
 // TTL is how long a token or state stays valid.
@@ -167,16 +174,21 @@ func (c *Confirmations) TTL() time.Duration { return c.ttl }
 
 // Errors of Redeem and Open; the texts are for the model.
 var (
-	ErrConfirmationUnknown  = errors.New("the confirmation token is unknown or was already used: call again without confirm to get a new one")
-	ErrConfirmationExpired  = errors.New("the confirmation token has expired: call again without confirm to get a new one")
-	ErrConfirmationMismatch = errors.New("the confirmation token was issued for a different call (other arguments, operation or session, or what the call would do has changed since): call again without confirm to get a token for this one")
+	ErrConfirmationUnknown   = errors.New("the confirmation token is unknown or was already used: call again without confirm to get a new one")
+	ErrConfirmationExpired   = errors.New("the confirmation token has expired: call again without confirm to get a new one")
+	ErrConfirmationRestarted = errors.New("the confirmation token is unknown to this server: it was issued before the server restarted, and confirmations do not survive a restart. Call again without confirm to get a new one")
+	ErrConfirmationMismatch  = errors.New("the confirmation token was issued for a different call (other arguments, operation or session, or what the call would do has changed since): call again without confirm to get a token for this one")
 )
 
-// IssueToken returns a single-use token (192 random bits) approving binding.
+// instanceBytes is the length of a server run's id in tokens and states.
+const instanceBytes = 4
+
+// IssueToken returns a single-use token approving binding: "confirm-",
+// then the server run's id and 160 random bits, in hex.
 func (c *Confirmations) IssueToken(binding string) string {
-	raw := make([]byte, 24)
+	raw := make([]byte, 20)
 	_, _ = rand.Read(raw)
-	token := "confirm-" + hex.EncodeToString(raw)
+	token := "confirm-" + c.instance + hex.EncodeToString(raw)
 	c.remember(c.tokens, token, binding)
 	return token
 }
@@ -185,7 +197,13 @@ func (c *Confirmations) IssueToken(binding string) string {
 // be probed with other arguments or replayed. Only tokens from IssueToken
 // redeem; nothing from an elicitation state does.
 func (c *Confirmations) RedeemToken(token, binding string) error {
-	return c.consume(c.tokens, token, binding)
+	err := c.consume(c.tokens, token, binding)
+	if hexPart, ok := strings.CutPrefix(token, "confirm-"); errors.Is(err, ErrConfirmationUnknown) && ok && len(hexPart) == 2*(instanceBytes+20) {
+		if _, herr := hex.DecodeString(hexPart); herr == nil && hexPart[:2*instanceBytes] != c.instance {
+			return ErrConfirmationRestarted
+		}
+	}
+	return err
 }
 
 // Seal returns an opaque request state for an elicitation round trip: a
@@ -197,7 +215,7 @@ func (c *Confirmations) Seal(binding string) string {
 	_, _ = rand.Read(nonce)
 	n := hex.EncodeToString(nonce)
 	expires := c.remember(c.states, n, binding)
-	body := n + "." + strconv.FormatInt(expires.UnixMilli(), 10)
+	body := c.instance + "." + n + "." + strconv.FormatInt(expires.UnixMilli(), 10)
 	return body + "." + c.sign(body)
 }
 
@@ -206,9 +224,13 @@ func (c *Confirmations) Seal(binding string) string {
 func (c *Confirmations) Open(state, binding string) error {
 	i := strings.LastIndexByte(state, '.')
 	if i < 0 || !hmac.Equal([]byte(state[i+1:]), []byte(c.sign(state[:i]))) {
+		if instance, _, _ := strings.Cut(state, "."); i >= 0 && len(instance) == 2*instanceBytes && instance != c.instance {
+			return ErrConfirmationRestarted // or forged; either way nothing opens
+		}
 		return ErrConfirmationUnknown
 	}
-	nonce, exp, _ := strings.Cut(state[:i], ".")
+	_, rest, _ := strings.Cut(state[:i], ".")
+	nonce, exp, _ := strings.Cut(rest, ".")
 	if unix, err := strconv.ParseInt(exp, 10, 64); err != nil || !c.now().Before(time.UnixMilli(unix)) {
 		c.mu.Lock()
 		delete(c.states, nonce)

@@ -104,3 +104,30 @@ func TestConfirmationsFreeExpiredAndStayBounded(t *testing.T) {
 		t.Fatalf("outstanding = %d, want the cap %d", n, maxOutstanding)
 	}
 }
+
+// A token or state of an earlier server run is refused saying the server
+// restarted; one of this run that is unknown (used, forged) is not.
+func TestConfirmationsFromBeforeARestart(t *testing.T) {
+	before, now := NewConfirmations(), NewConfirmations()
+	a := Binding("s1", "projects", "delete", []byte(`{"ref":"a"}`), "")
+	if err := now.RedeemToken(before.IssueToken(a), a); !errors.Is(err, ErrConfirmationRestarted) || !strings.Contains(err.Error(), "restarted") {
+		t.Errorf("an earlier run's token: %v", err)
+	}
+	if err := now.Open(before.Seal(a), a); !errors.Is(err, ErrConfirmationRestarted) {
+		t.Errorf("an earlier run's state: %v", err)
+	}
+	tok := now.IssueToken(a)
+	if err := now.RedeemToken(tok, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := now.RedeemToken(tok, a); !errors.Is(err, ErrConfirmationUnknown) {
+		t.Errorf("a used token of this run: %v", err)
+	}
+	state := now.Seal(a)
+	if err := now.Open(state+"x", a); !errors.Is(err, ErrConfirmationUnknown) {
+		t.Errorf("a tampered state of this run: %v", err)
+	}
+	if err := now.RedeemToken("confirm-"+strings.Repeat("0", 47), a); !errors.Is(err, ErrConfirmationUnknown) {
+		t.Errorf("a malformed token: %v", err)
+	}
+}
