@@ -74,11 +74,12 @@ type Server struct {
 	log      *slog.Logger
 	confirms *guard.Confirmations
 
-	sessionKey []byte      // MACs HTTP session ids to their principal
-	calls      callCounter // running tool calls
-	draining   atomic.Bool // shutting down: refuse new requests
-	slots      *callSlots  // bounds running calls, in total and per session
-	held       *byteBudget // bounds the bytes of messages in progress
+	sessionKey []byte       // MACs HTTP session ids to their principal
+	calls      callCounter  // running tool calls
+	draining   atomic.Bool  // shutting down: refuse new requests
+	slots      *callSlots   // bounds running calls, in total and per session
+	held       *byteBudget  // bounds the bytes of messages in progress
+	names      projectNames // project names seen, for confirmation prompts
 	front      atomic.Pointer[stdioFront]
 }
 
@@ -195,7 +196,19 @@ func (s *Server) call(ctx context.Context, et *tools.ExposedTool, req mcp.CallTo
 	if strings.Contains(resp.Header.Get("Content-Type"), "json") && len(resp.Body) > 0 && !json.Valid(resp.Body) {
 		return mcp.NewToolResultError(fmt.Sprintf("The Supabase API answered %s with malformed JSON. %s", call.Op.QualifiedName(), retryHint(call.Op)))
 	}
+	if resp.Status < 300 {
+		s.names.remember(principalOf(ctx), call.Op, resp.Body)
+	}
 	return mcp.NewToolResultText(call.FormatResult(resp.Status, tools.ResultBody(call.Op, resp.Header, resp.Body), s.opts.MaxResultBytes))
+}
+
+// principalOf is the credential a request acts with ("" for the server's
+// own, over stdio).
+func principalOf(ctx context.Context) string {
+	if id := identityFrom(ctx); id != nil {
+		return id.principal
+	}
+	return ""
 }
 
 // retryHint says whether a failed call may simply be repeated.

@@ -43,3 +43,58 @@ func TestErrorTextsHaveNoDoubledStops(t *testing.T) {
 		}
 	}
 }
+
+// Once a projects list or get has shown the project's name, the
+// confirmation form shows it with the ref and takes it typed; before, the
+// ref alone. No API call is made for the name.
+func TestElicitationNamesTheProject(t *testing.T) {
+	h := newHarness(t, setup{})
+	p, _ := h.api.Project(pausedRef)
+	if p.Name == "" {
+		t.Fatal("the fake project has no name")
+	}
+	h.ok("projects", map[string]any{"operation": "list"})
+	before := len(h.api.Requests())
+	h.ok("projects", map[string]any{"operation": "delete", "ref": pausedRef})
+	asked := h.user.questions()
+	if len(asked) != 1 || !strings.HasPrefix(asked[0].Message, "Project "+p.Name+" (ref "+pausedRef+").\n") || !strings.Contains(asked[0].Message, "type the project's name, "+p.Name+" (or its ref).") {
+		t.Fatalf("the user was asked %+v", asked)
+	}
+	field := asked[0].RequestedSchema.(map[string]any)["properties"].(map[string]any)["confirm"].(map[string]any)
+	if field["title"] != "Type "+p.Name+" to confirm" {
+		t.Errorf("title %q", field["title"])
+	}
+	if n := len(h.api.Requests()) - before; n != 1 {
+		t.Errorf("%d API requests for a confirmed delete, want the DELETE alone", n)
+	}
+	if _, ok := h.api.Project(pausedRef); ok {
+		t.Fatal("typing the name did not confirm")
+	}
+
+	// The ref still confirms; without a list first, the form asks for it.
+	for _, listFirst := range []bool{true, false} {
+		u := &user{}
+		if listFirst {
+			u.typed = activeRef
+		}
+		h := newHarness(t, setup{user: u})
+		if listFirst {
+			h.ok("projects", map[string]any{"operation": "get", "ref": activeRef})
+		}
+		h.ok("projects", map[string]any{"operation": "delete", "ref": activeRef})
+		if q := u.questions(); len(q) != 1 || strings.Contains(q[0].Message, "Project ") != listFirst || !strings.Contains(q[0].Message, activeRef) {
+			t.Errorf("list first %v: asked %+v", listFirst, q)
+		}
+	}
+}
+
+func TestShowableProjectNames(t *testing.T) {
+	for name, want := range map[string]bool{
+		"my-app": true, "Café prod": true, "": false, " padded": false, "two\nlines": false,
+		"bidi\u202eevil": false, "zero\u200bwidth": false, `quo"te`: false, strings.Repeat("x", 65): false,
+	} {
+		if showableName(name) != want {
+			t.Errorf("showableName(%q) = %v", name, !want)
+		}
+	}
+}
