@@ -116,3 +116,16 @@ func TestServerJSON(t *testing.T) {
 		}
 	}
 }
+
+// README.md's flags table gives the real default feature set (the config
+// package's own test checks every other default).
+func TestReadmeDefaultFeatures(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?m)^\\| `--features` \\| `SUPABASE_MCP_FEATURES` \\| `([^`]*)` \\|").FindSubmatch(readme)
+	if want := strings.Join(defaultFeatures, ","); m == nil || string(m[1]) != want {
+		t.Errorf("README.md's --features default: %q, want %q", m, want)
+	}
+}
