@@ -61,8 +61,9 @@ type rawValues struct {
 	features, toolList, disabled, logLevel, origins string
 }
 
-// flagTable is the one list of flags. A flag is one line here; the parser,
-// --help and README's flags table all follow it.
+// flagTable is the one list of flags. A flag is one line here, written
+// {Flag{name, env, group, arg, default, usage, commands}, setter}; the
+// parser, --help and README's flags table (checked by a test) follow it.
 func flagTable(c *Config, r *rawValues, known Known) []flagDef {
 	defaultFeatures := strings.Join(known.DefaultFeatures, ",")
 	return []flagDef{
