@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -78,14 +79,19 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		return err
 	}
 	loginPath := loginFile()
-	cfg, err := config.Parse(args, env, config.Known{
+	known := config.Known{
 		Features:        catalogue.Features(),
 		DefaultFeatures: defaultFeatures,
 		Tools:           catalogue.OperationNames(),
 		Groups:          catalogue.GroupTools(),
 		StoredLogin:     loginPath != "" && login.Exists(loginPath),
-	})
+	}
+	cfg, err := config.Parse(args, env, known)
 	if err != nil {
+		return err
+	}
+	if cfg.Help {
+		_, err := io.WriteString(stdout, config.Usage(cfg.Command, known))
 		return err
 	}
 	if cfg.Version {
@@ -94,6 +100,9 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	}
 	// stdout carries JSON-RPC only; every log line goes to stderr.
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	for _, w := range cfg.Warnings {
+		logger.Warn(w)
+	}
 	app := login.App{APIURL: cfg.APIURL, ClientID: cfg.OAuthClientID, ClientSecret: cfg.OAuthClientSecret}
 	// A stored login's tokens only go to the issuer recorded with it: an
 	// API URL given explicitly must match it; none given means the issuer.
@@ -169,17 +178,21 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	if cfg.Transport == "stdio" {
 		userNotice = stderr
 	}
+	policy := &guard.Policy{
+		ReadOnly:      cfg.ReadOnly,
+		ProjectRef:    cfg.ProjectRef,
+		Features:      cfg.Features,
+		Tools:         cfg.Tools,
+		DisabledTools: cfg.DisabledTools,
+		Confirm:       cfg.Confirm,
+	}
+	if len(policy.Expose(catalogue)) == 0 {
+		return errors.New(noToolsError(cfg))
+	}
 	srv, err := server.New(server.Options{
-		Version:   buildVersion(),
-		Catalogue: catalogue,
-		Policy: &guard.Policy{
-			ReadOnly:      cfg.ReadOnly,
-			ProjectRef:    cfg.ProjectRef,
-			Features:      cfg.Features,
-			Tools:         cfg.Tools,
-			DisabledTools: cfg.DisabledTools,
-			Confirm:       cfg.Confirm,
-		},
+		Version:          buildVersion(),
+		Catalogue:        catalogue,
+		Policy:           policy,
 		Client:           api,
 		Clients:          pool,
 		Docs:             docs,
@@ -196,7 +209,14 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	}
 	// The parser is not on the start-up path: it warms up in the background.
 	guard.WarmSQLParser()
-	logger.Info("starting", "version", buildVersion(), "transport", cfg.Transport, "read_only", cfg.ReadOnly, "project_ref", cfg.ProjectRef, "features", cfg.Features)
+	exposed := []any{"features", cfg.Features}
+	if len(cfg.Tools) > 0 { // --tools replaces the feature filter
+		exposed = []any{"tools", cfg.Tools}
+	}
+	if len(cfg.DisabledTools) > 0 {
+		exposed = append(exposed, "disabled_tools", cfg.DisabledTools)
+	}
+	logger.Info("starting", append([]any{"version", buildVersion(), "transport", cfg.Transport, "read_only", cfg.ReadOnly, "project_ref", cfg.ProjectRef}, exposed...)...)
 
 	if cfg.Transport == "stdio" {
 		return srv.ServeStdio(ctx, stdin, stdout)
@@ -257,6 +277,27 @@ func (t *team) close() {
 	if t.redis != nil {
 		_ = t.redis.Close()
 	}
+}
+
+// noToolsError explains a configuration whose filters leave no tool: such
+// a server would start and offer the client nothing.
+func noToolsError(cfg *config.Config) string {
+	var filters []string
+	if len(cfg.Tools) > 0 {
+		filters = append(filters, "--tools "+strings.Join(cfg.Tools, ","))
+	} else {
+		filters = append(filters, "--features "+strings.Join(cfg.Features, ","))
+	}
+	if len(cfg.DisabledTools) > 0 {
+		filters = append(filters, "--disable-tools "+strings.Join(cfg.DisabledTools, ","))
+	}
+	if cfg.ReadOnly {
+		filters = append(filters, "--read-only (read operations only)")
+	}
+	if cfg.ProjectRef != "" {
+		filters = append(filters, "--project-ref (no account-level operations)")
+	}
+	return "no tools left to offer: " + strings.Join(filters, " with ") + " leave no operation; loosen one of them"
 }
 
 // loginFile is where `supabase-mcp login` keeps the token set; "" when

@@ -156,7 +156,13 @@ func TestCommandLineErrors(t *testing.T) {
 		env  []string
 		want string
 	}{
-		{[]string{"--read-olny"}, []string{"SUPABASE_ACCESS_TOKEN=x"}, "flag provided but not defined"},
+		{[]string{"--read-olny"}, []string{"SUPABASE_ACCESS_TOKEN=x"}, "unknown flag --read-olny; did you mean --read-only?"},
+		{[]string{"--rate-limit", "abc"}, []string{"SUPABASE_ACCESS_TOKEN=x"}, `--rate-limit "abc": use a whole number`},
+		{nil, []string{"SUPABASE_ACCESS_TOKEN=x", "SUPABASE_MCP_READ_ONLY=maybe"}, `SUPABASE_MCP_READ_ONLY="maybe": use true or false`},
+		{[]string{"--features", "all,foo"}, []string{"SUPABASE_ACCESS_TOKEN=x"}, `unknown feature group "foo"`},
+		{nil, []string{"SUPABASE_ACCESS_TOKEN=sbp_..."}, "placeholder"},
+		{[]string{"--tools", "projects.list", "--disable-tools", "projects.list"}, []string{"SUPABASE_ACCESS_TOKEN=sbp_0123456789abcdef0123456789abcdef01234567"}, "no tools left to offer: --tools projects_read.list with --disable-tools projects_read.list"},
+		{[]string{"--tools", "projects.delete", "--read-only"}, []string{"SUPABASE_ACCESS_TOKEN=sbp_0123456789abcdef0123456789abcdef01234567"}, "--read-only (read operations only)"},
 		{[]string{"--features", "databse"}, []string{"SUPABASE_ACCESS_TOKEN=x"}, `unknown feature group "databse"`},
 		{nil, nil, "SUPABASE_ACCESS_TOKEN"},
 	}
@@ -171,6 +177,14 @@ func TestCommandLineErrors(t *testing.T) {
 		}
 		if stdout.Len() != 0 || strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("%v: stdout %q stderr %q, want one line with %q", tc.args, stdout.String(), stderr.String(), tc.want)
+		}
+	}
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"login", "--help"}, {"logout", "-help"}} {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+		out, err := cmd.Output()
+		if err != nil || !strings.HasPrefix(string(out), "Usage: supabase-mcp") || !strings.Contains(string(out), "--api-url URL") {
+			t.Errorf("%v: exit %v, stdout %q", args, err, out)
 		}
 	}
 	out, err := exec.Command(bin, "--version").Output()

@@ -267,7 +267,7 @@ func TestHTTPCommandLine(t *testing.T) {
 		{[]string{"--transport", "http", "--http-token", "short"}, []string{"SUPABASE_ACCESS_TOKEN=x"}, "too short"},
 		{[]string{"--allowed-origins", "nope"}, []string{"SUPABASE_ACCESS_TOKEN=x"}, "not an origin"},
 		{[]string{"login"}, nil, "--oauth-client-id"},
-		{[]string{"logout", "--force"}, nil, "flag provided but not defined"},
+		{[]string{"logout", "--force"}, nil, "logout: unknown flag --force"},
 		{[]string{"logout"}, nil, "not signed in"},
 	} {
 		cmd := exec.Command(bin, tc.args...)

@@ -31,7 +31,9 @@ func TestServerJSON(t *testing.T) {
 				Type, Name, Value string
 			} `json:"packageArguments"`
 			EnvironmentVariables []struct {
-				Name string `json:"name"`
+				Name    string  `json:"name"`
+				Default *string `json:"default"`
+				Format  string  `json:"format"`
 			} `json:"environmentVariables"`
 		} `json:"packages"`
 	}
@@ -57,10 +59,16 @@ func TestServerJSON(t *testing.T) {
 	if !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(entry.Version) {
 		t.Errorf("version %q", entry.Version)
 	}
-	configSrc := read("../../internal/config/config.go")
 	catalogue, err := tools.Default()
 	if err != nil {
 		t.Fatal(err)
+	}
+	known := config.Known{Features: catalogue.Features(), DefaultFeatures: defaultFeatures, Tools: catalogue.OperationNames()}
+	byEnv := map[string]config.Flag{}
+	for _, f := range config.Flags(known) {
+		if f.Env != "" {
+			byEnv[f.Env] = f
+		}
 	}
 	for _, p := range entry.Packages {
 		if p.RegistryType != "go" || p.Identifier != module || p.Version != "v"+entry.Version {
@@ -75,7 +83,7 @@ func TestServerJSON(t *testing.T) {
 				return "sbp_x", true
 			}
 			return "", false
-		}, config.Known{Features: catalogue.Features(), DefaultFeatures: defaultFeatures, Tools: catalogue.OperationNames()})
+		}, known)
 		if err != nil {
 			t.Errorf("packageArguments %v: %v", args, err)
 			continue
@@ -93,10 +101,31 @@ func TestServerJSON(t *testing.T) {
 		default:
 			t.Errorf("transport %q", p.Transport.Type)
 		}
+		// Each variable is one the server reads, with the default it
+		// really has (stated or not, never a different one).
 		for _, v := range p.EnvironmentVariables {
-			if !strings.Contains(configSrc, `"`+v.Name+`"`) {
+			f, ok := byEnv[v.Name]
+			switch {
+			case !ok:
 				t.Errorf("server.json names %s, which the server does not read", v.Name)
+			case v.Default != nil && *v.Default != f.Default:
+				t.Errorf("server.json: %s defaults to %q; the server's default is %q", v.Name, *v.Default, f.Default)
+			case f.Arg == "" && v.Format != "boolean":
+				t.Errorf("server.json: %s is a boolean, format %q", v.Name, v.Format)
 			}
 		}
+	}
+}
+
+// README.md's flags table gives the real default feature set (the config
+// package's own test checks every other default).
+func TestReadmeDefaultFeatures(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?m)^\\| `--features` \\| `SUPABASE_MCP_FEATURES` \\| `([^`]*)` \\|").FindSubmatch(readme)
+	if want := strings.Join(defaultFeatures, ","); m == nil || string(m[1]) != want {
+		t.Errorf("README.md's --features default: %q, want %q", m, want)
 	}
 }

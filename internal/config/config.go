@@ -4,9 +4,7 @@ package config
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -113,7 +111,6 @@ type Config struct {
 	OAuthClientSecret string
 	// NoBrowser: login prints the URL but does not open a browser.
 	NoBrowser bool
-
 	// DocsURL is the documentation's GraphQL Content API (docs.search).
 	DocsURL string
 	// Team deployment (several replicas): RedisURL shares the rate limit,
@@ -124,6 +121,11 @@ type Config struct {
 	RedisURL       string
 	SessionKeyFile string
 	SessionKeys    string
+
+	// Help: --help was given; print Usage(Command) and exit 0.
+	Help bool
+	// Warnings are things to log at start that do not stop the server.
+	Warnings []string
 }
 
 // Env reads an environment variable (os.LookupEnv in production, a map in tests).
@@ -146,60 +148,36 @@ type Known struct {
 }
 
 // Parse reads args (without the program name) and env. A first argument
-// "login" or "logout" selects that command, with its own flags.
+// "login" or "logout" selects that command, with its own flags. -h, -help
+// and --help give a Config with Help set (and nothing else checked).
 func Parse(args []string, env Env, known Known) (*Config, error) {
 	if len(args) > 0 && (args[0] == CommandLogin || args[0] == CommandLogout) {
-		return parseLogin(args[0], args[1:], env)
+		return parseLogin(args[0], args[1:], env, known)
 	}
-	fs := newFlagSet()
 	c := &Config{}
-	envStr := envString(env)
-	readOnlyDefault, err := envBool(env, "SUPABASE_MCP_READ_ONLY")
+	var r rawValues
+	c.MaxArgumentBytes, c.MaxRequestBytes = DefaultMaxArgumentBytes, DefaultMaxRequestBytes
+	rest, given, src, err := parseArgs(commandFlags(CommandServe, c, &r, known), args, env)
+	if errors.Is(err, errHelp) {
+		return &Config{Help: true}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	var features, logLevel, toolList, disabled string
-	fs.StringVar(&c.AccessToken, "access-token", envStr("SUPABASE_ACCESS_TOKEN", ""), "")
-	fs.StringVar(&c.APIURL, "api-url", envStr("SUPABASE_API_URL", DefaultAPIURL), "")
-	fs.BoolVar(&c.ReadOnly, "read-only", readOnlyDefault, "")
-	fs.StringVar(&c.ProjectRef, "project-ref", envStr("SUPABASE_PROJECT_REF", ""), "")
-	fs.StringVar(&features, "features", envStr("SUPABASE_MCP_FEATURES", ""), "")
-	fs.StringVar(&toolList, "tools", envStr("SUPABASE_MCP_TOOLS", ""), "")
-	fs.StringVar(&disabled, "disable-tools", envStr("SUPABASE_MCP_DISABLE_TOOLS", ""), "")
-	fs.StringVar(&c.Transport, "transport", "stdio", "")
-	fs.StringVar(&c.Listen, "listen", "127.0.0.1:8080", "")
-	fs.IntVar(&c.RateLimit, "rate-limit", 60, "")
-	fs.StringVar(&c.Confirm, "confirm", "auto", "")
-	fs.StringVar(&logLevel, "log-level", "info", "")
-	fs.BoolVar(&c.Version, "version", false, "")
-	fs.DurationVar(&c.ConfirmTimeout, "confirm-timeout", DefaultConfirmTimeout, "")
-	c.MaxArgumentBytes, c.MaxRequestBytes = DefaultMaxArgumentBytes, DefaultMaxRequestBytes
-	fs.Var((*byteSize)(&c.MaxArgumentBytes), "max-argument-bytes", "")
-	fs.Var((*byteSize)(&c.MaxRequestBytes), "max-request-bytes", "")
-	var origins string
-	fs.StringVar(&c.HTTPToken, "http-token", envStr("SUPABASE_MCP_HTTP_TOKEN", ""), "")
-	fs.StringVar(&origins, "allowed-origins", "", "")
-	fs.StringVar(&c.OAuthClientID, "oauth-client-id", envStr(EnvOAuthClientID, ""), "")
-	fs.StringVar(&c.OAuthClientSecret, "oauth-client-secret", envStr(EnvOAuthClientSecret, ""), "")
-	// Docs search (h-docs).
-	fs.StringVar(&c.DocsURL, "docs-url", envStr("SUPABASE_MCP_DOCS_URL", DefaultDocsURL), "")
-	// Team deployment: several replicas on Redis.
-	fs.StringVar(&c.RedisURL, "redis-url", envStr("SUPABASE_MCP_REDIS_URL", ""), "")
-	fs.StringVar(&c.SessionKeyFile, "session-key-file", envStr("SUPABASE_MCP_SESSION_KEY_FILE", ""), "")
-	c.SessionKeys = envStr("SUPABASE_MCP_SESSION_KEYS", "")
-	if err := parseFlags(fs, args, "supabase-mcp [login|logout] [flags]"); err != nil {
-		return nil, err
-	}
-	c.APIURLGiven = apiURLGiven(fs, env)
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (flags start with --; commands: login, logout)", fs.Arg(0))
+	c.APIURLGiven = given["api-url"] || src["api-url"] != ""
+	if len(rest) > 0 {
+		msg := fmt.Sprintf("unexpected argument %q (flags start with --; commands: login, logout", rest[0])
+		if near := closest(rest[0], []string{CommandLogin, CommandLogout}, 1); len(near) > 0 {
+			msg += "; did you mean " + near[0] + "?"
+		}
+		return nil, errors.New(msg + ")")
 	}
 	if c.Version {
 		return c, nil
 	}
 
-	if err := c.LogLevel.UnmarshalText([]byte(logLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", logLevel)
+	if err := c.LogLevel.UnmarshalText([]byte(r.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", r.logLevel)
 	}
 	if !slices.Contains(Transports, c.Transport) {
 		return nil, fmt.Errorf("--transport %q: use %s", c.Transport, strings.Join(Transports, ", "))
@@ -222,36 +200,38 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return nil, fmt.Errorf("--listen %q: use host:port, such as 127.0.0.1:8080", c.Listen)
 	}
-	u, err := url.Parse(c.APIURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("--api-url %q: use an http(s) URL such as %s", c.APIURL, DefaultAPIURL)
+	if err := checkAPIURL(src.of("api-url"), c); err != nil {
+		return nil, err
 	}
-	c.APIURL = strings.TrimRight(c.APIURL, "/")
 	if d, err := url.Parse(c.DocsURL); err != nil || (d.Scheme != "https" && d.Scheme != "http") || d.Host == "" || d.User != nil {
 		shown := fmt.Sprintf(" %q", c.DocsURL)
 		if err == nil && d.User != nil {
 			shown = "" // it holds a credential: not echoed
 		}
-		return nil, fmt.Errorf("--docs-url%s: use an http(s) URL without credentials, such as %s", shown, DefaultDocsURL)
+		return nil, fmt.Errorf("%s%s: use an http(s) URL without credentials, such as %s", src.of("docs-url"), shown, DefaultDocsURL)
 	}
 	if c.ProjectRef != "" && !validRef(c.ProjectRef) {
-		return nil, fmt.Errorf("--project-ref %q: a project ref is 20 lowercase letters (Project Settings > General)", c.ProjectRef)
+		return nil, fmt.Errorf("%s %q: a project ref is 20 lowercase letters (Project Settings > General)", src.of("project-ref"), c.ProjectRef)
 	}
-	if c.Features, err = parseFeatures(features, known.Features, known.DefaultFeatures); err != nil {
+	if c.Features, err = parseFeatures(src.of("features"), r.features, known.Features, known.DefaultFeatures); err != nil {
 		return nil, err
 	}
-	if c.Tools, err = parseToolNames("--tools", toolList, known); err != nil {
+	if c.Tools, err = parseToolNames(src.of("tools"), r.toolList, known); err != nil {
 		return nil, err
 	}
-	if c.DisabledTools, err = parseToolNames("--disable-tools", disabled, known); err != nil {
+	if c.DisabledTools, err = parseToolNames(src.of("disable-tools"), r.disabled, known); err != nil {
 		return nil, err
 	}
-	if c.AllowedOrigins, err = parseOrigins(origins); err != nil {
+	if c.AllowedOrigins, err = parseOrigins(r.origins); err != nil {
+		return nil, err
+	}
+	if err := c.checkToken(src.of("access-token")); err != nil {
 		return nil, err
 	}
 	if err := c.resolveAuth(known.StoredLogin); err != nil {
 		return nil, err
 	}
+	c.SessionKeys, _ = env("SUPABASE_MCP_SESSION_KEYS")
 	if err := c.checkTeam(); err != nil {
 		return nil, err
 	}
@@ -277,6 +257,37 @@ func (c *Config) checkTeam() error {
 		if !hasKeys {
 			return errors.New("--redis-url needs the replicas' shared keys: put one key (from `openssl rand -base64 32`) in a file and pass --session-key-file, or set SUPABASE_MCP_SESSION_KEYS")
 		}
+	}
+	return nil
+}
+
+// checkAPIURL checks and normalises c.APIURL; name is where it came from.
+func checkAPIURL(name string, c *Config) error {
+	u, err := url.Parse(c.APIURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("%s %q: use an http(s) URL such as %s", name, c.APIURL, DefaultAPIURL)
+	}
+	c.APIURL = strings.TrimRight(c.APIURL, "/")
+	return nil
+}
+
+// checkToken refuses README's placeholder, and notes (in Warnings) a token
+// that does not look like one Supabase issues. Nothing is sent: a stdio
+// client expects the server to answer at once, and the first call reports
+// a token the API refuses.
+func (c *Config) checkToken(name string) error {
+	tok := strings.TrimSpace(c.AccessToken)
+	if tok == "" {
+		return nil
+	}
+	if strings.Contains(tok, "...") || strings.Contains(tok, "\u2026") || strings.Contains(tok, "<") {
+		return fmt.Errorf("%s is a placeholder (%q), not a token: create a personal access token at %s and use that", name, tok, TokensPage)
+	}
+	// Personal access tokens are sbp_ and 40 hex digits; the Management
+	// API's OAuth access tokens start with sbp_oauth_. The OpenAPI document
+	// does not fix the OAuth format, so this only warns.
+	if !strings.HasPrefix(tok, "sbp_") && c.APIURL == DefaultAPIURL {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s does not start with sbp_ like Supabase's personal and OAuth access tokens; if calls fail with 401, create a token at %s", name, TokensPage))
 	}
 	return nil
 }
@@ -366,98 +377,76 @@ const (
 )
 
 // parseLogin reads the flags of `supabase-mcp login` and `supabase-mcp logout`.
-func parseLogin(command string, args []string, env Env) (*Config, error) {
-	fs := newFlagSet()
-	envStr := envString(env)
+func parseLogin(command string, args []string, env Env, known Known) (*Config, error) {
 	c := &Config{Command: command}
-	var logLevel string
-	fs.StringVar(&c.APIURL, "api-url", envStr("SUPABASE_API_URL", DefaultAPIURL), "")
-	fs.StringVar(&c.OAuthClientID, "oauth-client-id", envStr(EnvOAuthClientID, ""), "")
-	fs.StringVar(&c.OAuthClientSecret, "oauth-client-secret", envStr(EnvOAuthClientSecret, ""), "")
-	fs.StringVar(&logLevel, "log-level", "info", "")
-	if command == CommandLogin {
-		fs.BoolVar(&c.NoBrowser, "no-browser", false, "")
+	var r rawValues
+	defs := commandFlags(command, c, &r, known)
+	rest, given, src, err := parseArgs(defs, args, env)
+	if errors.Is(err, errHelp) {
+		return &Config{Command: command, Help: true}, nil
 	}
-	if err := parseFlags(fs, args, "supabase-mcp "+command+" [flags]"); err != nil {
+	if err != nil {
+		var unknown *unknownFlagError
+		if errors.As(err, &unknown) {
+			names := make([]string, len(defs))
+			for i, d := range defs {
+				names[i] = "--" + d.Name
+			}
+			return nil, fmt.Errorf("%s: %w; %s takes %s", command, err, command, strings.Join(names, ", "))
+		}
 		return nil, fmt.Errorf("%s: %w", command, err)
 	}
-	c.APIURLGiven = apiURLGiven(fs, env)
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("%s: unexpected argument %q (flags start with --)", command, fs.Arg(0))
+	c.APIURLGiven = given["api-url"] || src["api-url"] != ""
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("%s: unexpected argument %q (flags start with --)", command, rest[0])
 	}
-	if err := c.LogLevel.UnmarshalText([]byte(logLevel)); err != nil {
-		return nil, fmt.Errorf("%s: --log-level %q: use debug, info, warn or error", command, logLevel)
+	if err := c.LogLevel.UnmarshalText([]byte(r.logLevel)); err != nil {
+		return nil, fmt.Errorf("%s: --log-level %q: use debug, info, warn or error", command, r.logLevel)
 	}
-	u, err := url.Parse(c.APIURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("%s: --api-url %q: use an http(s) URL such as %s", command, c.APIURL, DefaultAPIURL)
+	if err := checkAPIURL(src.of("api-url"), c); err != nil {
+		return nil, fmt.Errorf("%s: %w", command, err)
 	}
-	c.APIURL = strings.TrimRight(c.APIURL, "/")
 	if command == CommandLogin && (c.OAuthClientID == "" || c.OAuthClientSecret == "") {
 		return nil, fmt.Errorf("login needs your OAuth app's credentials: register an app (Organization settings > OAuth Apps) with the redirect URL http://127.0.0.1/callback (login listens on a random loopback port), then pass --oauth-client-id and --oauth-client-secret or set %s and %s", EnvOAuthClientID, EnvOAuthClientSecret)
 	}
 	return c, nil
 }
 
-// apiURLGiven reports whether --api-url or SUPABASE_API_URL was set.
-func apiURLGiven(fs *flag.FlagSet, env Env) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "api-url" })
-	v, ok := env("SUPABASE_API_URL")
-	return given || ok && v != ""
-}
-
-func newFlagSet() *flag.FlagSet {
-	fs := flag.NewFlagSet("supabase-mcp", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	return fs
-}
-
-func parseFlags(fs *flag.FlagSet, args []string, usage string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return fmt.Errorf("usage: %s; see README.md for every flag", usage)
-		}
-		return err
-	}
-	return nil
-}
-
-func envString(env Env) func(name, def string) string {
-	return func(name, def string) string {
-		if v, ok := env(name); ok && v != "" {
-			return v
-		}
-		return def
-	}
-}
-
-func parseFeatures(list string, known, defaults []string) ([]string, error) {
+// parseFeatures reads a comma list of feature groups; name is where it
+// came from. "all" enables every group, but a list with all and a name
+// that is no group is refused like any misspelling.
+func parseFeatures(name, list string, known, defaults []string) ([]string, error) {
 	if strings.TrimSpace(list) == "" {
 		return slices.Clone(defaults), nil
 	}
 	var out []string
+	all := false
 	for _, f := range strings.Split(list, ",") {
 		f = strings.TrimSpace(f)
 		switch {
 		case f == "":
 			continue
 		case f == "all":
-			return slices.Clone(known), nil
+			all = true
 		case !slices.Contains(known, f):
-			return nil, fmt.Errorf("--features: unknown feature group %q; known: all, %s", f, strings.Join(known, ", "))
+			msg := fmt.Sprintf("%s: unknown feature group %q", name, f)
+			if near := closest(f, known, 2); len(near) > 0 {
+				msg += "; did you mean " + strings.Join(near, " or ") + "?"
+			}
+			return nil, fmt.Errorf("%s (known: all, %s)", msg, strings.Join(known, ", "))
 		case !slices.Contains(out, f):
 			out = append(out, f)
 		}
 	}
+	if all {
+		return slices.Clone(known), nil
+	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("--features is empty; known: all, %s", strings.Join(known, ", "))
+		return nil, fmt.Errorf("%s is empty; known: all, %s", name, strings.Join(known, ", "))
 	}
 	return out, nil
 }
 
-// parseToolNames checks "tool" and "tool.operation" names against the catalogue.
 // parseToolNames validates "tool" and "tool.operation" names and resolves
 // old names (the group before the read/write split) to today's: "database"
 // is every tool of the group, "database.list_tables" the tool that holds
@@ -481,7 +470,11 @@ func parseToolNames(flagName, list string, known Known) ([]string, error) {
 				for _, t := range split {
 					all = append(all, known.Tools[t]...)
 				}
-				return nil, fmt.Errorf("%s: tool %s has no operation %q; it has: %s", flagName, tool, op, strings.Join(all, ", "))
+				msg := fmt.Sprintf("%s: tool %s has no operation %q", flagName, tool, op)
+				if near := closest(op, all, 2); len(near) > 0 {
+					msg += "; did you mean " + tool + "." + strings.Join(near, " or "+tool+".") + "?"
+				}
+				return nil, fmt.Errorf("%s (it has: %s)", msg, strings.Join(all, ", "))
 			}
 			out = append(out, split[i]+"."+op)
 			continue
@@ -489,9 +482,17 @@ func parseToolNames(flagName, list string, known Known) ([]string, error) {
 		ops, ok := known.Tools[tool]
 		switch {
 		case !ok:
-			return nil, fmt.Errorf("%s: unknown tool %q; tools: %s", flagName, tool, strings.Join(sortedKeys(known.Tools), ", "))
+			msg := fmt.Sprintf("%s: unknown tool %q", flagName, tool)
+			if near := closest(tool, append(sortedKeys(known.Tools), sortedKeys(known.Groups)...), 2); len(near) > 0 {
+				msg += "; did you mean " + strings.Join(near, " or ") + "?"
+			}
+			return nil, fmt.Errorf("%s (tools: %s)", msg, strings.Join(sortedKeys(known.Tools), ", "))
 		case hasOp && !slices.Contains(ops, op):
-			return nil, fmt.Errorf("%s: tool %s has no operation %q; it has: %s%s", flagName, tool, op, strings.Join(ops, ", "), otherHalf(known, tool, op))
+			msg := fmt.Sprintf("%s: tool %s has no operation %q", flagName, tool, op)
+			if near := closest(op, ops, 2); len(near) > 0 {
+				msg += "; did you mean " + tool + "." + strings.Join(near, " or "+tool+".") + "?"
+			}
+			return nil, fmt.Errorf("%s (it has: %s)%s", msg, strings.Join(ops, ", "), otherHalf(known, tool, op))
 		}
 		out = append(out, name)
 	}
@@ -507,7 +508,7 @@ func otherHalf(known Known, tool, op string) string {
 		}
 		for _, t := range split {
 			if t != tool && slices.Contains(known.Tools[t], op) {
-				return fmt.Sprintf(" (%s is on %s)", op, t)
+				return fmt.Sprintf("; %s is on %s", op, t)
 			}
 		}
 	}
@@ -521,18 +522,6 @@ func sortedKeys(m map[string][]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-func envBool(env Env, name string) (bool, error) {
-	v, ok := env(name)
-	if !ok || v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, fmt.Errorf("%s=%q: use true or false", name, v)
-	}
-	return b, nil
 }
 
 func validRef(s string) bool {
@@ -568,7 +557,7 @@ func (b *byteSize) Set(v string) error {
 	}
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || n < 0 || n > (1<<40)/mult {
-		return fmt.Errorf("%q is not a size: use bytes, or a number with KiB, MiB or GiB (such as 4MiB)", v)
+		return errors.New("use bytes, or a number with KiB, MiB or GiB (such as 4MiB)")
 	}
 	*b = byteSize(n * mult)
 	return nil

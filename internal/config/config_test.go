@@ -67,24 +67,39 @@ func TestStrictErrors(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{[]string{"--read-olny"}, tok, "flag provided but not defined: -read-olny"},
+		{[]string{"--read-olny"}, tok, "unknown flag --read-olny; did you mean --read-only? (--help lists every flag)"},
+		{[]string{"-read-onyl"}, tok, "unknown flag --read-onyl; did you mean --read-only?"},
+		{[]string{"--features", "databse"}, tok, `--features: unknown feature group "databse"; did you mean database?`},
+		{[]string{"--features", "all,foo"}, tok, `--features: unknown feature group "foo"`},
+		{[]string{"--features", "foo,all"}, tok, `unknown feature group "foo"`},
+		{[]string{"--rate-limit"}, tok, "--rate-limit needs a value"},
+		{[]string{"--confirm-timeout", "soon"}, tok, `--confirm-timeout "soon": use a duration such as 90s or 5m`},
+		{[]string{"--max-argument-bytes", "4 megs"}, tok, `--max-argument-bytes "4 megs": use bytes, or a number with KiB`},
+		{[]string{"--tools", "projects.lst"}, tok, `--tools: tool projects has no operation "lst"; did you mean projects.list?`},
+		{[]string{"--tools", "projetcs"}, tok, `did you mean projects?`},
+		{[]string{"logn"}, tok, `unexpected argument "logn" (flags start with --; commands: login, logout; did you mean login?)`},
+		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "sbp_..."}, "SUPABASE_ACCESS_TOKEN is a placeholder (\"sbp_...\"), not a token: create a personal access token at " + TokensPage},
+		{[]string{"--access-token", "sbp_…"}, nil, "--access-token is a placeholder"},
+		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_PROJECT_REF": "ABC"}, `SUPABASE_PROJECT_REF "ABC": a project ref is 20 lowercase letters`},
+		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_API_URL": "ftp://x"}, `SUPABASE_API_URL "ftp://x"`},
+		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_MCP_TOOLS": "nope"}, `SUPABASE_MCP_TOOLS: unknown tool "nope"`},
 		{[]string{"--features", "acount"}, tok, `unknown feature group "acount"`},
 		{[]string{"--features", ","}, tok, "--features is empty"},
 		{[]string{"--transport", "websocket"}, tok, `--transport "websocket"`},
 		{[]string{"--confirm", "yes"}, tok, `--confirm "yes"`},
 		{[]string{"--rate-limit", "-1"}, tok, "--rate-limit -1"},
-		{[]string{"--rate-limit", "lots"}, tok, "invalid value"},
+		{[]string{"--rate-limit", "lots"}, tok, `--rate-limit "lots": use a whole number`},
 		{[]string{"--log-level", "loud"}, tok, "--log-level"},
 		{[]string{"--listen", "8080"}, tok, "--listen"},
 		{[]string{"--api-url", "ftp://x"}, tok, "--api-url"},
 		{[]string{"--project-ref", "ABC"}, tok, "20 lowercase letters"},
 		{[]string{"serve"}, tok, `unexpected argument "serve"`},
-		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_MCP_READ_ONLY": "yes please"}, "SUPABASE_MCP_READ_ONLY"},
-		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_MCP_FEATURES": "nope"}, `unknown feature group "nope"`},
+		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_MCP_READ_ONLY": "yes please"}, `SUPABASE_MCP_READ_ONLY="yes please": use true or false`},
+		{nil, map[string]string{"SUPABASE_ACCESS_TOKEN": "t", "SUPABASE_MCP_FEATURES": "nope"}, `SUPABASE_MCP_FEATURES: unknown feature group "nope"`},
 		{nil, nil, "SUPABASE_ACCESS_TOKEN"},
 		{[]string{"--tools", "projcts"}, tok, `--tools: unknown tool "projcts"`},
-		{[]string{"--disable-tools", "projects.destroy"}, tok, `--disable-tools: tool projects has no operation "destroy"; it has: list, get, delete`},
-		{[]string{"--tools", "database_read.execute_sql"}, tok, `tool database_read has no operation "execute_sql"; it has: list_tables (execute_sql is on database_write)`},
+		{[]string{"--disable-tools", "projects.destroy"}, tok, `--disable-tools: tool projects has no operation "destroy" (it has: list, get, delete)`},
+		{[]string{"--tools", "database_read.execute_sql"}, tok, `tool database_read has no operation "execute_sql" (it has: list_tables); execute_sql is on database_write`},
 	}
 	for _, tc := range cases {
 		_, err := Parse(tc.args, envOf(tc.env), known)
@@ -213,8 +228,9 @@ func TestLoginCommands(t *testing.T) {
 		want string
 	}{
 		{[]string{"login"}, "--oauth-client-id"},
-		{[]string{"login", "--read-only"}, "login: flag provided but not defined: -read-only"},
-		{[]string{"logout", "--no-browser"}, "logout: flag provided but not defined"},
+		{[]string{"login", "--read-only"}, "login: unknown flag --read-only (--help lists every flag); login takes --api-url,"},
+		{[]string{"logout", "--no-browser"}, "logout: unknown flag --no-browser"},
+		{[]string{"login", "--no-browsr"}, "did you mean --no-browser?"},
 		{[]string{"login", "now"}, `unexpected argument "now"`},
 		{[]string{"logout", "--api-url", "x"}, "--api-url"},
 	} {
@@ -225,37 +241,81 @@ func TestLoginCommands(t *testing.T) {
 	}
 }
 
-// Every flag the parser defines is in README.md's flags table, and every
-// flag there is defined.
-func TestReadmeListsEveryFlag(t *testing.T) {
-	src, err := os.ReadFile("config.go")
-	if err != nil {
-		t.Fatal(err)
-	}
+// README.md's flags table lists exactly the flags of the table, with the
+// same environment variables and defaults, and --help shows every flag of
+// each command with both.
+func TestReadmeAndHelpListEveryFlag(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defined := map[string]bool{}
-	for _, m := range regexp.MustCompile(`fs\.(?:String|Bool|Int|Duration)?Var\([^,]+, "([a-z-]+)"`).FindAllStringSubmatch(string(src), -1) {
-		defined[m[1]] = true
+	type row struct{ env, def string }
+	documented := map[string]row{}
+	unquote := func(s string) string { return strings.Trim(strings.TrimSpace(s), "`") }
+	for _, m := range regexp.MustCompile("(?m)^\\| `--([a-z-]+)` \\|([^|]*)\\|([^|]*)\\|").FindAllStringSubmatch(string(readme), -1) {
+		documented[m[1]] = row{unquote(m[2]), unquote(m[3])}
 	}
-	if len(defined) < 15 {
-		t.Fatalf("found only %d flags in config.go", len(defined))
+	flags := Flags(known)
+	if len(flags) < 15 || len(documented) < 15 {
+		t.Fatalf("%d flags in the table, %d in README.md", len(flags), len(documented))
 	}
-	documented := map[string]bool{}
-	for _, m := range regexp.MustCompile("(?m)^\\| `--([a-z-]+)` \\|").FindAllStringSubmatch(string(readme), -1) {
-		documented[m[1]] = true
-	}
-	for f := range defined {
-		if !documented[f] {
-			t.Errorf("--%s is not in README.md's flags table", f)
+	inTable := map[string]bool{}
+	for _, f := range flags {
+		inTable[f.Name] = true
+		def := f.Default
+		got, ok := documented[f.Name]
+		if f.Name == "features" {
+			def = got.def // the real catalogue's: cmd/supabase-mcp's TestReadmeDefaultFeatures checks it
+		}
+		switch {
+		case !ok:
+			t.Errorf("--%s is not in README.md's flags table", f.Name)
+		case got != row{f.Env, def}:
+			t.Errorf("README.md: --%s env %q default %q; the parser: env %q default %q", f.Name, got.env, got.def, f.Env, def)
+		}
+		if !slices.Contains(Groups(), f.Group) {
+			t.Errorf("--%s has no known group: %q", f.Name, f.Group)
 		}
 	}
 	for f := range documented {
-		if !defined[f] {
+		if !inTable[f] {
 			t.Errorf("README.md documents --%s, which does not exist", f)
 		}
+	}
+	for _, cmd := range []string{CommandServe, CommandLogin, CommandLogout} {
+		c, err := Parse(append(strings.Fields(cmd), "--help"), envOf(nil), known)
+		if err != nil || !c.Help || c.Command != cmd {
+			t.Fatalf("%s --help: %+v %v", cmd, c, err)
+		}
+		help := Usage(cmd, known)
+		for _, f := range flags {
+			line := "  --" + f.Name
+			if f.Arg != "" {
+				line += " " + f.Arg
+			}
+			takes := f.Commands&commandBit(cmd) != 0
+			at := strings.Index(help, line+"\n")
+			if takes != (at >= 0) {
+				t.Errorf("%q --help: shows --%s %v, takes it %v", cmd, f.Name, at >= 0, takes)
+				continue
+			}
+			if !takes {
+				continue
+			}
+			entry, _, _ := strings.Cut(help[at+len(line)+1:], "\n  --")
+			if f.Env != "" && !strings.Contains(entry, "env "+f.Env) || f.Default != "" && !strings.Contains(entry, "default "+f.Default) {
+				t.Errorf("%q --help: --%s lacks its env var or default: %q", cmd, f.Name, entry)
+			}
+		}
+	}
+	help := Usage(CommandServe, known)
+	last := -1
+	for _, g := range Groups() {
+		at := strings.Index(help, "\n"+string(g)+":\n")
+		if at < last {
+			t.Errorf("--help: group %q missing or out of order", g)
+		}
+		last = at
 	}
 	for _, cmd := range []string{"supabase-mcp login", "supabase-mcp logout"} {
 		if !strings.Contains(string(readme), cmd) {

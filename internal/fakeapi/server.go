@@ -89,7 +89,7 @@ type Server struct {
 
 	rate  rateLimiter
 	idem  idempotencyStore // answers by Idempotency-Key (idempotency.go)
-	users tokenUsers // whose tokens these are (users.go)
+	users tokenUsers       // whose tokens these are (users.go)
 
 	oauth oauthState // OAuth app, codes and issued tokens (oauth.go)
 

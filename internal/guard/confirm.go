@@ -139,6 +139,12 @@ type Confirmations struct {
 	states shared.Store // elicitation nonce -> what it approves
 	ttl    time.Duration
 	now    func() time.Time
+	// instance tells this server run's tokens and states from an earlier
+	// run's. With in-process stores (local), one redeemed after a restart
+	// is refused as such; a shared store outlives any one run and simply
+	// knows its entries.
+	instance string
+	local    bool
 }
 
 // maxOutstanding bounds each in-process store. When it is full of live
@@ -156,7 +162,7 @@ func NewConfirmations() *Confirmations { return NewConfirmationsWithTTL(Confirma
 // NewConfirmationsWithTTL is NewConfirmations with another lifetime for
 // tokens and elicitation states (--confirm-timeout).
 func NewConfirmationsWithTTL(ttl time.Duration) *Confirmations {
-	c := &Confirmations{now: time.Now}
+	c := &Confirmations{now: time.Now, local: true}
 	now := func() time.Time { return c.now() }
 	return c.init(shared.RandomKeys(), shared.NewMemoryClock(maxOutstanding, now), shared.NewMemoryClock(maxOutstanding, now), ttl)
 }
@@ -170,6 +176,7 @@ func NewSharedConfirmations(keys *shared.Keys, store shared.Store, ttl time.Dura
 	}
 	c := &Confirmations{now: time.Now}
 	if store == nil {
+		c.local = true
 		now := func() time.Time { return c.now() }
 		return c.init(keys, shared.NewMemoryClock(maxOutstanding, now), shared.NewMemoryClock(maxOutstanding, now), ttl)
 	}
@@ -180,28 +187,37 @@ func (c *Confirmations) init(keys *shared.Keys, tokens, states shared.Store, ttl
 	if ttl <= 0 {
 		ttl = ConfirmationTTL
 	}
-	c.keys, c.tokens, c.states, c.ttl = keys, tokens, states, ttl
+	instance := make([]byte, instanceBytes)
+	if _, err := rand.Read(instance); err != nil {
+		panic("crypto/rand: " + err.Error())
+	}
+	c.keys, c.tokens, c.states, c.ttl, c.instance = keys, tokens, states, ttl, hex.EncodeToString(instance)
 	return c
 }
+
+// instanceBytes is the length of a server run's id in tokens and states.
+const instanceBytes = 4
 
 // TTL is how long a token or state stays valid.
 func (c *Confirmations) TTL() time.Duration { return c.ttl }
 
 // Errors of Redeem and Open; the texts are for the model.
 var (
-	ErrConfirmationUnknown  = errors.New("the confirmation token is unknown or was already used: call again without confirm to get a new one")
-	ErrConfirmationExpired  = errors.New("the confirmation token has expired: call again without confirm to get a new one")
-	ErrConfirmationMismatch = errors.New("the confirmation token was issued for a different call (other arguments, operation or session, or what the call would do has changed since): call again without confirm to get a token for this one")
+	ErrConfirmationUnknown   = errors.New("the confirmation token is unknown or was already used: call again without confirm to get a new one")
+	ErrConfirmationExpired   = errors.New("the confirmation token has expired: call again without confirm to get a new one")
+	ErrConfirmationRestarted = errors.New("the confirmation token is unknown to this server: it was issued before the server restarted, and confirmations do not survive a restart. Call again without confirm to get a new one")
+	ErrConfirmationMismatch  = errors.New("the confirmation token was issued for a different call (other arguments, operation or session, or what the call would do has changed since): call again without confirm to get a token for this one")
 	// ErrConfirmationStore: the shared store could not be asked. Nothing was
 	// issued or confirmed; the call did not run.
 	ErrConfirmationStore = errors.New("confirmations are unavailable because the shared state store (Redis) cannot be reached; nothing was sent: retry shortly")
 )
 
-// IssueToken returns a single-use token (192 random bits) approving binding.
+// IssueToken returns a single-use token approving binding: "confirm-",
+// then the server run's id and 160 random bits, in hex.
 func (c *Confirmations) IssueToken(ctx context.Context, binding string) (string, error) {
-	raw := make([]byte, 24)
+	raw := make([]byte, 20)
 	_, _ = rand.Read(raw)
-	token := "confirm-" + hex.EncodeToString(raw)
+	token := "confirm-" + c.instance + hex.EncodeToString(raw)
 	if _, err := c.remember(ctx, c.tokens, shared.PrefixConfirmToken+token, binding); err != nil {
 		return "", err
 	}
@@ -215,7 +231,13 @@ func (c *Confirmations) RedeemToken(ctx context.Context, token, binding string) 
 	if !strings.HasPrefix(token, "confirm-") || len(token) > 64 {
 		return ErrConfirmationUnknown
 	}
-	return c.consume(ctx, c.tokens, shared.PrefixConfirmToken+token, binding)
+	err := c.consume(ctx, c.tokens, shared.PrefixConfirmToken+token, binding)
+	if hexPart, _ := strings.CutPrefix(token, "confirm-"); errors.Is(err, ErrConfirmationUnknown) && c.local && len(hexPart) == 2*(instanceBytes+20) {
+		if _, herr := hex.DecodeString(hexPart); herr == nil && hexPart[:2*instanceBytes] != c.instance {
+			return ErrConfirmationRestarted
+		}
+	}
+	return err
 }
 
 // Seal returns an opaque request state for an elicitation round trip: a
@@ -230,7 +252,7 @@ func (c *Confirmations) Seal(ctx context.Context, binding string) (string, error
 	if err != nil {
 		return "", err
 	}
-	body := n + "." + strconv.FormatInt(expires.UnixMilli(), 10)
+	body := c.instance + "." + n + "." + strconv.FormatInt(expires.UnixMilli(), 10)
 	return body + "." + c.sign(body), nil
 }
 
@@ -243,9 +265,13 @@ func (c *Confirmations) Open(ctx context.Context, state, binding string) error {
 	}
 	mac, err := base64.RawURLEncoding.DecodeString(state[i+1:])
 	if err != nil || !c.keys.VerifyMAC(shared.PurposeElicitation, stateMessage(state[:i]), mac) {
+		if instance, _, _ := strings.Cut(state, "."); c.local && len(instance) == 2*instanceBytes && instance != c.instance {
+			return ErrConfirmationRestarted // or forged; either way nothing opens
+		}
 		return ErrConfirmationUnknown
 	}
-	nonce, exp, _ := strings.Cut(state[:i], ".")
+	_, rest, _ := strings.Cut(state[:i], ".") // the run's id, checked by the MAC
+	nonce, exp, _ := strings.Cut(rest, ".")
 	if unix, err := strconv.ParseInt(exp, 10, 64); err != nil || !c.now().Before(time.UnixMilli(unix)) {
 		_ = c.states.Delete(ctx, shared.PrefixConfirmState+nonce) // best effort: it expires anyway
 		return ErrConfirmationExpired

@@ -1,7 +1,9 @@
 package guard
 
 import (
+	"context"
 	"errors"
+	"github.com/supabase-mcp/supabase-mcp/internal/shared"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +123,46 @@ func TestConfirmationsFreeExpiredAndStayBounded(t *testing.T) {
 	}
 	if n := c.Outstanding(); n != maxOutstanding {
 		t.Fatalf("outstanding = %d, want the cap %d", n, maxOutstanding)
+	}
+}
+
+// A token or state of an earlier server run is refused saying the server
+// restarted; one of this run that is unknown (used, forged) is not.
+func TestConfirmationsFromBeforeARestart(t *testing.T) {
+	ctx := context.Background()
+	before, now := NewConfirmations(), NewConfirmations()
+	a := Binding("s1", "projects", "delete", []byte(`{"ref":"a"}`), "")
+	must := func(v string, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if err := now.RedeemToken(ctx, must(before.IssueToken(ctx, a)), a); !errors.Is(err, ErrConfirmationRestarted) || !strings.Contains(err.Error(), "restarted") {
+		t.Errorf("an earlier run's token: %v", err)
+	}
+	if err := now.Open(ctx, must(before.Seal(ctx, a)), a); !errors.Is(err, ErrConfirmationRestarted) {
+		t.Errorf("an earlier run's state: %v", err)
+	}
+	tok := must(now.IssueToken(ctx, a))
+	if err := now.RedeemToken(ctx, tok, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := now.RedeemToken(ctx, tok, a); !errors.Is(err, ErrConfirmationUnknown) {
+		t.Errorf("a used token of this run: %v", err)
+	}
+	state := must(now.Seal(ctx, a))
+	if err := now.Open(ctx, state+"x", a); !errors.Is(err, ErrConfirmationUnknown) {
+		t.Errorf("a tampered state of this run: %v", err)
+	}
+	if err := now.RedeemToken(ctx, "confirm-"+strings.Repeat("0", 47), a); !errors.Is(err, ErrConfirmationUnknown) {
+		t.Errorf("a malformed token: %v", err)
+	}
+	// With a shared store (replicas), another replica's token is simply
+	// unknown or known: the run id says nothing there.
+	shared1 := NewSharedConfirmations(nil, shared.NewMemory(100), 0)
+	if err := shared1.RedeemToken(ctx, must(before.IssueToken(ctx, a)), a); !errors.Is(err, ErrConfirmationUnknown) {
+		t.Errorf("a shared store told a foreign token restarted: %v", err)
 	}
 }

@@ -35,6 +35,10 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 		return mcp.NewToolResultError("arguments cannot be encoded: " + err.Error())
 	}
 	binding := guard.Binding(bindingSubject(ctx), et.Name, call.Op.Name, args, c.Message())
+	// The project's name is shown beside its ref in the form (and may be
+	// typed instead of it), but is no part of the binding: a name learnt
+	// between asking and answering must not void the user's answer.
+	name := s.projectName(ctx, call, c)
 
 	// The answer of an elicitation round trip (modern clients send it back;
 	// for older ones mcp-go asks and re-invokes this handler).
@@ -45,7 +49,7 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 			}
 			return mcp.NewToolResultError("Not confirmed: " + err.Error())
 		}
-		return answered(mcpserver.ElicitationResponse(req.Params.InputResponses, confirmationID), call, c)
+		return answered(mcpserver.ElicitationResponse(req.Params.InputResponses, confirmationID), call, c, name)
 	}
 
 	if token, _ := call.Extra["confirm"].(string); token != "" {
@@ -69,9 +73,9 @@ func (s *Server) confirm(ctx context.Context, req mcp.CallToolRequest, et *tools
 				return mcp.NewToolResultError("Not asked: " + err.Error())
 			}
 			return mcpserver.NewInputRequestBuilder(state).
-				Elicit(confirmationID, elicitation(c)).ToolResult()
+				Elicit(confirmationID, elicitation(c, name)).ToolResult()
 		}
-		return s.elicitNow(ctx, call, c)
+		return s.elicitNow(ctx, call, c, name)
 	}
 	token, err := s.confirms.IssueToken(ctx, binding)
 	if err != nil {
@@ -97,12 +101,12 @@ func modelPreview(c *guard.Confirmation) string {
 // elicitNow asks a client of an older protocol directly, within the
 // confirmation timeout and the call's own context, rather than leaving the
 // wait to mcp-go's bridge, which has no deadline.
-func (s *Server) elicitNow(ctx context.Context, call *tools.Call, c *guard.Confirmation) *mcp.CallToolResult {
+func (s *Server) elicitNow(ctx context.Context, call *tools.Call, c *guard.Confirmation, name string) *mcp.CallToolResult {
 	ectx, cancel := context.WithTimeout(ctx, s.confirms.TTL())
 	defer cancel()
 	answer, err := s.mcp.RequestElicitation(ectx, mcp.ElicitationRequest{
 		Request: mcp.Request{Method: string(mcp.MethodElicitationCreate)},
-		Params:  elicitation(c),
+		Params:  elicitation(c, name),
 	})
 	switch {
 	case ctx.Err() != nil:
@@ -112,15 +116,26 @@ func (s *Server) elicitNow(ctx context.Context, call *tools.Call, c *guard.Confi
 	case err != nil:
 		return mcp.NewToolResultError(fmt.Sprintf("Could not ask the user to confirm %s (%v); nothing was sent.", call.Op.QualifiedName(), err))
 	}
-	return answered(answer, call, c)
+	return answered(answer, call, c, name)
+}
+
+// projectName is the name of the project a confirmation's target is, when
+// an earlier projects.list or projects.get result showed it to the same
+// credential; "" otherwise (no API call is made for it).
+func (s *Server) projectName(ctx context.Context, call *tools.Call, c *guard.Confirmation) string {
+	ref, _ := call.Args["ref"].(string)
+	if ref == "" || c.Target != ref {
+		return ""
+	}
+	return s.names.name(principalOf(ctx), ref)
 }
 
 // answered turns the user's answer into nil (go ahead) or a refusal.
-func answered(answer *mcp.ElicitationResult, call *tools.Call, c *guard.Confirmation) *mcp.CallToolResult {
+func answered(answer *mcp.ElicitationResult, call *tools.Call, c *guard.Confirmation, name string) *mcp.CallToolResult {
 	if answer == nil || answer.Action != mcp.ElicitationResponseActionAccept {
 		return mcp.NewToolResultError(fmt.Sprintf("The user did not confirm %s; nothing was sent. Do not retry unless the user asks.", call.Op.QualifiedName()))
 	}
-	if !answerConfirms(answer.Content, c) {
+	if !answerConfirms(answer.Content, c, name) {
 		return mcp.NewToolResultError(fmt.Sprintf("Not confirmed: the user had to type %q; nothing was sent.", c.Target))
 	}
 	return nil
@@ -147,14 +162,25 @@ func humanDuration(d time.Duration) string {
 	return d.String()
 }
 
-func elicitation(c *guard.Confirmation) mcp.ElicitationParams {
+// elicitation is the form for a confirmation; name, when known, is the
+// name of the project the call acts on (c.Target is its ref).
+func elicitation(c *guard.Confirmation, name string) mcp.ElicitationParams {
 	p := mcp.ElicitationParams{Mode: mcp.ElicitationModeForm, Message: c.Message()}
+	if name != "" {
+		p.Message = fmt.Sprintf("Project %s (ref %s).\n%s", name, c.Target, p.Message)
+	}
 	if c.Irreversible && c.Target != "" {
-		p.Message += fmt.Sprintf(" To confirm, type %s.", c.Target)
+		title, description := "Type "+c.Target+" to confirm", c.Target
+		if name != "" {
+			p.Message += fmt.Sprintf(" To confirm, type the project's name, %s (or its ref).", name)
+			title, description = "Type "+name+" to confirm", name
+		} else {
+			p.Message += fmt.Sprintf(" To confirm, type %s.", c.Target)
+		}
 		p.RequestedSchema = map[string]any{
 			"type": "object",
 			"properties": map[string]any{confirmationID: map[string]any{
-				"type": "string", "title": "Type " + c.Target + " to confirm", "description": c.Target,
+				"type": "string", "title": title, "description": description,
 			}},
 			"required": []string{confirmationID},
 		}
@@ -170,11 +196,12 @@ func elicitation(c *guard.Confirmation) mcp.ElicitationParams {
 	return p
 }
 
-func answerConfirms(content any, c *guard.Confirmation) bool {
+func answerConfirms(content any, c *guard.Confirmation, name string) bool {
 	m, _ := content.(map[string]any)
 	if c.Irreversible && c.Target != "" {
 		typed, _ := m[confirmationID].(string)
-		return strings.TrimSpace(typed) == c.Target
+		typed = strings.TrimSpace(typed)
+		return typed == c.Target || name != "" && typed == name
 	}
 	yes, _ := m[confirmationID].(bool)
 	return yes

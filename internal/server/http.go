@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
@@ -257,8 +259,10 @@ func (s *Server) httpHandler(o HTTPOptions) (http.Handler, func(context.Context)
 		fmt.Fprintf(w, `{"status":"ok","version":%q}`+"\n", s.opts.Version)
 	})
 	var closeStreams func(context.Context)
+	var endpoints []string // the paths that need credentials; any other is 404
 	switch o.Transport {
 	case "http":
+		endpoints = []string{"/mcp"}
 		opts := []mcpserver.StreamableHTTPOption{
 			mcpserver.WithEndpointPath("/mcp"),
 			mcpserver.WithHTTPContextFunc(copyIdentity),
@@ -289,6 +293,7 @@ func (s *Server) httpHandler(o HTTPOptions) (http.Handler, func(context.Context)
 		if len(o.AllowedOrigins) > 0 {
 			opts = append(opts, mcpserver.WithSSECORS(corsOpts...))
 		}
+		endpoints = []string{"/sse", "/message"}
 		sse := mcpserver.NewSSEServer(s.mcp, opts...)
 		mux.Handle("/sse", sse.SSEHandler())
 		mux.Handle("/message", sse.MessageHandler())
@@ -302,7 +307,7 @@ func (s *Server) httpHandler(o HTTPOptions) (http.Handler, func(context.Context)
 	if o.BodyTimeout <= 0 {
 		o.BodyTimeout = DefaultBodyTimeout
 	}
-	g := &gate{s: s, o: o, next: mux, verified: newTokenCache(s.opts.Store)}
+	g := &gate{s: s, o: o, next: mux, verified: newTokenCache(s.opts.Store), endpoints: endpoints}
 	return g, closeStreams, nil
 }
 
@@ -314,6 +319,11 @@ type gate struct {
 	o        HTTPOptions
 	next     http.Handler
 	verified *tokenCache
+	// endpoints are the MCP paths. Any other path is 404 before credentials
+	// are asked for: a client probing /.well-known/oauth-* for metadata
+	// then knows there is none, rather than waiting on a 401 for a login
+	// this server cannot offer.
+	endpoints []string
 }
 
 func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -325,6 +335,10 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// A browser page: its unguessable single-use path is the
 		// credential, and it checks Host, Origin and its form token itself.
 		g.s.pages.ServeHTTP(w, r)
+		return
+	}
+	if !slices.Contains(g.endpoints, r.URL.Path) {
+		http.Error(w, fmt.Sprintf("Not Found: this server answers MCP at %s (and GET /healthz)", strings.Join(g.endpoints, " and ")), http.StatusNotFound)
 		return
 	}
 	if !g.originAllowed(r) {
@@ -376,7 +390,35 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !g.readBody(w, r) {
 		return
 	}
+	if r.URL.Path == "/mcp" && r.Method == http.MethodPost && sid == "" && needsSession(r) {
+		http.Error(w, "Bad Request: no Mcp-Session-Id header. Send initialize first, then repeat the Mcp-Session-Id it answered with on every request of the session", http.StatusBadRequest)
+		return
+	}
 	g.next.ServeHTTP(w, r.WithContext(withIdentity(r.Context(), id)))
+}
+
+// needsSession reports whether a Streamable HTTP POST (its body already
+// read) is one that mcp-go only serves within a session: a request or
+// notification other than initialize, of a protocol version before
+// 2026-07-28 (which has no sessions). mcp-go answers those 404 when the
+// session id is missing; the transport specification asks for 400 (404
+// means the session expired, and sends clients to initialize again).
+func needsSession(r *http.Request) bool {
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	var msg struct {
+		Method string `json:"method"`
+		Params struct {
+			Meta *mcp.Meta `json:"_meta"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(body, &msg) != nil || msg.Method == "" || msg.Method == string(mcp.MethodInitialize) {
+		return false // not JSON, a batch, a response: mcp-go's answer stands
+	}
+	return !mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) && !mcp.IsModernProtocol(msg.Params.Meta.ProtocolVersion())
 }
 
 // readBody reads the request body under the size cap and the body deadline,

@@ -633,3 +633,64 @@ func TestHTTPOptionsValidation(t *testing.T) {
 		}
 	}
 }
+
+// Paths other than the MCP endpoints are 404 without asking for
+// credentials (OAuth metadata probes included), and a legacy POST without
+// its session id is 400 with a message saying what to do, while initialize
+// and modern (sessionless) requests need none.
+func TestHTTPUnknownPathsAndMissingSession(t *testing.T) {
+	u := newUsers(t)
+	for _, transport := range []string{"http", "sse"} {
+		h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: transport, Auth: config.AuthBearer}})
+		for _, path := range []string{"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-authorization-server", "/.well-known/openid-configuration", "/register", "/", "/mcp/"} {
+			for _, bearer := range []string{"", wrongToken} {
+				header := map[string]string{}
+				if bearer != "" {
+					header["Authorization"] = "Bearer " + bearer
+				}
+				resp := rawRequest(t, "GET", h.url+path, header, "")
+				if resp.StatusCode != http.StatusNotFound || resp.Header.Get("WWW-Authenticate") != "" {
+					t.Errorf("%s GET %s (bearer %q): %d, challenge %q; want 404 without one", transport, path, bearer, resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+				}
+			}
+		}
+		if u.refusedCount("Bearer "+wrongToken) != 0 {
+			t.Errorf("%s: an unknown path checked the token with the API", transport)
+		}
+		// The MCP endpoints still want credentials.
+		endpoint := map[string]string{"http": "/mcp", "sse": "/sse"}[transport]
+		if resp := rawRequest(t, "GET", h.url+endpoint, nil, ""); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s GET %s without credentials: %d", transport, endpoint, resp.StatusCode)
+		}
+	}
+
+	h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthBearer}})
+	post := func(body, protocol string) (int, string) {
+		req, _ := http.NewRequest("POST", h.url+"/mcp", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Authorization", "Bearer "+tokenA)
+		if protocol != "" {
+			req.Header.Set("Mcp-Protocol-Version", protocol)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, protocol := range []string{mcp.ProtocolVersion20251125, ""} {
+		status, text := post(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, protocol)
+		if status != http.StatusBadRequest || !strings.Contains(text, "no Mcp-Session-Id header. Send initialize first") {
+			t.Errorf("legacy tools/list without a session (protocol header %q): %d %q", protocol, status, text)
+		}
+	}
+	if status, text := post(initializeBody, ""); status != http.StatusOK {
+		t.Errorf("initialize without a session: %d %q", status, text)
+	}
+	// A modern client has no sessions: its requests go through.
+	m := h.mustConnect(t, "http", tokenA)
+	m.ok("organizations_read", map[string]any{"operation": "list"})
+}

@@ -102,6 +102,7 @@ type Server struct {
 	draining atomic.Bool  // shutting down: refuse new requests
 	slots    *callSlots   // bounds running calls, in total and per session
 	held     *byteBudget  // bounds the bytes of messages in progress
+	names    projectNames // project names seen, for confirmation prompts
 	front    atomic.Pointer[stdioFront]
 	// renamed maps the tool names before the read/write split to the
 	// error that names their successors.
@@ -390,7 +391,19 @@ func (s *Server) send(ctx context.Context, call *tools.Call, api *client.Client,
 	if strings.Contains(resp.Header.Get("Content-Type"), "json") && len(resp.Body) > 0 && !json.Valid(resp.Body) {
 		return nil, fmt.Sprintf("The Supabase API answered %s with malformed JSON. %s", call.Op.QualifiedName(), retryHint(call.Op))
 	}
+	if resp.Status < 300 {
+		s.names.remember(principalOf(ctx), call.Op, resp.Body)
+	}
 	return resp, ""
+}
+
+// principalOf is the credential a request acts with ("" for the server's
+// own, over stdio).
+func principalOf(ctx context.Context) string {
+	if id := identityFrom(ctx); id != nil {
+		return id.principal
+	}
+	return ""
 }
 
 // retryHint says whether a failed call may simply be repeated.

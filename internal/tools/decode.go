@@ -69,7 +69,7 @@ func (e *ExposedTool) Decode(args map[string]any, injected map[string]any) (*Cal
 		} else if other := e.Tool.Sibling(); other != nil && other.Operation(opName) != nil {
 			msg = fmt.Sprintf("%s has no operation %q: it is on %s (%s only %s). Call %s with the same arguments, if this server lists it", e.Name, opName, other.Name, e.Name, accessVerb(e.Access), other.Name)
 		}
-		return nil, argErr("%s. Operations: %s.", msg, strings.Join(e.OperationNames(), ", "))
+		return nil, argErr("%s Operations: %s.", endSentence(msg), strings.Join(e.OperationNames(), ", "))
 	}
 
 	if op.args(); op.reflectErr != nil {
@@ -194,7 +194,16 @@ func (e *ExposedTool) unknownArgument(op *Operation, key string) error {
 	if near := closest(key, names, 3); len(near) > 0 {
 		msg += "; did you mean " + strings.Join(near, " or ") + "?"
 	}
-	return argErr("%s. %s", msg, e.signature(op))
+	return argErr("%s %s", endSentence(msg), e.signature(op))
+}
+
+// endSentence ends s with a full stop unless it already ends a sentence
+// ("did you mean x?" takes none after it).
+func endSentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
+		return s
+	}
+	return s + "."
 }
 
 // signature is "Usage: get(ref)", for error texts.
