@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/supabase-mcp/supabase-mcp/internal/authserver"
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
@@ -80,6 +81,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		DefaultFeatures: defaultFeatures,
 		Tools:           catalogue.OperationNames(),
 		StoredLogin:     loginPath != "" && login.Exists(loginPath),
+		ReadFile:        os.ReadFile,
 	})
 	if err != nil {
 		return err
@@ -144,7 +146,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		}
 	}
 	var pool *client.Pool
-	if cfg.HTTPAuth == config.AuthBearer || cfg.HTTPAuth == config.AuthLocal {
+	if cfg.HTTPAuth == config.AuthBearer || cfg.HTTPAuth == config.AuthLocal || cfg.HTTPAuth == config.AuthOAuth {
 		if pool, err = client.NewPool(opts, 0); err != nil {
 			return err
 		}
@@ -177,6 +179,18 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	if cfg.Transport == "stdio" {
 		return srv.ServeStdio(ctx, stdin, stdout)
 	}
+	var oauthServer *authserver.Server
+	if cfg.HTTPAuth == config.AuthOAuth {
+		oauthServer, err = authserver.New(authserver.Config{
+			PublicURL: cfg.PublicURL,
+			Upstream:  authserver.Upstream{APIURL: cfg.APIURL, ClientID: cfg.OAuthClientID, ClientSecret: cfg.OAuthClientSecret},
+			Key:       cfg.OAuthKey,
+			Logger:    logger,
+		})
+		if err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
@@ -186,6 +200,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		Auth:           cfg.HTTPAuth,
 		StaticToken:    cfg.HTTPToken,
 		AllowedOrigins: cfg.AllowedOrigins,
+		OAuth:          oauthServer,
 	})
 }
 
