@@ -397,3 +397,114 @@ func TestOAuthAuthorizeRequiresS256AndOwnResource(t *testing.T) {
 		t.Fatalf("refused authorizations reached Supabase: %d requests", len(reqs))
 	}
 }
+
+// The server refreshes the Supabase grant itself (the MCP client sees
+// nothing of it), and when Supabase no longer knows the grant the client's
+// token is refused so that it signs in again.
+func TestOAuthRefreshesTheSupabaseGrant(t *testing.T) {
+	api := fakeapi.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
+	// Shorter than the server's refresh margin: every call finds the
+	// Supabase token about to expire and refreshes it first.
+	api.SetOAuthTokenLifetime(30 * time.Second)
+	h := startOAuthHTTP(t, api, nil)
+	oc := signIn(t, h)
+	before := oc.token(t)
+	for range 2 {
+		if out, isErr := oc.call(t, "organizations", map[string]any{"operation": "list"}); isErr {
+			t.Fatalf("tools/call: %s", out)
+		}
+	}
+	seen := supabaseTokens(api)
+	if len(seen) != 2 || seen[0] == seen[1] || !strings.HasPrefix(seen[0], "sbp_oauth_") {
+		t.Fatalf("want two calls with two refreshed Supabase tokens, got %q", seen)
+	}
+	refreshes := 0
+	for _, r := range api.Requests() {
+		if r.Path == "/v1/oauth/token" && strings.Contains(string(r.Body), "grant_type=refresh_token") && r.Status/100 == 2 {
+			refreshes++
+		}
+	}
+	if refreshes < 2 { // every authenticated request finds it about to expire
+		t.Fatalf("Supabase refreshes: %d, want at least 2", refreshes)
+	}
+	if oc.token(t).AccessToken != before.AccessToken {
+		t.Fatal("the MCP client's token changed with the Supabase refresh")
+	}
+
+	api.RevokeOAuthGrants() // the user removes the app's access in the dashboard
+	st, challenge := mcpStatus(t, h, before.AccessToken)
+	if st != http.StatusUnauthorized || !strings.Contains(challenge, `error="invalid_token"`) {
+		t.Fatalf("with the Supabase grant revoked: %d %q", st, challenge)
+	}
+}
+
+// A refresh token used twice (stolen and replayed) revokes its family: the
+// tokens the legitimate refresh produced stop working too.
+func TestOAuthRefreshTokenReuseRevokesTheFamily(t *testing.T) {
+	api := fakeapi.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
+	h := startOAuthHTTP(t, api, nil)
+	oc := signIn(t, h)
+	first := oc.token(t)
+	ctx := context.Background()
+	second, err := oc.handler.RefreshToken(ctx, first.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := mcpStatus(t, h, second.AccessToken); st != http.StatusOK {
+		t.Fatalf("fresh token: %d", st)
+	}
+	if _, err := oc.handler.RefreshToken(ctx, first.RefreshToken); err == nil {
+		t.Fatal("a used refresh token was accepted again")
+	}
+	if st, _ := mcpStatus(t, h, second.AccessToken); st != http.StatusUnauthorized {
+		t.Fatalf("after refresh-token reuse the family's access token answered %d", st)
+	}
+	if _, err := oc.handler.RefreshToken(ctx, second.RefreshToken); err == nil {
+		t.Fatal("after refresh-token reuse the family's refresh token still works")
+	}
+}
+
+// Of two concurrent redemptions of one authorization code, one succeeds.
+func TestOAuthCodeIsSingleUse(t *testing.T) {
+	api := fakeapi.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
+	h := startOAuthHTTP(t, api, nil)
+	resp, err := http.Post(h.url+authserver.RegisterPath, "application/json",
+		strings.NewReader(`{"redirect_uris":["`+clientRedirect+`"],"token_endpoint_auth_method":"none","grant_types":["authorization_code","refresh_token"],"client_name":"oauth-test"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reg struct {
+		ClientID string `json:"client_id"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&reg)
+	resp.Body.Close()
+	verifier, _ := transport.GenerateCodeVerifier()
+	q := url.Values{"response_type": {"code"}, "client_id": {reg.ClientID}, "redirect_uri": {clientRedirect}, "state": {"state-0123456789"},
+		"code_challenge": {transport.GenerateCodeChallenge(verifier)}, "code_challenge_method": {"S256"}, "resource": {h.url + "/mcp"}}
+	code, _ := browse(t, h, h.url+authserver.AuthorizePath+"?"+q.Encode())
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {clientRedirect}, "client_id": {reg.ClientID}, "code_verifier": {verifier}}.Encode()
+	statuses := make(chan int, 2)
+	start := make(chan struct{})
+	for range 2 {
+		go func() {
+			<-start
+			resp, err := http.Post(h.url+authserver.TokenPath, "application/x-www-form-urlencoded", strings.NewReader(form))
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	close(start)
+	ok := 0
+	for range 2 {
+		if <-statuses == http.StatusOK {
+			ok++
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d of 2 concurrent redemptions of one code succeeded", ok)
+	}
+}
