@@ -245,9 +245,30 @@ func supabaseTokens(api *fakeapi.Server) []string {
 	return out
 }
 
+// puts records every value written to a Store, to check what is kept at rest.
+type puts struct {
+	authserver.Store
+	mu     sync.Mutex
+	values []string
+}
+
+func (p *puts) Put(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	p.mu.Lock()
+	p.values = append(p.values, key+"="+string(value))
+	p.mu.Unlock()
+	return p.Store.Put(ctx, key, value, ttl)
+}
+
+func (p *puts) all() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.values, "\n")
+}
+
 func TestOAuthDanceWithMCPClient(t *testing.T) {
 	api := fakeapi.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
-	h := startOAuthHTTP(t, api, nil)
+	stored := &puts{Store: authserver.NewMemoryStore()}
+	h := startOAuthHTTP(t, api, stored)
 
 	status, challenge := mcpStatus(t, h, "")
 	if status != http.StatusUnauthorized || !strings.Contains(challenge, `resource_metadata="`+h.url+`/.well-known/oauth-protected-resource/mcp"`) {
@@ -329,6 +350,18 @@ func TestOAuthDanceWithMCPClient(t *testing.T) {
 		if strings.Contains(oc.seen.String(), leak) {
 			t.Fatalf("the MCP client received %q", leak)
 		}
+	}
+
+	// At rest: the Supabase tokens only sealed, the client's tokens only as
+	// signatures, no verifier or code in the stored requests.
+	atRest := stored.all()
+	for _, secret := range []string{"sbp_oauth_", "oauth_refresh_", first.AccessToken, first.RefreshToken, second.AccessToken, second.RefreshToken, "code_verifier", `"code":`} {
+		if strings.Contains(atRest, secret) {
+			t.Fatalf("the store holds %q in the clear", secret)
+		}
+	}
+	if !strings.Contains(atRest, "grant:") || !strings.Contains(atRest, "refresh:") {
+		t.Fatalf("the store saw no grant or refresh record: the check above proves nothing")
 	}
 }
 
