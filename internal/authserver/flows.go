@@ -149,9 +149,7 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		s.finishWithError(ctx, w, p.Form, fosite.ErrTemporarilyUnavailable)
 		return
 	}
-	var opts []oauth2.AuthCodeOption
-	opts = append(opts, oauth2.S256ChallengeOption(p.Verifier))
-	http.Redirect(w, r, s.upstream.AuthCodeURL(state, opts...), http.StatusFound)
+	http.Redirect(w, r, s.upstream.AuthCodeURL(state, oauth2.S256ChallengeOption(p.Verifier)), http.StatusFound)
 }
 
 // rebuild re-validates a stored authorization request with fosite.

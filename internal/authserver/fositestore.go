@@ -24,16 +24,15 @@ type fositeStore struct {
 
 // Key prefixes of the Store.
 const (
-	keyClient       = "client:"
-	keyCode         = "code:"
-	keyPKCE         = "pkce:"
-	keyAccess       = "access:"
-	keyRefresh      = "refresh:"
-	keyReqAccess    = "req-access:"
-	keyReqRefresh   = "req-refresh:"
-	keyGrant        = "grant:"
-	keyPending      = "pending:"
-	keyGrantRefresh = "grant-refresh-lock:"
+	keyClient     = "client:"
+	keyCode       = "code:"
+	keyPKCE       = "pkce:"
+	keyAccess     = "access:"
+	keyRefresh    = "refresh:"
+	keyReqAccess  = "req-access:"
+	keyReqRefresh = "req-refresh:"
+	keyGrant      = "grant:"
+	keyPending    = "pending:"
 )
 
 // keptFormFields are the request parameters stored with a record.
