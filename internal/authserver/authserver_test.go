@@ -52,6 +52,15 @@ func TestMemoryStoreTakeIsSingleUse(t *testing.T) {
 	if _, err := m.Get(ctx, "code:x"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("get after take: %v", err)
 	}
+	if ok, err := m.PutNew(ctx, "lock", []byte("1"), 0); !ok || err != nil {
+		t.Fatalf("first PutNew: %v %v", ok, err)
+	}
+	if ok, err := m.PutNew(ctx, "lock", []byte("2"), 0); ok || err != nil {
+		t.Fatalf("second PutNew: %v %v", ok, err)
+	}
+	if v, _ := m.Get(ctx, "lock"); string(v) != "1" {
+		t.Fatalf("PutNew replaced a value: %q", v)
+	}
 }
 
 func TestRegistrationRefusesUnsafeMetadata(t *testing.T) {

@@ -33,6 +33,7 @@ const (
 	keyReqRefresh = "req-refresh:"
 	keyGrant      = "grant:"
 	keyPending    = "pending:"
+	keyGrantLock  = "grant-lock:"
 )
 
 // keptFormFields are the request parameters stored with a record.

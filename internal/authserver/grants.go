@@ -13,6 +13,10 @@ import (
 	"golang.org/x/oauth2"
 )
 
+// grantLockTTL bounds how long a replica holds a grant's refresh lock (a
+// crashed one releases it then); longer than the refresh request's timeout.
+const grantLockTTL = 45 * time.Second
+
 // grant is a Supabase token set as kept (sealed) in the Store.
 type grant struct {
 	AccessToken  string    `json:"access_token"`
@@ -128,6 +132,23 @@ func (s *Server) SupabaseToken(ctx context.Context, grantID string) (string, err
 	defer m.Unlock()
 	g, before, err := s.loadGrant(ctx, grantID) // another call may have refreshed it
 	if err != nil {
+		return "", ErrGrantRevoked
+	}
+	if time.Until(g.Expiry) > refreshMargin {
+		return g.AccessToken, nil
+	}
+	// One replica at a time: the others use the token while it lasts, and
+	// are told to retry shortly once it has expired.
+	lockKey := keyGrantLock + grantID
+	got, err := s.cfg.Store.PutNew(ctx, lockKey, []byte("1"), grantLockTTL)
+	if err != nil || !got {
+		if err == nil && time.Until(g.Expiry) > 0 {
+			return g.AccessToken, nil
+		}
+		return "", ErrUpstreamUnavailable
+	}
+	defer s.cfg.Store.Delete(context.WithoutCancel(ctx), lockKey)
+	if g, before, err = s.loadGrant(ctx, grantID); err != nil { // refreshed by another replica before the lock?
 		return "", ErrGrantRevoked
 	}
 	if time.Until(g.Expiry) > refreshMargin {

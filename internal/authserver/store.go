@@ -29,6 +29,10 @@ type Store interface {
 	Take(ctx context.Context, key string) ([]byte, error)
 	// Delete removes keys; absent keys are not an error.
 	Delete(ctx context.Context, keys ...string) error
+	// PutNew stores value only if key holds nothing (SET NX PX), and
+	// reports whether it did: the lock that lets one replica at a time
+	// refresh a Supabase grant (whose refresh token works once).
+	PutNew(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
 }
 
 // MemoryStore is a Store in process memory, for one replica.
@@ -110,4 +114,26 @@ func (m *MemoryStore) Delete(_ context.Context, keys ...string) error {
 
 func (e memoryEntry) expired(now time.Time) bool {
 	return !e.expires.IsZero() && !now.Before(e.expires)
+}
+
+func (m *MemoryStore) PutNew(_ context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	return m.putNew(key, value, ttl)
+}
+
+func (m *MemoryStore) putNew(key string, value []byte, ttl time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	if e, ok := m.entries[key]; ok && !e.expired(now) {
+		return false, nil
+	}
+	if len(m.entries) >= maxMemoryEntries {
+		return false, ErrStoreFull
+	}
+	e := memoryEntry{value: append([]byte(nil), value...)}
+	if ttl > 0 {
+		e.expires = now.Add(ttl)
+	}
+	m.entries[key] = e
+	return true, nil
 }
