@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/supabase-mcp/supabase-mcp/internal/authserver"
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
@@ -85,6 +86,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		Tools:           catalogue.OperationNames(),
 		Groups:          catalogue.GroupTools(),
 		StoredLogin:     loginPath != "" && login.Exists(loginPath),
+		ReadFile:        os.ReadFile,
 	}
 	cfg, err := config.Parse(args, env, known)
 	if err != nil {
@@ -162,7 +164,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		}
 	}
 	var pool *client.Pool
-	if cfg.HTTPAuth == config.AuthBearer || cfg.HTTPAuth == config.AuthLocal {
+	if cfg.HTTPAuth == config.AuthBearer || cfg.HTTPAuth == config.AuthLocal || cfg.HTTPAuth == config.AuthOAuth {
 		if pool, err = client.NewPool(opts, 0); err != nil {
 			return err
 		}
@@ -221,6 +223,23 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	if cfg.Transport == "stdio" {
 		return srv.ServeStdio(ctx, stdin, stdout)
 	}
+	var oauthServer *authserver.Server
+	if cfg.HTTPAuth == config.AuthOAuth {
+		var store authserver.Store // nil: in memory, for one replica
+		if st := team.store(); st != nil {
+			store = authserver.SharedStore{S: st}
+		}
+		oauthServer, err = authserver.New(authserver.Config{
+			Store:     store,
+			PublicURL: cfg.PublicURL,
+			Upstream:  authserver.Upstream{APIURL: cfg.APIURL, ClientID: cfg.OAuthClientID, ClientSecret: cfg.OAuthClientSecret},
+			Key:       cfg.OAuthKey,
+			Logger:    logger,
+		})
+		if err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
@@ -230,6 +249,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		Auth:           cfg.HTTPAuth,
 		StaticToken:    cfg.HTTPToken,
 		AllowedOrigins: cfg.AllowedOrigins,
+		OAuth:          oauthServer,
 	})
 }
 

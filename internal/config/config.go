@@ -3,6 +3,8 @@
 package config
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -48,6 +50,9 @@ const (
 	// AuthLocal: loopback only, the server's own token, no credentials
 	// needed (a request that brings a bearer token uses it instead).
 	AuthLocal = "local"
+	// AuthOAuth (--auth oauth): the server is an OAuth authorization
+	// server for MCP clients and acts with each user's Supabase grant.
+	AuthOAuth = "oauth"
 )
 
 // MinHTTPTokenLength is the shortest --http-token accepted.
@@ -126,6 +131,14 @@ type Config struct {
 	Help bool
 	// Warnings are things to log at start that do not stop the server.
 	Warnings []string
+
+	// --auth oauth: Auth is "oauth" (empty otherwise), PublicURL the
+	// issuer clients reach (scheme://host[:port]), OAuthKey the master key
+	// sealing the Supabase grants (from SUPABASE_MCP_OAUTH_KEY or
+	// --oauth-key-file).
+	Auth      string
+	PublicURL string
+	OAuthKey  []byte
 }
 
 // Env reads an environment variable (os.LookupEnv in production, a map in tests).
@@ -145,6 +158,8 @@ type Known struct {
 	// StoredLogin reports whether `supabase-mcp login` has stored a token
 	// set, which serves when no access token is given.
 	StoredLogin bool
+	// ReadFile reads --oauth-key-file (os.ReadFile in production).
+	ReadFile func(string) ([]byte, error)
 }
 
 // Parse reads args (without the program name) and env. A first argument
@@ -228,10 +243,22 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	if err := c.checkToken(src.of("access-token")); err != nil {
 		return nil, err
 	}
+	c.SessionKeys, _ = env("SUPABASE_MCP_SESSION_KEYS")
+	if c.Auth != "" {
+		if err := c.resolveOAuth(env, r.oauthKeyFile, known.ReadFile); err != nil {
+			return nil, err
+		}
+		if err := c.checkTeam(); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	if c.PublicURL != "" || r.oauthKeyFile != "" {
+		return nil, errors.New("--public-url and --oauth-key-file apply to --auth oauth only")
+	}
 	if err := c.resolveAuth(known.StoredLogin); err != nil {
 		return nil, err
 	}
-	c.SessionKeys, _ = env("SUPABASE_MCP_SESSION_KEYS")
 	if err := c.checkTeam(); err != nil {
 		return nil, err
 	}
@@ -290,6 +317,77 @@ func (c *Config) checkToken(name string) error {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%s does not start with sbp_ like Supabase's personal and OAuth access tokens; if calls fail with 401, create a token at %s", name, TokensPage))
 	}
 	return nil
+}
+
+// EnvOAuthKey holds the --auth oauth master key (hex or base64 of at
+// least 32 bytes); --oauth-key-file names a file holding it instead.
+const EnvOAuthKey = "SUPABASE_MCP_OAUTH_KEY"
+
+// resolveOAuth checks --auth oauth: HTTP transport, the upstream OAuth app,
+// a public URL and a key; no token of the server's own is used.
+func (c *Config) resolveOAuth(env Env, keyFile string, readFile func(string) ([]byte, error)) error {
+	if c.Auth != AuthOAuth {
+		return fmt.Errorf("--auth %q: use oauth (or leave it unset for the bearer, --http-token and local modes)", c.Auth)
+	}
+	if c.Transport != "http" {
+		return errors.New("--auth oauth needs --transport http")
+	}
+	if c.HTTPToken != "" {
+		return errors.New("--auth oauth and --http-token exclude each other: with oauth every client signs in as its user")
+	}
+	if strings.TrimSpace(c.AccessToken) != "" {
+		return errors.New("--auth oauth acts with each user's own Supabase grant: unset SUPABASE_ACCESS_TOKEN (and --access-token)")
+	}
+	if c.OAuthClientID == "" || c.OAuthClientSecret == "" {
+		return fmt.Errorf("--auth oauth needs your Supabase OAuth app: register one (Organization settings > OAuth Apps) with the redirect URL <public URL>/oauth/callback, then pass --oauth-client-id and --oauth-client-secret or set %s and %s", EnvOAuthClientID, EnvOAuthClientSecret)
+	}
+	u, err := url.Parse(c.PublicURL)
+	if c.PublicURL == "" || err != nil || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil ||
+		!(u.Scheme == "https" || u.Scheme == "http" && IsLoopback(u.Host+portSuffix(u))) {
+		return fmt.Errorf("--public-url %q: give the https URL clients reach this server at, without a path (such as https://mcp.example.com); http only on a loopback host", c.PublicURL)
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	raw, fromEnv := env(EnvOAuthKey)
+	switch {
+	case keyFile != "" && fromEnv && raw != "":
+		return fmt.Errorf("--oauth-key-file and %s are both set: keep one", EnvOAuthKey)
+	case keyFile != "":
+		if readFile == nil {
+			return errors.New("--oauth-key-file cannot be read here")
+		}
+		b, err := readFile(keyFile)
+		if err != nil {
+			return fmt.Errorf("--oauth-key-file: %w", err)
+		}
+		raw = string(b)
+	case !fromEnv || raw == "":
+		return fmt.Errorf("--auth oauth needs a key to seal the Supabase grants: set %s or --oauth-key-file to 32 random bytes in hex or base64 (for example from `openssl rand -hex 32`); every replica needs the same key", EnvOAuthKey)
+	}
+	if c.OAuthKey, err = decodeKey(strings.TrimSpace(raw)); err != nil {
+		return err
+	}
+	c.HTTPAuth = AuthOAuth
+	return nil
+}
+
+// portSuffix gives IsLoopback a host:port to read.
+func portSuffix(u *url.URL) string {
+	if u.Port() == "" {
+		return ":0"
+	}
+	return ""
+}
+
+func decodeKey(s string) ([]byte, error) {
+	if b, err := hex.DecodeString(s); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && len(b) >= 32 {
+			return b, nil
+		}
+	}
+	return nil, errors.New("the OAuth key must be at least 32 bytes written in hex (64 characters) or base64, such as the output of `openssl rand -hex 32`")
 }
 
 // resolveAuth decides where the server's own Supabase token comes from and

@@ -416,3 +416,58 @@ func TestTeamFlags(t *testing.T) {
 		t.Fatalf("%+v %v", cfg, err)
 	}
 }
+
+// --auth oauth needs the http transport, the Supabase OAuth app, a public
+// URL and a key; it uses no token of the server's own.
+func TestAuthOAuth(t *testing.T) {
+	hexKey := strings.Repeat("ab", 32)
+	base := map[string]string{EnvOAuthClientID: "id", EnvOAuthClientSecret: "secret", EnvOAuthKey: hexKey}
+	args := []string{"--transport", "http", "--auth", "oauth", "--listen", "0.0.0.0:8080", "--public-url", "https://mcp.example.com/"}
+	c, err := Parse(args, envOf(base), known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAuth != AuthOAuth || c.PublicURL != "https://mcp.example.com" || len(c.OAuthKey) != 32 || c.UseStoredLogin {
+		t.Fatalf("%+v", c)
+	}
+	files := Known{Features: known.Features, DefaultFeatures: known.DefaultFeatures, Tools: known.Tools, Groups: known.Groups, StoredLogin: true,
+		ReadFile: func(string) ([]byte, error) { return []byte(hexKey + "\n"), nil }}
+	noKey := map[string]string{EnvOAuthClientID: "id", EnvOAuthClientSecret: "secret"}
+	if c, err := Parse(append(args, "--oauth-key-file", "key"), envOf(noKey), files); err != nil || len(c.OAuthKey) != 32 || c.UseStoredLogin {
+		t.Fatalf("key file: %v %+v", err, c)
+	}
+	with := func(k, v string) map[string]string {
+		m := map[string]string{}
+		for a, b := range base {
+			m[a] = b
+		}
+		m[k] = v
+		return m
+	}
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--auth", "oauth", "--public-url", "https://mcp.example.com"}, base, "--transport http"},
+		{[]string{"--transport", "sse", "--auth", "oauth", "--public-url", "https://mcp.example.com"}, base, "--transport http"},
+		{[]string{"--transport", "http", "--auth", "magic"}, base, "use oauth"},
+		{args, noKey, "needs a key"},
+		{args, with(EnvOAuthKey, "short"), "at least 32 bytes"},
+		{args, with(EnvOAuthClientSecret, ""), "OAuth app"},
+		{args, with("SUPABASE_ACCESS_TOKEN", "sbp_x"), "unset SUPABASE_ACCESS_TOKEN"},
+		{append(args, "--http-token", "0123456789abcdef0123"), base, "exclude each other"},
+		{[]string{"--transport", "http", "--auth", "oauth"}, base, "--public-url"},
+		{[]string{"--transport", "http", "--auth", "oauth", "--public-url", "http://mcp.example.com"}, base, "http only on a loopback host"},
+		{[]string{"--transport", "http", "--auth", "oauth", "--public-url", "https://mcp.example.com/mcp"}, base, "without a path"},
+		{[]string{"--transport", "http", "--public-url", "https://mcp.example.com"}, map[string]string{"SUPABASE_ACCESS_TOKEN": "t"}, "--auth oauth only"},
+	} {
+		_, err := Parse(tc.args, envOf(tc.env), known)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	if c, err := Parse([]string{"--transport", "http", "--auth", "oauth", "--public-url", "http://127.0.0.1:8080"}, envOf(base), known); err != nil || c.PublicURL != "http://127.0.0.1:8080" {
+		t.Fatalf("loopback http public URL: %v", err)
+	}
+}

@@ -59,6 +59,7 @@ type flagDef struct {
 // rawValues hold flags that are checked after parsing (lists, enums).
 type rawValues struct {
 	features, toolList, disabled, logLevel, origins string
+	oauthKeyFile                                    string
 }
 
 // flagTable is the one list of flags. A flag is one line here, written
@@ -92,6 +93,9 @@ func flagTable(c *Config, r *rawValues, known Known) []flagDef {
 		{Flag{"log-level", "", GroupLogging, "LEVEL", "info", "debug, info, warn or error; logs go to stderr", forAll}, str(&r.logLevel)},
 		{Flag{"version", "", GroupLogging, "", "", "print the version and exit", ForServe}, boolean(&c.Version)},
 		// Flags of other features go here, one line each.
+		{Flag{"auth", "SUPABASE_MCP_AUTH", GroupHTTP, "MODE", "", "oauth: be an OAuth authorization server for remote MCP clients (needs --transport http, --public-url, the OAuth app and a key)", ForServe}, str(&c.Auth)},
+		{Flag{"public-url", "SUPABASE_MCP_PUBLIC_URL", GroupHTTP, "URL", "", "with --auth oauth: the https URL clients reach this server at, without a path", ForServe}, str(&c.PublicURL)},
+		{Flag{"oauth-key-file", "SUPABASE_MCP_OAUTH_KEY_FILE", GroupHTTP, "FILE", "", "with --auth oauth: file holding the key that seals Supabase grants (or SUPABASE_MCP_OAUTH_KEY)", ForServe}, str(&r.oauthKeyFile)},
 		{Flag{"docs-url", "SUPABASE_MCP_DOCS_URL", GroupConnection, "URL", DefaultDocsURL, "Supabase docs GraphQL endpoint that docs_read.search queries (no token is sent there)", ForServe}, str(&c.DocsURL)},
 		{Flag{"redis-url", "SUPABASE_MCP_REDIS_URL", GroupHTTP, "URL", "", "Redis shared by replicas: rate limit, confirmations, token checks (needs shared session keys)", ForServe}, str(&c.RedisURL)},
 		{Flag{"session-key-file", "SUPABASE_MCP_SESSION_KEY_FILE", GroupHTTP, "FILE", "", "keys that sign session ids and seal states on every replica, one per line, first current (or SUPABASE_MCP_SESSION_KEYS)", ForServe}, str(&c.SessionKeyFile)},

@@ -25,6 +25,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
 
+	"github.com/supabase-mcp/supabase-mcp/internal/authserver"
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/shared"
@@ -54,6 +55,9 @@ type HTTPOptions struct {
 	MaxRequestBytes int64
 	// BodyTimeout bounds reading one request body; 0 means DefaultBodyTimeout.
 	BodyTimeout time.Duration
+	// OAuth is the authorization server of config.AuthOAuth: it serves its
+	// own endpoints and vouches for the bearer tokens it issued.
+	OAuth *authserver.Server
 }
 
 // DefaultBodyTimeout is how long a client may take to send a request body:
@@ -213,6 +217,10 @@ func (s *Server) httpHandler(o HTTPOptions) (http.Handler, func(context.Context)
 			return nil, nil, fmt.Errorf("http: auth %s needs the server's own API client", o.Auth)
 		}
 	case config.AuthBearer:
+	case config.AuthOAuth:
+		if o.OAuth == nil || s.opts.Clients == nil || o.Transport != "http" {
+			return nil, nil, errors.New("http: auth oauth needs the authorization server, a client pool and the http transport")
+		}
 	default:
 		return nil, nil, fmt.Errorf("http: unknown auth mode %q", o.Auth)
 	}
@@ -331,6 +339,10 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.next.ServeHTTP(w, r)
 		return
 	}
+	if g.o.OAuth != nil && g.o.OAuth.Owns(r.URL.Path) {
+		g.o.OAuth.ServeHTTP(w, r) // metadata and OAuth endpoints: how a token is obtained
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, secretPagePath) {
 		// A browser page: its unguessable single-use path is the
 		// credential, and it checks Host, Origin and its form token itself.
@@ -369,6 +381,9 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if id == nil {
 		g.s.log.Info("refused request without valid credentials", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", msg)
 		challenge := `Bearer realm="supabase-mcp"`
+		if g.o.OAuth != nil {
+			challenge += fmt.Sprintf(`, resource_metadata=%q`, g.o.OAuth.ResourceMetadataURL())
+		}
 		if status == http.StatusUnauthorized && hasAuthorization(r) {
 			challenge += `, error="invalid_token"`
 		}
@@ -525,6 +540,8 @@ func (g *gate) authenticate(r *http.Request) (*identity, int, string) {
 		if !hasBearer {
 			return &identity{client: g.s.opts.Client, principal: "local"}, 0, ""
 		}
+	case config.AuthOAuth:
+		return g.authenticateOAuth(r, token, hasBearer)
 	default:
 		if !hasBearer {
 			return nil, http.StatusUnauthorized, "Unauthorized: send your Supabase access token as \"Authorization: Bearer <token>\""
@@ -539,6 +556,27 @@ func (g *gate) authenticate(r *http.Request) (*identity, int, string) {
 		return nil, http.StatusServiceUnavailable, "Service Unavailable: the access token could not be verified with the Supabase API (it did not answer); retry shortly"
 	}
 	return &identity{client: c, principal: "bearer:" + hex.EncodeToString(sum[:])}, 0, ""
+}
+
+// authenticateOAuth accepts only access tokens the authorization server
+// issued for this server, and calls the API with the Supabase token of the
+// grant behind it, which stays here.
+func (g *gate) authenticateOAuth(r *http.Request, token string, hasBearer bool) (*identity, int, string) {
+	if !hasBearer {
+		return nil, http.StatusUnauthorized, "Unauthorized: sign in through this server's OAuth authorization (see the resource_metadata in WWW-Authenticate)"
+	}
+	grantID, err := g.o.OAuth.Verify(r.Context(), token)
+	if err != nil {
+		return nil, http.StatusUnauthorized, "Unauthorized: " + err.Error()
+	}
+	supabaseToken, err := g.o.OAuth.SupabaseToken(r.Context(), grantID)
+	switch {
+	case errors.Is(err, authserver.ErrUpstreamUnavailable):
+		return nil, http.StatusServiceUnavailable, "Service Unavailable: " + err.Error()
+	case err != nil:
+		return nil, http.StatusUnauthorized, "Unauthorized: " + err.Error()
+	}
+	return &identity{client: g.s.opts.Clients.Get(supabaseToken), principal: authserver.Principal(grantID)}, 0, ""
 }
 
 // tokenCache remembers which bearer tokens the API accepted or refused, so
