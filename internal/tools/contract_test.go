@@ -1,16 +1,15 @@
-package tools
+package tools_test
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
-	"github.com/supabase-mcp/supabase-mcp/internal/spec"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
+	. "github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
 // notExposed lists the spec operations that are deliberately not tools.
@@ -21,24 +20,12 @@ var notExposed = map[string]string{
 	"POST /v1/oauth/revoke":                 "OAuth logout: supabase-mcp logout",
 }
 
-func loadSpec(t testing.TB) *spec.Spec {
-	t.Helper()
-	s, err := spec.Load()
-	if errors.Is(err, spec.ErrNotFound) {
-		t.Skip(err.Error())
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // Every catalogue operation exists in the spec, and a call with minimal valid
 // arguments produces a request whose path, query and body the spec accepts.
 func TestCatalogueMatchesSpec(t *testing.T) {
-	s := loadSpec(t)
-	_, all := exposeAll(t)
-	fixtures := fakeapi.Fixtures()
+	s := LoadSpec(t)
+	_, all := ExposeAll(t)
+	fixtures := sandbox.Fixtures()
 	total, valid := 0, 0
 	defer func() { t.Logf("%d/%d minimal calls spec-valid", valid, total) }()
 	for _, e := range all {
@@ -90,8 +77,8 @@ func TestCatalogueMatchesSpec(t *testing.T) {
 
 // Every spec operation is in the catalogue or excluded with a reason.
 func TestSpecIsCovered(t *testing.T) {
-	s := loadSpec(t)
-	c, _ := exposeAll(t)
+	s := LoadSpec(t)
+	c, _ := ExposeAll(t)
 	have := map[string]bool{}
 	for _, tl := range c.Tools {
 		for _, op := range tl.Operations {
