@@ -14,8 +14,8 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/login"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // lockedBuffer collects a child's stderr, written from another goroutine.

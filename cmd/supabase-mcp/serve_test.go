@@ -19,8 +19,8 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/login"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // proc is the binary running in the background with its stderr scanned.
