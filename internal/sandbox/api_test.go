@@ -477,7 +477,7 @@ func TestQueryWithoutDatabase(t *testing.T) {
 		path = "/v1/projects/" + SeedProjectActive + path
 		code, _, b := call(t, s, "POST", path, map[string]string{"query": "select 1"})
 		wantStatus(t, code, http.StatusServiceUnavailable, b)
-		if m := message(t, b); m != "no database configured in the fake API" {
+		if m := message(t, b); m != "the sandbox has no database: restart supabase-mcp with --sandbox-database-url postgres://... (any PostgreSQL, such as the local database of `supabase start`) to run SQL" {
 			t.Errorf("message %q", m)
 		}
 		for _, body := range []any{nil, `{"query":""}`, `{"query":"select 1","extra":true}`, `{"query":"select 1","parameters":{}}`} {

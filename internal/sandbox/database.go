@@ -87,7 +87,7 @@ func (s *Server) runQuery(readOnlyEndpoint bool) http.HandlerFunc {
 			return
 		}
 		if s.db == nil {
-			writeError(w, http.StatusServiceUnavailable, "no database configured in the fake API")
+			writeError(w, http.StatusServiceUnavailable, "the sandbox has no database: restart supabase-mcp with --sandbox-database-url postgres://... (any PostgreSQL, such as the local database of `supabase start`) to run SQL")
 			return
 		}
 		rows, err := s.db.query(r.Context(), body.Query, body.Parameters, body.ReadOnly)

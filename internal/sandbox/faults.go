@@ -2,8 +2,11 @@ package sandbox
 
 import (
 	"cmp"
+	"maps"
 	"math"
+	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -119,6 +122,39 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f *Fault) bo
 		return false
 	}
 	return true
+}
+
+// Chaos fails requests at random, for users testing how an agent copes with
+// a flaky API (supabase-mcp --sandbox-faults 429=0.05,500=0.02,delay=200ms).
+type Chaos struct {
+	// Rates maps an HTTP status to the fraction of requests answered with
+	// it (429s carry Retry-After: 1).
+	Rates map[int]float64
+	// Delay slows every request.
+	Delay time.Duration
+}
+
+// pick draws the fault for one request, or nil.
+func (c *Chaos) pick() *Fault {
+	if c == nil {
+		return nil
+	}
+	f := &Fault{Delay: c.Delay}
+	x := rand.Float64()
+	for _, status := range slices.Sorted(maps.Keys(c.Rates)) {
+		if x < c.Rates[status] {
+			f.Status = status
+			if status == http.StatusTooManyRequests {
+				f.RetryAfter = "1"
+			}
+			break
+		}
+		x -= c.Rates[status]
+	}
+	if f.Status == 0 && f.Delay == 0 {
+		return nil
+	}
+	return f
 }
 
 // rateLimiter emulates the API's per-token limit over a sliding window.

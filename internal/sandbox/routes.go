@@ -38,6 +38,7 @@ func (s *Server) routes() {
 	} {
 		group(s.mux)
 	}
+	s.catalogueRoutes(s.mux)
 	// Everything else, including a known path with another method, is a 404
 	// in the API's JSON error shape rather than ServeMux's plain-text answer.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -30,9 +30,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
 // EnvDatabaseURL names the environment variable NewFromEnv reads the test
@@ -45,7 +48,7 @@ type Options struct {
 	// "Authorization: Bearer <Token>" get 401 {"message":"Unauthorized"}.
 	Token string
 	// DatabaseURL is the PostgreSQL URL behind the SQL endpoints. When empty they
-	// answer 503 {"message":"no database configured in the fake API"}.
+	// answer 503 with a message saying how to give one.
 	DatabaseURL string
 	// TransitionReads is how many API reads of a project still report a
 	// transitional status (COMING_UP, PAUSING, RESTORING) before it settles.
@@ -57,6 +60,18 @@ type Options struct {
 	// messages included, and plain-text bodies): text that users or third
 	// parties could have written, for tests of the untrusted-data boundary.
 	Injection string
+
+	// Tokens are further bearer tokens of the same user as Token (GET
+	// /v1/profile answers that user for each of them).
+	Tokens []string
+	// RateLimitPerUser makes SetRateLimit count the requests of all of a
+	// user's tokens together rather than per token.
+	RateLimitPerUser bool
+	// Chaos, when set, fails or slows requests at random (faults.go).
+	Chaos *Chaos
+	// StateFile, when set, is where the state is loaded from at start (if
+	// it exists) and saved after every successful write.
+	StateFile string
 }
 
 // Recorded is one request as the server received it.
@@ -104,13 +119,21 @@ type Server struct {
 	functions map[string][]*functionState       // by project ref
 	secrets   map[string]map[string]secretState // by project ref, then name
 	apiKeys   map[string]*apiKeysState          // by project ref
-	groups    map[string]any                    // endpoint-group state by type and ref (groupState)
+	configs   map[string]map[string]any         // by request path: what the generic handler stored (catalogue.go)
+
+	catalogue *tools.Catalogue // the operations the generic handler answers
+	shapes    shapeTable       // their spec-derived response shapes
+	stateErr  error            // the last failure to save Options.StateFile
+	groups    map[string]any   // endpoint-group state by type and ref (groupState)
 }
 
 // New starts a fake API on 127.0.0.1 seeded with two organizations, three
 // projects and a couple of migrations (see the Seed* constants).
 func New(opts Options) *Server {
-	s := &Server{opts: opts, mux: http.NewServeMux(), migs: map[string][]Migration{}}
+	s := &Server{opts: opts, mux: http.NewServeMux(), migs: map[string][]Migration{}, shapes: loadShapes()}
+	if cat, err := tools.Default(); err == nil {
+		s.catalogue = cat
+	}
 	if opts.DatabaseURL != "" {
 		s.db = newDBPool(opts.DatabaseURL, 4)
 	}
@@ -118,6 +141,19 @@ func New(opts Options) *Server {
 	s.routes()
 	s.ts = httptest.NewServer(s)
 	return s
+}
+
+// Open is New for users (supabase-mcp --sandbox): it loads and keeps the
+// state in opts.StateFile when set.
+func Open(opts Options) (*Server, error) {
+	s := New(opts)
+	if opts.StateFile != "" {
+		if err := s.loadState(opts.StateFile); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // NewFromEnv starts a fake API for a test, with DatabaseURL taken from
@@ -194,6 +230,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f := s.takeFault(r); f != nil && s.applyFault(w, r, f) {
 		return
 	}
+	if f := s.opts.Chaos.pick(); f != nil && s.applyFault(w, r, f) {
+		return
+	}
 	// The answer is buffered so that it can be recorded (and, with
 	// Options.Injection, seeded with untrusted text) before it is sent.
 	buf := httptest.NewRecorder()
@@ -211,17 +250,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.reqMu.Lock()
 	rec.Status, rec.Response = buf.Code, bytes.Clone(answer)
 	s.reqMu.Unlock()
+	if s.opts.StateFile != "" && r.Method != http.MethodGet && buf.Code < 400 {
+		s.mu.Lock()
+		if err := s.saveState(s.opts.StateFile); err != nil {
+			s.stateErr = err
+		}
+		s.mu.Unlock()
+	}
+}
+
+// StateError is the last error saving Options.StateFile, or nil.
+func (s *Server) StateError() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stateErr
 }
 
 // serve applies authentication, rate limiting and the routes.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !oauthPaths[r.URL.Path] { // the OAuth endpoints are how a token is obtained
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || (token != s.opts.Token && !s.acceptsOAuthToken(token)) {
+		if !ok || (token != s.opts.Token && !slices.Contains(s.opts.Tokens, token) && !s.acceptsOAuthToken(token)) {
 			writeError(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
-		if !s.rate.allow(w, token) {
+		key := token
+		if s.opts.RateLimitPerUser {
+			key = userAlice // every token the sandbox accepts is alice's
+		}
+		if !s.rate.allow(w, key) {
 			return
 		}
 	}
@@ -269,6 +326,13 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any) bool {
 		return false
 	}
 	return true
+}
+
+// readBody reads r's body and puts it back for the next reader.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return b, err
 }
 
 // badRequest is a shorthand for validation failures.
