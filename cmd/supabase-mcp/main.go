@@ -126,6 +126,14 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	// (refreshed before expiry), unless every HTTP client brings its own.
 	var api *client.Client
 	switch {
+	case cfg.Sandbox:
+		sb, token, err := startSandbox(cfg, logger)
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		opts.BaseURL = sb.URL()
+		opts.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token})
 	case cfg.AccessToken != "" && cfg.HTTPAuth != config.AuthBearer:
 		opts.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.AccessToken})
 	case cfg.UseStoredLogin:
@@ -166,13 +174,14 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		ConfirmTimeout:   cfg.ConfirmTimeout,
 		MaxArgumentBytes: cfg.MaxArgumentBytes,
 		MaxRequestBytes:  cfg.MaxRequestBytes,
+		Sandbox:          cfg.Sandbox,
 	})
 	if err != nil {
 		return err
 	}
 	// The parser is not on the start-up path: it warms up in the background.
 	guard.WarmSQLParser()
-	logger.Info("starting", "version", buildVersion(), "transport", cfg.Transport, "read_only", cfg.ReadOnly, "project_ref", cfg.ProjectRef, "features", cfg.Features)
+	logger.Info("starting", "sandbox", cfg.Sandbox, "version", buildVersion(), "transport", cfg.Transport, "read_only", cfg.ReadOnly, "project_ref", cfg.ProjectRef, "features", cfg.Features)
 
 	if cfg.Transport == "stdio" {
 		return srv.ServeStdio(ctx, stdin, stdout)

@@ -109,6 +109,20 @@ type Config struct {
 	OAuthClientSecret string
 	// NoBrowser: login prints the URL but does not open a browser.
 	NoBrowser bool
+
+	// Sandbox serves against an in-process simulator of the Management API
+	// (seeded demo data, no token, nothing leaves the machine).
+	Sandbox bool
+	// SandboxState is the JSON file the sandbox keeps its state in across
+	// restarts ("" keeps it in memory); SandboxReset starts it from the seed.
+	SandboxState string
+	SandboxReset bool
+	// SandboxDatabaseURL is the PostgreSQL behind the sandbox's SQL endpoints.
+	SandboxDatabaseURL string
+	// SandboxFaultRates maps an HTTP status to the fraction of sandbox
+	// requests answered with it; SandboxDelay slows every request.
+	SandboxFaultRates map[int]float64
+	SandboxDelay      time.Duration
 }
 
 // Env reads an environment variable (os.LookupEnv in production, a map in tests).
@@ -162,7 +176,16 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	fs.StringVar(&origins, "allowed-origins", "", "")
 	fs.StringVar(&c.OAuthClientID, "oauth-client-id", envStr(EnvOAuthClientID, ""), "")
 	fs.StringVar(&c.OAuthClientSecret, "oauth-client-secret", envStr(EnvOAuthClientSecret, ""), "")
+	var sandboxFaults string
+	fs.BoolVar(&c.Sandbox, "sandbox", false, "")
+	fs.StringVar(&c.SandboxState, "sandbox-state", "", "")
+	fs.BoolVar(&c.SandboxReset, "sandbox-reset", false, "")
+	fs.StringVar(&c.SandboxDatabaseURL, "sandbox-database-url", envStr("SUPABASE_MCP_SANDBOX_DATABASE_URL", ""), "")
+	fs.StringVar(&sandboxFaults, "sandbox-faults", "", "")
 	if err := parseFlags(fs, args, "supabase-mcp [login|logout] [flags]"); err != nil {
+		return nil, err
+	}
+	if err := c.parseSandbox(fs, sandboxFaults); err != nil {
 		return nil, err
 	}
 	c.APIURLGiven = apiURLGiven(fs, env)
@@ -229,7 +252,7 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 // own (never the server's token for anyone who can reach the port).
 func (c *Config) resolveAuth(storedLogin bool) error {
 	c.AccessToken = strings.TrimSpace(c.AccessToken)
-	hasToken := c.AccessToken != "" || storedLogin
+	hasToken := c.AccessToken != "" || storedLogin || c.Sandbox
 	noToken := fmt.Sprintf("no access token: create a personal access token at %s and set SUPABASE_ACCESS_TOKEN (or pass --access-token), or sign in with `supabase-mcp login`", TokensPage)
 	if c.Transport == "stdio" {
 		if c.HTTPToken != "" || len(c.AllowedOrigins) > 0 {
@@ -238,7 +261,7 @@ func (c *Config) resolveAuth(storedLogin bool) error {
 		if !hasToken {
 			return errors.New(noToken)
 		}
-		c.UseStoredLogin = c.AccessToken == ""
+		c.UseStoredLogin = c.AccessToken == "" && !c.Sandbox
 		return nil
 	}
 	if c.HTTPToken != "" {
@@ -258,6 +281,9 @@ func (c *Config) resolveAuth(storedLogin bool) error {
 			c.HTTPAuth = AuthBearer
 		}
 		return nil
+	}
+	if c.Sandbox {
+		return fmt.Errorf("--listen %s is not a loopback address: set --http-token so that only clients that know it can use the sandbox", c.Listen)
 	}
 	if c.AccessToken != "" {
 		return fmt.Errorf("--listen %s is not a loopback address: anyone who can reach it would act with the server's access token. Set --http-token (clients send it as a bearer token), or unset the access token so that each client sends its own Supabase token", c.Listen)
@@ -478,4 +504,62 @@ func (b *byteSize) Set(v string) error {
 	}
 	*b = byteSize(n * mult)
 	return nil
+}
+
+// parseSandbox checks the --sandbox* flags: they need --sandbox, which
+// replaces the API, so an access token or --api-url would be unused.
+func (c *Config) parseSandbox(fs *flag.FlagSet, faults string) error {
+	if !c.Sandbox {
+		for _, name := range []string{"sandbox-state", "sandbox-reset", "sandbox-database-url", "sandbox-faults"} {
+			if flagGiven(fs, name) {
+				return fmt.Errorf("--%s needs --sandbox", name)
+			}
+		}
+		return nil
+	}
+	if flagGiven(fs, "access-token") || flagGiven(fs, "api-url") {
+		return errors.New("--sandbox serves a simulated API that needs no token: leave out --access-token and --api-url")
+	}
+	c.AccessToken = "" // SUPABASE_ACCESS_TOKEN is never sent to the sandbox
+	if c.SandboxReset && c.SandboxState == "" {
+		return errors.New("--sandbox-reset resets the file of --sandbox-state: give that too (without it the state is in memory and starts from the seed anyway)")
+	}
+	c.SandboxFaultRates = map[int]float64{}
+	total := 0.0
+	for _, item := range strings.Split(faults, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		key, val, ok := strings.Cut(item, "=")
+		bad := fmt.Errorf("--sandbox-faults %q: use a comma list of STATUS=FRACTION and delay=DURATION, such as 429=0.05,500=0.02,delay=200ms", item)
+		if !ok {
+			return bad
+		}
+		if key == "delay" {
+			d, err := time.ParseDuration(val)
+			if err != nil || d < 0 || d > time.Minute {
+				return bad
+			}
+			c.SandboxDelay = d
+			continue
+		}
+		status, err := strconv.Atoi(key)
+		rate, err2 := strconv.ParseFloat(val, 64)
+		if err != nil || err2 != nil || status < 400 || status > 599 || rate < 0 || rate > 1 {
+			return bad
+		}
+		c.SandboxFaultRates[status] = rate
+		total += rate
+	}
+	if total > 1 {
+		return fmt.Errorf("--sandbox-faults: the fractions add up to %g, more than 1", total)
+	}
+	return nil
+}
+
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
