@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"slices"
@@ -79,7 +77,7 @@ type authState struct {
 // withAuth runs h with the project's auth state (s.mu held).
 func (s *Server) withAuth(h func(http.ResponseWriter, *http.Request, *authState)) http.HandlerFunc {
 	return s.withProject(func(w http.ResponseWriter, r *http.Request, p *projectState) {
-		h(w, r, groupState(s, p.Ref, seedAuth))
+		h(w, r, groupState(s, p.Ref, s.seedAuth))
 	})
 }
 
@@ -88,14 +86,14 @@ func (s *Server) AuthConfig(ref string) map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := map[string]any{}
-	for k, v := range groupState(s, ref, seedAuth).config {
+	for k, v := range groupState(s, ref, s.seedAuth).config {
 		out[k] = v
 	}
 	return out
 }
 
-func seedAuth(ref string) *authState {
-	st := &authState{config: defaultAuthConfig(ref)}
+func (s *Server) seedAuth(ref string) *authState {
+	st := &authState{config: s.defaultAuthConfig(ref)}
 	if ref != SeedProjectActive {
 		return st
 	}
@@ -122,18 +120,6 @@ func seedAuth(ref string) *authState {
 
 // Auth config.
 
-// authField is one key of UpdateAuthConfigBody (see auth_config_fields.go).
-type authField struct {
-	kind     string // string, boolean, integer or number
-	nullable bool
-	enum     []string
-	min, max *float64
-	pattern  string
-	format   string // email or date-time
-}
-
-func authLimit(f float64) *float64 { return &f }
-
 // authDefaults are the non-null values of a new project's auth config; every
 // other key of AuthConfigResponse is null, false or 0.
 var authDefaults = map[string]any{
@@ -154,36 +140,25 @@ var authDefaults = map[string]any{
 	"saml_enabled": false, "custom_oauth_max_providers": 3,
 }
 
-func defaultAuthConfig(ref string) map[string]any {
+// defaultAuthConfig is AuthConfigResponse's spec-derived shape (shapes.go)
+// with authDefaults over it.
+func (s *Server) defaultAuthConfig(ref string) map[string]any {
 	c := map[string]any{}
-	for key, nullable := range authResponseKeys {
-		c[key] = zeroAuthValue(key, nullable)
+	if ex, ok := s.shapes.of("GET", "/v1/projects/{ref}/config/auth").Example.(map[string]any); ok {
+		maps.Copy(c, ex)
 	}
+	maps.Copy(c, authDefaults)
 	c["saml_external_url"] = "https://" + ref + ".supabase.co/auth/v1/sso/saml"
 	return c
-}
-
-// zeroAuthValue is a key's default: authDefaults, else null where the
-// response allows it, else false or 0.
-func zeroAuthValue(key string, nullable bool) any {
-	if v, ok := authDefaults[key]; ok {
-		return v
-	}
-	if nullable {
-		return nil
-	}
-	if f, ok := authFields[key]; ok && f.kind == "boolean" || strings.HasSuffix(key, "_enabled") {
-		return false
-	}
-	return 0
 }
 
 func (s *Server) getAuthConfig(w http.ResponseWriter, r *http.Request, st *authState) {
 	writeJSON(w, http.StatusOK, st.config)
 }
 
-// updateAuthConfig validates every key against UpdateAuthConfigBody before
-// changing any; null resets a key to its default.
+// updateAuthConfig validates the body with the operation's request type
+// (UpdateAuthConfigBody) before changing any key; null resets a key to its
+// default.
 func (s *Server) updateAuthConfig(w http.ResponseWriter, r *http.Request, st *authState) {
 	var body map[string]any
 	if !decodeBody(w, r, &body) {
@@ -193,87 +168,20 @@ func (s *Server) updateAuthConfig(w http.ResponseWriter, r *http.Request, st *au
 		badRequest(w, "Invalid request body: expected an object")
 		return
 	}
-	changes := map[string]any{}
-	for _, key := range slices.Sorted(maps.Keys(body)) {
-		f, ok := authFields[key]
-		if !ok {
-			badRequest(w, "property %s should not exist", key)
-			return
-		}
-		v, err := f.check(key, body[key])
-		if err != nil {
-			badRequest(w, "%v", err)
-			return
-		}
-		if v == nil {
-			v = zeroAuthValue(key, authResponseKeys[key])
-		}
-		changes[key] = v
+	set := maps.Clone(body) // null resets a key: the rest is checked
+	maps.DeleteFunc(set, func(_ string, v any) bool { return v == nil })
+	if err := s.validateFor(r, "/v1/projects/{ref}/config/auth", set); err != nil {
+		badRequest(w, "%v", err)
+		return
 	}
-	for k, v := range changes {
+	defaults := s.defaultAuthConfig(r.PathValue("ref"))
+	for k, v := range plainNumbers(body).(map[string]any) {
+		if v == nil {
+			v = defaults[k]
+		}
 		st.config[k] = v
 	}
 	writeJSON(w, http.StatusOK, st.config)
-}
-
-// check validates one value (decoded with UseNumber) and returns it as it
-// is stored: strings, booleans, int64 or float64.
-func (f authField) check(key string, v any) (any, error) {
-	if v == nil {
-		if !f.nullable {
-			return nil, fmt.Errorf("%s must not be null", key)
-		}
-		return nil, nil
-	}
-	switch f.kind {
-	case "boolean":
-		b, ok := v.(bool)
-		if !ok {
-			return nil, fmt.Errorf("%s must be a boolean value", key)
-		}
-		return b, nil
-	case "integer", "number":
-		n, ok := v.(json.Number)
-		if !ok {
-			return nil, fmt.Errorf("%s must be a number", key)
-		}
-		x, err := n.Float64()
-		if err != nil || (f.kind == "integer" && x != math.Trunc(x)) {
-			return nil, fmt.Errorf("%s must be an integer number", key)
-		}
-		if f.min != nil && x < *f.min {
-			return nil, fmt.Errorf("%s must not be less than %v", key, *f.min)
-		}
-		if f.max != nil && x > *f.max {
-			return nil, fmt.Errorf("%s must not be greater than %v", key, *f.max)
-		}
-		if f.kind == "integer" {
-			return int64(x), nil
-		}
-		return x, nil
-	}
-	str, ok := v.(string)
-	if !ok {
-		return nil, fmt.Errorf("%s must be a string", key)
-	}
-	switch {
-	case f.enum != nil && !slices.Contains(f.enum, str):
-		return nil, fmt.Errorf("%s must be one of the following values: %s", key, strings.Join(f.enum, ", "))
-	case f.pattern != "" && !regexp.MustCompile(f.pattern).MatchString(str):
-		return nil, fmt.Errorf("%s must match %s regular expression", key, f.pattern)
-	case f.format == "email" && !isEmail(str):
-		return nil, fmt.Errorf("%s must be an email", key)
-	case f.format == "date-time":
-		if _, err := time.Parse(time.RFC3339, str); err != nil {
-			return nil, fmt.Errorf("%s must be a valid ISO 8601 date string", key)
-		}
-	}
-	return str, nil
-}
-
-func isEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s
 }
 
 // Signing keys.

@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -147,14 +149,40 @@ func validateRequest(op *tools.Operation, r *http.Request, body any) error {
 		}
 	}
 	e := &tools.ExposedTool{Tool: op.Tool, Operations: []*tools.Operation{op}}
-	_, err := e.Decode(args, nil)
-	return err
+	if _, err := e.Decode(args, nil); err != nil {
+		// The server's wording is for a model; an API error does not say
+		// what was sent.
+		return errors.New(strings.TrimPrefix(err.Error(), "Nothing was sent: "))
+	}
+	return nil
 }
 
 var (
 	finisher    = reflect.TypeFor[tools.Finisher]()
 	bodyEncoder = reflect.TypeFor[tools.BodyEncoder]()
 )
+
+// validateFor validates a request to one catalogue path (for hand-written
+// handlers that store what the generic one would not).
+func (s *Server) validateFor(r *http.Request, path string, body any) error {
+	if s.catalogue == nil {
+		return nil
+	}
+	var firstErr error
+	for _, t := range s.catalogue.Tools {
+		for _, op := range t.Operations {
+			if op.Method != r.Method || op.Path != path {
+				continue
+			}
+			err := validateRequest(op, r, body)
+			if err == nil {
+				return nil
+			}
+			firstErr = cmp.Or(firstErr, err)
+		}
+	}
+	return firstErr
+}
 
 // queryArg types a query value the way the argument's schema expects.
 func queryArg(typ string, vals []string) any {

@@ -71,7 +71,7 @@ func TestAuthConfigBadKeysNeverReachTheAPI(t *testing.T) {
 	}
 	// Type slips inside the config are repaired, like top-level arguments.
 	h.ok("auth_config", authCall("update_config", map[string]any{"config": map[string]any{"disable_signup": "true", "jwt_exp": "1800"}}))
-	if c := h.api.AuthConfig(activeRef); c["disable_signup"] != true || c["jwt_exp"] != int64(1800) {
+	if c := h.api.AuthConfig(activeRef); c["disable_signup"] != true || c["jwt_exp"] != float64(1800) {
 		t.Fatalf("repaired values stored as %v, %v", c["disable_signup"], c["jwt_exp"])
 	}
 }

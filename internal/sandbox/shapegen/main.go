@@ -140,6 +140,10 @@ func example(s *openapi3.Schema, depth int) any {
 		}
 		for _, name := range s.Required {
 			if p := s.Properties[name]; p != nil && p.Value != nil {
+				if p.Value.Nullable {
+					out[name] = nil // as a new resource has it: unset
+					continue
+				}
 				out[name] = example(p.Value, depth+1)
 			}
 		}
