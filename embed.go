@@ -1,4 +1,5 @@
 //go:generate go run ./internal/tools/readmegen README.md
+//go:generate go test ./internal/server -run ^TestToolSchemaSnapshots$ -count=1 -args -update-snapshots
 
 // Package supabasemcp embeds the tool catalogue so the binary carries it.
 package supabasemcp
