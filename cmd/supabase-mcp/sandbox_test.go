@@ -9,10 +9,32 @@ import (
 	"time"
 
 	mcpclient "github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
+
+// sandboxServer is stdioServer that also returns the initialize result.
+func sandboxServer(t *testing.T, bin string, env []string, args ...string) (*mcpclient.Client, *lockedBuffer, *mcp.InitializeResult) {
+	t.Helper()
+	stderr := &lockedBuffer{}
+	tr := transport.NewStdioWithOptions(bin, append(env, "PATH="+os.Getenv("PATH")), args, transport.WithCommandStderrWriter(stderr))
+	if err := tr.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := mcpclient.NewClient(tr)
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req := mcp.InitializeRequest{}
+	req.Params.ClientInfo = mcp.Implementation{Name: "sandbox-test", Version: "1"}
+	res, err := c.Initialize(ctx, req)
+	if err != nil {
+		t.Fatalf("initialize: %v\n%s", err, stderr.String())
+	}
+	return c, stderr, res
+}
 
 // callText calls a tool and returns its text and whether it is an error.
 func callText(t *testing.T, c *mcpclient.Client, tool string, args map[string]any) (string, bool) {
@@ -46,7 +68,10 @@ func TestSandboxOverStdio(t *testing.T) {
 	home := t.TempDir()
 	state := filepath.Join(home, "sandbox.json")
 	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home} // no token, no stored login
-	c, stderr := stdioServer(t, bin, env, "--sandbox", "--sandbox-state", state, "--confirm", "none")
+	c, stderr, init := sandboxServer(t, bin, env, "--sandbox", "--sandbox-state", state, "--confirm", "none")
+	if !strings.HasPrefix(init.Instructions, "SANDBOX:") {
+		t.Errorf("the initialize instructions do not say it is a sandbox: %q", init.Instructions)
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

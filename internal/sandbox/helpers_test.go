@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"testing"
 )
 
@@ -94,3 +95,5 @@ func newServer(t *testing.T, opts ...func(*Options)) *Server {
 	t.Cleanup(s.Close)
 	return s
 }
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
