@@ -1,7 +1,15 @@
-// Package sandbox is a stateful fake of the Supabase Management API served over
-// real HTTP (httptest on 127.0.0.1), for tests at every level. Request and
-// response shapes follow the Management API OpenAPI document; errors are
-// {"message": "..."}.
+// Package sandbox is a stateful simulator of the Supabase Management API
+// served over real HTTP (on 127.0.0.1), for tests at every level and for
+// users (supabase-mcp --sandbox). Request and response shapes follow the
+// Management API OpenAPI document; errors are {"message": "..."}. Every
+// tools.yaml operation without a hand-written handler is answered by the
+// generic one (catalogue.go).
+//
+// Locking: all state lives in Server and is guarded by mu (handlers run
+// with it held, through withProject and the like); migMu serialises
+// migration writes and is taken before mu; reqMu, faultMu, oauth.mu and
+// the rate limiter's own mutex guard only the request log, the faults, the
+// OAuth grants and the limiter, and are never held while taking mu.
 //
 // State: two organizations, three projects and two migrations are seeded (see
 // the Seed* constants). Projects move through statuses like the real API:
