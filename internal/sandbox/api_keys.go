@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -45,7 +46,7 @@ type apiKeysState struct {
 	legacyEnabled bool
 }
 
-var apiKeyName = regexp.MustCompile(`^[a-z_][a-z0-9_]+$`)
+var apiKeyName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z_][a-z0-9_]+$`) })
 
 func newAPIKey(typ, name, id, ref string) *APIKey {
 	secret := hex.EncodeToString([]byte(uuidFrom(id + ref)))[:32]
@@ -179,7 +180,7 @@ type apiKeyBody struct {
 }
 
 func validAPIKeyName(name string) bool {
-	return len(name) >= 4 && len(name) <= 64 && apiKeyName.MatchString(name)
+	return len(name) >= 4 && len(name) <= 64 && apiKeyName().MatchString(name)
 }
 
 func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, p *projectState) {
@@ -196,7 +197,7 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, p *project
 		badRequest(w, "type must be publishable or secret")
 		return
 	case body.Name == nil || !validAPIKeyName(*body.Name):
-		badRequest(w, "name must have 4 to 64 characters matching %s", apiKeyName)
+		badRequest(w, "name must have 4 to 64 characters matching %s", apiKeyName())
 		return
 	}
 	st := s.projectAPIKeys(p.Ref)
@@ -220,7 +221,7 @@ func (s *Server) updateAPIKey(w http.ResponseWriter, r *http.Request, st *apiKey
 		badRequest(w, "type cannot be changed")
 		return
 	case body.Name != nil && !validAPIKeyName(*body.Name):
-		badRequest(w, "name must have 4 to 64 characters matching %s", apiKeyName)
+		badRequest(w, "name must have 4 to 64 characters matching %s", apiKeyName())
 		return
 	case k.Type == apiKeyLegacy:
 		badRequest(w, "Legacy API keys cannot be changed")

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -417,8 +418,12 @@ var (
 		"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified", "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
 		"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
 	}
-	entityIDAttr = regexp.MustCompile(`<(?:\w+:)?EntityDescriptor\b[^>]*\bentityID="([^"]+)"`)
-	hostnameRE   = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
+	entityIDAttr = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`<(?:\w+:)?EntityDescriptor\b[^>]*\bentityID="([^"]+)"`)
+	})
+	hostnameRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
+	})
 )
 
 // attributeMapping is the spec's attribute_mapping, decoded strictly.
@@ -453,7 +458,7 @@ func (b *ssoProviderBody) apply(st *authState, p *ssoProvider, creating bool) er
 		entityID = "https://" + u.Host + "/saml"
 	}
 	if b.MetadataXML != nil {
-		m := entityIDAttr.FindStringSubmatch(*b.MetadataXML)
+		m := entityIDAttr().FindStringSubmatch(*b.MetadataXML)
 		if m == nil {
 			return fmt.Errorf("metadata_xml is not SAML metadata: no EntityDescriptor with an entityID")
 		}
@@ -487,7 +492,7 @@ func (b *ssoProviderBody) apply(st *authState, p *ssoProvider, creating bool) er
 	if b.Domains != nil {
 		for _, d := range b.Domains {
 			d = strings.ToLower(d)
-			if !hostnameRE.MatchString(d) {
+			if !hostnameRE().MatchString(d) {
 				return fmt.Errorf("domains: %q is not a domain name", d)
 			}
 			for _, q := range st.providers {

@@ -63,7 +63,7 @@ func TestSigningKeysStateMachine(t *testing.T) {
 	code, _, body := call(t, s, "POST", authBase+"/signing-keys", map[string]any{"algorithm": "EdDSA", "status": "in_use"})
 	wantStatus(t, code, http.StatusCreated, body)
 	k := decode[signingKey](t, body)
-	if k.Status != "in_use" || !uuidPattern.MatchString(k.ID) {
+	if k.Status != "in_use" || !uuidPattern().MatchString(k.ID) {
 		t.Fatalf("created %s", body)
 	}
 	code, _, body = call(t, s, "GET", authBase+"/signing-keys/"+SeedSigningKeyLegacy, nil)

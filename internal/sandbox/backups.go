@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -266,7 +267,7 @@ func (s *Server) getBackupSchedule(w http.ResponseWriter, r *http.Request, p *pr
 	writeJSON(w, http.StatusOK, map[string]any{"schedule_for": st.schedule, "updated_at": st.scheduleUpdated})
 }
 
-var scheduleTimeRE = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$`)
+var scheduleTimeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$`) })
 
 func (s *Server) updateBackupSchedule(w http.ResponseWriter, r *http.Request, p *projectState) {
 	var body struct {
@@ -275,7 +276,7 @@ func (s *Server) updateBackupSchedule(w http.ResponseWriter, r *http.Request, p 
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	if body.ScheduleFor == nil || !scheduleTimeRE.MatchString(*body.ScheduleFor) {
+	if body.ScheduleFor == nil || !scheduleTimeRE().MatchString(*body.ScheduleFor) {
 		badRequest(w, "schedule_for is required, as a UTC time HH:MM:SS")
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
@@ -54,17 +55,17 @@ func register(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
 }
 
 // wildcards matches the {name} segments of a path template.
-var wildcards = regexp.MustCompile(`\{[^}]*\}`)
+var wildcards = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{[^}]*\}`) })
 
 // handled reports whether a hand-written handler already serves op: a probe
 // request for the operation's path matches a pattern of the same shape.
 func handled(mux *http.ServeMux, op *tools.Operation) bool {
-	r, err := http.NewRequest(op.Method, "http://sandbox"+wildcards.ReplaceAllString(op.Path, "x"), nil)
+	r, err := http.NewRequest(op.Method, "http://sandbox"+wildcards().ReplaceAllString(op.Path, "x"), nil)
 	if err != nil {
 		return true
 	}
 	_, pattern := mux.Handler(r)
-	return wildcards.ReplaceAllString(pattern, "{}") == op.Method+" "+wildcards.ReplaceAllString(op.Path, "{}")
+	return wildcards().ReplaceAllString(pattern, "{}") == op.Method+" "+wildcards().ReplaceAllString(op.Path, "{}")
 }
 
 // withCatalogue validates the request against one of ops (several

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -227,7 +228,7 @@ func (s *Server) recordMigration(ref, key string, body migrationBody, i int) {
 	s.migs[ref] = append(migs, m)
 }
 
-var digits = regexp.MustCompile(`^\d+$`)
+var digits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+$`) })
 
 // compareVersions orders migration versions numerically.
 func compareVersions(a, b string) int {
@@ -281,7 +282,7 @@ func (s *Server) rollbackMigrations(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Project not found")
 		return
 	}
-	if !digits.MatchString(gte) {
+	if !digits().MatchString(gte) {
 		badRequest(w, "gte must be a migration version (digits)")
 		return
 	}
@@ -314,14 +315,14 @@ func (s *Server) rollbackMigrations(w http.ResponseWriter, r *http.Request) {
 	writeEmpty(w, http.StatusOK)
 }
 
-var schemaName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*$`)
+var schemaName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*$`) })
 
 // schemaList parses a comma-separated list of schema names.
 func schemaList(w http.ResponseWriter, v string) ([]string, bool) {
 	names := strings.Split(cmp.Or(v, "public"), ",")
 	for i, n := range names {
 		names[i] = strings.TrimSpace(n)
-		if !schemaName.MatchString(names[i]) {
+		if !schemaName().MatchString(names[i]) {
 			badRequest(w, "invalid schema name %q", names[i])
 			return nil, false
 		}
@@ -354,7 +355,7 @@ func (s *Server) typescriptTypes(w http.ResponseWriter, r *http.Request, p *proj
 // postgrestOpenAPI is PostgREST's OpenAPI (Swagger 2.0) document of a schema.
 func (s *Server) postgrestOpenAPI(w http.ResponseWriter, r *http.Request, p *projectState) {
 	schema := cmp.Or(r.URL.Query().Get("schema"), "public")
-	if !schemaName.MatchString(schema) {
+	if !schemaName().MatchString(schema) {
 		badRequest(w, "invalid schema name %q", schema)
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"sync"
 	"time"
 )
 
@@ -117,8 +118,8 @@ type postgresConfigBody struct {
 }
 
 var (
-	pgDurationRE = regexp.MustCompile(`^(-?[0-9]+(?:\.[0-9]+)?)(us|ms|s|min|h|d)?$`)
-	pgSizeRE     = regexp.MustCompile(`^-?[0-9]+(B|kB|MB|GB|TB)?$`)
+	pgDurationRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(-?[0-9]+(?:\.[0-9]+)?)(us|ms|s|min|h|d)?$`) })
+	pgSizeRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?[0-9]+(B|kB|MB|GB|TB)?$`) })
 )
 
 // validate checks the spec's ranges, enum and duration patterns, and that
@@ -148,7 +149,7 @@ func (b *postgresConfigBody) validate() error {
 		"checkpoint_timeout": b.CheckpointTimeout, "max_standby_archive_delay": b.MaxStandbyArchiveDelay,
 		"max_standby_streaming_delay": b.MaxStandbyStreamingDelay,
 	} {
-		if v != nil && !pgDurationRE.MatchString(*v) {
+		if v != nil && !pgDurationRE().MatchString(*v) {
 			return fmt.Errorf("%s %q is not a duration such as 60s or 500ms", name, *v)
 		}
 	}
@@ -158,7 +159,7 @@ func (b *postgresConfigBody) validate() error {
 		"max_slot_wal_keep_size": b.MaxSlotWalKeepSize, "max_wal_size": b.MaxWalSize,
 		"shared_buffers": b.SharedBuffers, "wal_keep_size": b.WalKeepSize, "work_mem": b.WorkMem,
 	} {
-		if v != nil && !pgSizeRE.MatchString(*v) {
+		if v != nil && !pgSizeRE().MatchString(*v) {
 			return fmt.Errorf("%s %q is not a size such as 64MB", name, *v)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Seeded domains of SeedProjectActive: a custom hostname whose DNS records
@@ -130,7 +131,7 @@ func (s *Server) initializeCustomHostname(w http.ResponseWriter, r *http.Request
 	case h == "" || len(h) > 253:
 		badRequest(w, "custom_hostname must be between 1 and 253 characters")
 		return
-	case !hostnameRE.MatchString(h):
+	case !hostnameRE().MatchString(h):
 		badRequest(w, "custom_hostname %q is not a valid hostname", body.CustomHostname)
 		return
 	case strings.HasSuffix(h, ".supabase.co") || strings.HasSuffix(h, ".supabase.in"):
@@ -193,7 +194,7 @@ func (s *Server) getVanitySubdomain(w http.ResponseWriter, r *http.Request, st *
 }
 
 var (
-	vanityRE       = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	vanityRE       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`) })
 	reservedVanity = []string{"api", "app", "www", "admin", "auth", "dashboard", "db", "studio", "supabase"}
 )
 
@@ -210,7 +211,7 @@ func vanityBody(w http.ResponseWriter, r *http.Request) (string, bool) {
 		badRequest(w, "vanity_subdomain is required")
 	case len(*v) > 63:
 		badRequest(w, "vanity_subdomain must be shorter than or equal to 63 characters")
-	case !vanityRE.MatchString(*v):
+	case !vanityRE().MatchString(*v):
 		badRequest(w, "vanity_subdomain may only contain lowercase letters, digits and inner hyphens")
 	default:
 		return *v, true

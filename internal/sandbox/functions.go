@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,7 +46,7 @@ type functionState struct {
 }
 
 var (
-	newFunctionSlug  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+	newFunctionSlug  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`) })
 	functionStatuses = []string{"ACTIVE", "REMOVED", "THROTTLED"}
 )
 
@@ -191,8 +192,8 @@ func (s *Server) createFunction(w http.ResponseWriter, r *http.Request, p *proje
 	case body.Slug == nil || body.Name == nil || body.Body == nil:
 		badRequest(w, "slug, name and body are required")
 		return
-	case !newFunctionSlug.MatchString(*body.Slug):
-		badRequest(w, "slug must match %s", newFunctionSlug)
+	case !newFunctionSlug().MatchString(*body.Slug):
+		badRequest(w, "slug must match %s", newFunctionSlug())
 		return
 	case s.findFunction(p.Ref, *body.Slug) != nil:
 		badRequest(w, "Function %s already exists", *body.Slug)
@@ -273,8 +274,8 @@ func (s *Server) bulkUpdateFunctions(w http.ResponseWriter, r *http.Request, p *
 		case it.ID == nil || it.Slug == nil || it.Name == nil || it.Status == nil || it.Version == nil:
 			badRequest(w, "[%d]: id, slug, name, status and version are required", i)
 			return
-		case !newFunctionSlug.MatchString(*it.Slug):
-			badRequest(w, "[%d].slug must match %s", i, newFunctionSlug)
+		case !newFunctionSlug().MatchString(*it.Slug):
+			badRequest(w, "[%d].slug must match %s", i, newFunctionSlug())
 			return
 		case !slices.Contains(functionStatuses, *it.Status):
 			badRequest(w, "[%d].status must be one of %s", i, strings.Join(functionStatuses, ", "))
@@ -319,8 +320,8 @@ type deployMetadata struct {
 // storing anything.
 func (s *Server) deployFunction(w http.ResponseWriter, r *http.Request, p *projectState) {
 	slug := r.URL.Query().Get("slug")
-	if !newFunctionSlug.MatchString(slug) {
-		badRequest(w, "slug is required and must match %s", newFunctionSlug)
+	if !newFunctionSlug().MatchString(slug) {
+		badRequest(w, "slug is required and must match %s", newFunctionSlug())
 		return
 	}
 	bundleOnly, ok := boolParam(w, r, "bundleOnly", false)

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -179,7 +180,9 @@ func (g *jitRole) allows(addr netip.Addr) bool {
 	return false
 }
 
-var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var uuidRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+})
 
 // updateJitAccess replaces a member's grants; an empty list removes them.
 func (s *Server) updateJitAccess(w http.ResponseWriter, r *http.Request, p *projectState) {
@@ -190,7 +193,7 @@ func (s *Server) updateJitAccess(w http.ResponseWriter, r *http.Request, p *proj
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	if body.UserID == nil || !uuidRE.MatchString(*body.UserID) || body.Roles == nil {
+	if body.UserID == nil || !uuidRE().MatchString(*body.UserID) || body.Roles == nil {
 		badRequest(w, "user_id (a UUID) and roles are required")
 		return
 	}
@@ -239,7 +242,7 @@ func (s *Server) updateJitAccess(w http.ResponseWriter, r *http.Request, p *proj
 
 func (s *Server) deleteJitAccess(w http.ResponseWriter, r *http.Request, p *projectState) {
 	userID := r.PathValue("user_id")
-	if !uuidRE.MatchString(userID) {
+	if !uuidRE().MatchString(userID) {
 		badRequest(w, "user_id must be a UUID")
 		return
 	}

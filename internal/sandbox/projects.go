@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -62,7 +63,7 @@ var instanceSizes = []string{
 	"48xlarge_optimized_memory", "48xlarge_optimized_cpu", "48xlarge_high_memory",
 }
 
-var slugPattern = regexp.MustCompile(`^[\w-]+$`)
+var slugPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w-]+$`) })
 
 func isRegion(code string) bool {
 	return slices.ContainsFunc(regions, func(r struct{ code, name string }) bool { return r.code == code })
@@ -144,7 +145,7 @@ func (b *createProjectBody) validate() (region string, err error) {
 		return "", errors.New("db_pass is required")
 	case b.OrganizationSlug == "":
 		return "", errors.New("organization_slug is required")
-	case !slugPattern.MatchString(b.OrganizationSlug):
+	case !slugPattern().MatchString(b.OrganizationSlug):
 		return "", errors.New(`organization_slug must match ^[\w-]+$`)
 	case b.Plan != nil && *b.Plan != "free" && *b.Plan != "pro":
 		return "", errors.New("plan must be free or pro")

@@ -35,7 +35,7 @@ func sideUUID() string {
 // pathUUID reads a UUID path value, answering 400 when it is not one.
 func pathUUID(w http.ResponseWriter, r *http.Request, name string) (string, bool) {
 	v := r.PathValue(name)
-	if !uuidPattern.MatchString(v) {
+	if !uuidPattern().MatchString(v) {
 		badRequest(w, "%s must be a UUID", name)
 		return "", false
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // snippetsRoutes serves the snippets endpoint group.
@@ -82,7 +83,9 @@ func (s *Server) seedSnippets() []*snippet {
 	}, func(sn *snippet) bool { return sn == nil })
 }
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var uuidPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+})
 
 // listSnippets is SnippetList: filtered by project_ref, sorted (sort_by
 // name or inserted_at, default inserted_at; sort_order default desc) and
@@ -148,7 +151,7 @@ func (s *Server) listSnippets(w http.ResponseWriter, r *http.Request) {
 // getSnippet is SnippetResponse, with the SQL.
 func (s *Server) getSnippet(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if !uuidPattern.MatchString(id) {
+	if !uuidPattern().MatchString(id) {
 		badRequest(w, "id must be a UUID")
 		return
 	}
