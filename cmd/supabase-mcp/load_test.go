@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // stdioPeer drives the real binary over raw JSON-RPC lines.
@@ -196,8 +196,8 @@ func refOf(i int) string {
 // and every call ends with a result (busy refusals allowed).
 func TestStdioUnderLoad(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, token)
-	api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Delay: 3 * time.Second})
+	api := sandbox.NewFromEnv(t, token)
+	api.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects", Delay: 3 * time.Second})
 	p := startPeer(t, bin, []string{"SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL()},
 		"--rate-limit", "120", "--confirm-timeout", "10s")
 	p.initialize()
@@ -230,7 +230,7 @@ func TestStdioUnderLoad(t *testing.T) {
 		switch i % 5 {
 		case 0: // destructive: the server asks the user, who never answers
 			kinds[id] = "delete"
-			p.send(toolCall(id, "projects_write", map[string]any{"operation": "delete", "ref": fakeapi.SeedProjectActive}))
+			p.send(toolCall(id, "projects_write", map[string]any{"operation": "delete", "ref": sandbox.SeedProjectActive}))
 		case 1, 2: // slow API behind the limiter
 			kinds[id] = "list"
 			p.send(toolCall(id, "projects_read", map[string]any{"operation": "list"}))
@@ -326,13 +326,13 @@ func TestStdioUnderLoad(t *testing.T) {
 // cancelled while the user is being asked says nothing was sent.
 func TestStdioCancelAfterSendAndDuringConfirmation(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, token)
-	path := "/v1/projects/" + fakeapi.SeedProjectActive
-	api.InjectFault(fakeapi.Fault{Method: "GET", Path: path, Delay: 5 * time.Second})
+	api := sandbox.NewFromEnv(t, token)
+	path := "/v1/projects/" + sandbox.SeedProjectActive
+	api.InjectFault(sandbox.Fault{Method: "GET", Path: path, Delay: 5 * time.Second})
 	p := startPeer(t, bin, []string{"SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL()})
 	p.initialize()
 
-	p.send(toolCall("get", "projects_read", map[string]any{"operation": "get", "ref": fakeapi.SeedProjectActive}))
+	p.send(toolCall("get", "projects_read", map[string]any{"operation": "get", "ref": sandbox.SeedProjectActive}))
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		reached := false
 		for _, r := range api.Requests() {
@@ -352,7 +352,7 @@ func TestStdioCancelAfterSendAndDuringConfirmation(t *testing.T) {
 		t.Fatalf("cancelled after sending: %s", text)
 	}
 
-	p.send(toolCall("del", "projects_write", map[string]any{"operation": "delete", "ref": fakeapi.SeedProjectActive}))
+	p.send(toolCall("del", "projects_write", map[string]any{"operation": "delete", "ref": sandbox.SeedProjectActive}))
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		p.mu.Lock()
 		asked := p.elicitation

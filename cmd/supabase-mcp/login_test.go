@@ -14,8 +14,8 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"github.com/supabase-mcp/supabase-mcp/internal/login"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // lockedBuffer collects a child's stderr, written from another goroutine.
@@ -40,7 +40,7 @@ func (l *lockedBuffer) String() string {
 // with the OAuth app set; apiURL "" leaves SUPABASE_API_URL unset.
 func loginEnv(home, apiURL string) []string {
 	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home,
-		"SUPABASE_MCP_OAUTH_CLIENT_ID=" + fakeapi.SeedOAuthClientID, "SUPABASE_MCP_OAUTH_CLIENT_SECRET=" + fakeapi.SeedOAuthClientSecret}
+		"SUPABASE_MCP_OAUTH_CLIENT_ID=" + sandbox.SeedOAuthClientID, "SUPABASE_MCP_OAUTH_CLIENT_SECRET=" + sandbox.SeedOAuthClientSecret}
 	if apiURL != "" {
 		env = append(env, "SUPABASE_API_URL="+apiURL)
 	}
@@ -67,7 +67,7 @@ func stdioServer(t *testing.T, bin string, env []string, args ...string) (*mcpcl
 	return c, stderr
 }
 
-func lastProjectsAuth(api *fakeapi.Server) string {
+func lastProjectsAuth(api *sandbox.Server) string {
 	var auth string
 	for _, r := range api.Requests() {
 		if r.Path == "/v1/projects" {
@@ -82,7 +82,7 @@ func lastProjectsAuth(api *fakeapi.Server) string {
 // carry none of it.
 func TestStoredLoginRefreshErrorLeaksNothing(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_by_this_test")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_by_this_test")
 	home := t.TempDir()
 	env := loginEnv(home, api.URL())
 	path := filepath.Join(home, "supabase-mcp", "login.json")
@@ -95,7 +95,7 @@ func TestStoredLoginRefreshErrorLeaksNothing(t *testing.T) {
 	if err := login.Save(path, s); err != nil {
 		t.Fatal(err)
 	}
-	api.EchoOAuthErrors(&fakeapi.OAuthEcho{Status: 400}) // the echo in "error" itself
+	api.EchoOAuthErrors(&sandbox.OAuthEcho{Status: 400}) // the echo in "error" itself
 
 	c, stderr := stdioServer(t, bin, env, "--log-level", "debug")
 	text, isErr := listProjects(t, c)
@@ -103,7 +103,7 @@ func TestStoredLoginRefreshErrorLeaksNothing(t *testing.T) {
 		t.Fatalf("tool result: %s", text)
 	}
 	c.Close()
-	secrets := []string{s.RefreshToken, s.AccessToken, fakeapi.SeedOAuthClientSecret, "oauth_refresh_", "you sent"}
+	secrets := []string{s.RefreshToken, s.AccessToken, sandbox.SeedOAuthClientSecret, "oauth_refresh_", "you sent"}
 	for where, out := range map[string]string{"tool result": text, "log": stderr.String()} {
 		for _, x := range secrets {
 			if strings.Contains(out, x) {
@@ -125,8 +125,8 @@ func TestStoredLoginRefreshErrorLeaksNothing(t *testing.T) {
 // sent there; none given means the issuer.
 func TestStoredLoginStaysWithItsIssuer(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_by_this_test")
-	other := fakeapi.NewFromEnv(t, "sbp_not_used_by_this_test")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_by_this_test")
+	other := sandbox.NewFromEnv(t, "sbp_not_used_by_this_test")
 	home := t.TempDir()
 	path := filepath.Join(home, "supabase-mcp", "login.json")
 	followLogin(t, start(t, bin, loginEnv(home, api.URL()), "login", "--no-browser"))
@@ -163,13 +163,13 @@ func TestStoredLoginStaysWithItsIssuer(t *testing.T) {
 // dashboard; the local tokens are gone, and nothing leaks.
 func TestLogoutReportsFailedRevocation(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_by_this_test")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_by_this_test")
 	home := t.TempDir()
 	env := loginEnv(home, api.URL())
 	path := filepath.Join(home, "supabase-mcp", "login.json")
 	followLogin(t, start(t, bin, env, "login", "--no-browser"))
 	s, _ := login.Load(path)
-	api.EchoOAuthErrors(&fakeapi.OAuthEcho{Status: 500, ErrorCode: "server_error"})
+	api.EchoOAuthErrors(&sandbox.OAuthEcho{Status: 500, ErrorCode: "server_error"})
 
 	lo := start(t, bin, env, "logout")
 	line := lo.waitLine(t, `^(supabase-mcp: logout: .*)$`)
@@ -179,7 +179,7 @@ func TestLogoutReportsFailedRevocation(t *testing.T) {
 	if !strings.Contains(line, "dashboard") || !strings.Contains(line, "500") || strings.Contains(line, "Signed out") {
 		t.Fatalf("logout message: %s", line)
 	}
-	for _, x := range []string{s.RefreshToken, fakeapi.SeedOAuthClientSecret, "you sent"} {
+	for _, x := range []string{s.RefreshToken, sandbox.SeedOAuthClientSecret, "you sent"} {
 		if strings.Contains(line, x) {
 			t.Fatalf("leaks %q: %s", x, line)
 		}
@@ -193,7 +193,7 @@ func TestLogoutReportsFailedRevocation(t *testing.T) {
 // after `login` again, the next call carries token B, and A is revoked.
 func TestRunningServerPicksUpNewLogin(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_by_this_test")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_by_this_test")
 	home := t.TempDir()
 	path := filepath.Join(home, "supabase-mcp", "login.json")
 	followLogin(t, start(t, bin, loginEnv(home, api.URL()), "login", "--no-browser"))

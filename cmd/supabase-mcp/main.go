@@ -146,6 +146,14 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	// (refreshed before expiry), unless every HTTP client brings its own.
 	var api *client.Client
 	switch {
+	case cfg.Sandbox:
+		sb, token, err := startSandbox(cfg, logger)
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		opts.BaseURL = sb.URL()
+		opts.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token})
 	case cfg.AccessToken != "" && cfg.HTTPAuth != config.AuthBearer:
 		opts.TokenSource = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: cfg.AccessToken})
 	case cfg.UseStoredLogin:
@@ -205,6 +213,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		UserNotice:       userNotice,
 		Keys:             team.keys,
 		Store:            team.store(),
+		Sandbox:          cfg.Sandbox,
 	})
 	if err != nil {
 		return err
@@ -218,7 +227,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	if len(cfg.DisabledTools) > 0 {
 		exposed = append(exposed, "disabled_tools", cfg.DisabledTools)
 	}
-	logger.Info("starting", append([]any{"version", buildVersion(), "transport", cfg.Transport, "read_only", cfg.ReadOnly, "project_ref", cfg.ProjectRef}, exposed...)...)
+	logger.Info("starting", append([]any{"sandbox", cfg.Sandbox, "version", buildVersion(), "transport", cfg.Transport, "read_only", cfg.ReadOnly, "project_ref", cfg.ProjectRef}, exposed...)...)
 
 	if cfg.Transport == "stdio" {
 		return srv.ServeStdio(ctx, stdin, stdout)

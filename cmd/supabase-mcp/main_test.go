@@ -18,7 +18,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 const token = "sbp_stdio_test_token_5f9c2e7a1b3d"
@@ -66,7 +66,7 @@ func buildBinary(t *testing.T) string {
 // old tool name refused with its successors.
 func TestStdioLikeADesktopClient(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, token)
+	api := sandbox.NewFromEnv(t, token)
 	for _, version := range []string{mcp.ProtocolVersion20260728, mcp.ProtocolVersion20251125} {
 		t.Run(version, func(t *testing.T) {
 			api.ResetRequests()

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // memory reads a process's resident set and its peak, in MiB (Linux).
@@ -58,7 +58,7 @@ const memoryBudgetMiB = 100
 // message cap but over the argument cap.
 func TestStdioHostileArgumentMemory(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, token)
+	api := sandbox.NewFromEnv(t, token)
 	p := startPeer(t, bin, []string{"SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL()})
 	p.initialize()
 	p.send(toolCall("warm", "projects_read", map[string]any{"operation": "list"}))
@@ -97,7 +97,7 @@ func TestStdioHostileArgumentMemory(t *testing.T) {
 // peak RSS stays within 100 MiB of the baseline.
 func TestHTTPHostileBodyMemory(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, token)
+	api := sandbox.NewFromEnv(t, token)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +164,7 @@ func TestHTTPHostileBodyMemory(t *testing.T) {
 	_, peak := memory(t, cmd.Process.Pid)
 	// A function deploy of 3 MiB of source still fits the default bounds.
 	deploy, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": "4", "method": "tools/call", "params": map[string]any{"name": "functions_write", "arguments": map[string]any{
-		"operation": "deploy", "ref": fakeapi.SeedProjectActive, "slug": "big", "entrypoint_path": "index.ts",
+		"operation": "deploy", "ref": sandbox.SeedProjectActive, "slug": "big", "entrypoint_path": "index.ts",
 		"files": []any{map[string]any{"name": "index.ts", "content": "// " + strings.Repeat("export const x = 1;\n", 3<<20/20)}},
 	}}})
 	if resp := post(bytes.NewReader(deploy), session); resp.StatusCode != 200 {

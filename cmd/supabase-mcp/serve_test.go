@@ -19,8 +19,8 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"github.com/supabase-mcp/supabase-mcp/internal/login"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // proc is the binary running in the background with its stderr scanned.
@@ -128,11 +128,11 @@ func listProjects(t *testing.T, c *mcpclient.Client) (string, bool) {
 // expiry and stores the new set, a revoked grant, logout.
 func TestLoginServeLogout(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_by_this_test")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_by_this_test")
 	api.SetOAuthTokenLifetime(30 * time.Second) // within the server's refresh margin: every use refreshes
 	home := t.TempDir()
 	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "SUPABASE_API_URL=" + api.URL(),
-		"SUPABASE_MCP_OAUTH_CLIENT_ID=" + fakeapi.SeedOAuthClientID, "SUPABASE_MCP_OAUTH_CLIENT_SECRET=" + fakeapi.SeedOAuthClientSecret}
+		"SUPABASE_MCP_OAUTH_CLIENT_ID=" + sandbox.SeedOAuthClientID, "SUPABASE_MCP_OAUTH_CLIENT_SECRET=" + sandbox.SeedOAuthClientSecret}
 	path := filepath.Join(home, "supabase-mcp", "login.json")
 
 	followLogin(t, start(t, bin, env, "login", "--no-browser"))
@@ -161,7 +161,7 @@ func TestLoginServeLogout(t *testing.T) {
 	if after.AccessToken == before.AccessToken || after.RefreshToken == before.RefreshToken {
 		t.Fatal("the server did not refresh and store the expiring login")
 	}
-	var last fakeapi.Recorded
+	var last sandbox.Recorded
 	for _, r := range api.Requests() {
 		if r.Path == "/v1/projects" {
 			last = r
@@ -194,7 +194,7 @@ func TestLoginServeLogout(t *testing.T) {
 // the running call finish, then exits 0.
 func TestHTTPServeAndGracefulShutdown(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, token)
+	api := sandbox.NewFromEnv(t, token)
 	p := start(t, bin, []string{"SUPABASE_ACCESS_TOKEN=" + token, "SUPABASE_API_URL=" + api.URL(), "HOME=" + t.TempDir()},
 		"--transport", "http", "--listen", "127.0.0.1:0")
 	addr := p.waitLine(t, `msg=listening .*addr=(\S+)`)
@@ -218,7 +218,7 @@ func TestHTTPServeAndGracefulShutdown(t *testing.T) {
 	if _, err := c.Initialize(context.Background(), init); err != nil {
 		t.Fatal(err)
 	}
-	api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Delay: time.Second})
+	api.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects", Delay: time.Second})
 	result := make(chan string, 1)
 	go func() {
 		text, _ := listProjects(t, c)
@@ -233,7 +233,7 @@ func TestHTTPServeAndGracefulShutdown(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if text := <-result; !strings.Contains(text, fakeapi.SeedProjectActive) {
+	if text := <-result; !strings.Contains(text, sandbox.SeedProjectActive) {
 		t.Fatalf("the running call was cut off: %s", text)
 	}
 	if code := p.exitCode(t); code != 0 {
@@ -245,7 +245,7 @@ func TestHTTPServeAndGracefulShutdown(t *testing.T) {
 // each client's bearer token; with one, it refuses to start.
 func TestHTTPCommandLine(t *testing.T) {
 	bin := buildBinary(t)
-	api := fakeapi.NewFromEnv(t, token)
+	api := sandbox.NewFromEnv(t, token)
 	home := "HOME=" + t.TempDir()
 	p := start(t, bin, []string{"SUPABASE_API_URL=" + api.URL(), home}, "--transport", "sse", "--listen", "0.0.0.0:0")
 	port := p.waitLine(t, `msg=listening .*addr=\S+:(\d+) auth=bearer`)

@@ -139,6 +139,20 @@ type Config struct {
 	Auth      string
 	PublicURL string
 	OAuthKey  []byte
+
+	// Sandbox serves against an in-process simulator of the Management API
+	// (seeded demo data, no token, nothing leaves the machine).
+	Sandbox bool
+	// SandboxState is the JSON file the sandbox keeps its state in across
+	// restarts ("" keeps it in memory); SandboxReset starts it from the seed.
+	SandboxState string
+	SandboxReset bool
+	// SandboxDatabaseURL is the PostgreSQL behind the sandbox's SQL endpoints.
+	SandboxDatabaseURL string
+	// SandboxFaultRates maps an HTTP status to the fraction of sandbox
+	// requests answered with it; SandboxDelay slows every request.
+	SandboxFaultRates map[int]float64
+	SandboxDelay      time.Duration
 }
 
 // Env reads an environment variable (os.LookupEnv in production, a map in tests).
@@ -177,6 +191,9 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 		return &Config{Help: true}, nil
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := c.parseSandbox(given, r.sandboxFaults); err != nil {
 		return nil, err
 	}
 	c.APIURLGiven = given["api-url"] || src["api-url"] != ""
@@ -396,7 +413,7 @@ func decodeKey(s string) ([]byte, error) {
 // own (never the server's token for anyone who can reach the port).
 func (c *Config) resolveAuth(storedLogin bool) error {
 	c.AccessToken = strings.TrimSpace(c.AccessToken)
-	hasToken := c.AccessToken != "" || storedLogin
+	hasToken := c.AccessToken != "" || storedLogin || c.Sandbox
 	noToken := fmt.Sprintf("no access token: create a personal access token at %s and set SUPABASE_ACCESS_TOKEN (or pass --access-token), or sign in with `supabase-mcp login`", TokensPage)
 	if c.Transport == "stdio" {
 		if c.HTTPToken != "" || len(c.AllowedOrigins) > 0 {
@@ -405,7 +422,7 @@ func (c *Config) resolveAuth(storedLogin bool) error {
 		if !hasToken {
 			return errors.New(noToken)
 		}
-		c.UseStoredLogin = c.AccessToken == ""
+		c.UseStoredLogin = c.AccessToken == "" && !c.Sandbox
 		return nil
 	}
 	if c.HTTPToken != "" {
@@ -425,6 +442,9 @@ func (c *Config) resolveAuth(storedLogin bool) error {
 			c.HTTPAuth = AuthBearer
 		}
 		return nil
+	}
+	if c.Sandbox {
+		return fmt.Errorf("--listen %s is not a loopback address: set --http-token so that only clients that know it can use the sandbox", c.Listen)
 	}
 	if c.AccessToken != "" {
 		return fmt.Errorf("--listen %s is not a loopback address: anyone who can reach it would act with the server's access token. Set --http-token (clients send it as a bearer token), or unset the access token so that each client sends its own Supabase token", c.Listen)
@@ -658,5 +678,57 @@ func (b *byteSize) Set(v string) error {
 		return errors.New("use bytes, or a number with KiB, MiB or GiB (such as 4MiB)")
 	}
 	*b = byteSize(n * mult)
+	return nil
+}
+
+// parseSandbox checks the --sandbox* flags: they need --sandbox, which
+// replaces the API, so an access token or --api-url would be unused.
+func (c *Config) parseSandbox(given map[string]bool, faults string) error {
+	if !c.Sandbox {
+		for _, name := range []string{"sandbox-state", "sandbox-reset", "sandbox-database-url", "sandbox-faults"} {
+			if given[name] {
+				return fmt.Errorf("--%s needs --sandbox", name)
+			}
+		}
+		return nil
+	}
+	if given["access-token"] || given["api-url"] {
+		return errors.New("--sandbox serves a simulated API that needs no token: leave out --access-token and --api-url")
+	}
+	c.AccessToken = "" // SUPABASE_ACCESS_TOKEN is never sent to the sandbox
+	if c.SandboxReset && c.SandboxState == "" {
+		return errors.New("--sandbox-reset resets the file of --sandbox-state: give that too (without it the state is in memory and starts from the seed anyway)")
+	}
+	c.SandboxFaultRates = map[int]float64{}
+	total := 0.0
+	for _, item := range strings.Split(faults, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		key, val, ok := strings.Cut(item, "=")
+		bad := fmt.Errorf("--sandbox-faults %q: use a comma list of STATUS=FRACTION and delay=DURATION, such as 429=0.05,500=0.02,delay=200ms", item)
+		if !ok {
+			return bad
+		}
+		if key == "delay" {
+			d, err := time.ParseDuration(val)
+			if err != nil || d < 0 || d > time.Minute {
+				return bad
+			}
+			c.SandboxDelay = d
+			continue
+		}
+		status, err := strconv.Atoi(key)
+		rate, err2 := strconv.ParseFloat(val, 64)
+		if err != nil || err2 != nil || status < 400 || status > 599 || rate < 0 || rate > 1 {
+			return bad
+		}
+		c.SandboxFaultRates[status] = rate
+		total += rate
+	}
+	if total > 1 {
+		return fmt.Errorf("--sandbox-faults: the fractions add up to %g, more than 1", total)
+	}
 	return nil
 }

@@ -59,7 +59,7 @@ type flagDef struct {
 // rawValues hold flags that are checked after parsing (lists, enums).
 type rawValues struct {
 	features, toolList, disabled, logLevel, origins string
-	oauthKeyFile                                    string
+	oauthKeyFile, sandboxFaults                     string
 }
 
 // flagTable is the one list of flags. A flag is one line here, written
@@ -93,6 +93,11 @@ func flagTable(c *Config, r *rawValues, known Known) []flagDef {
 		{Flag{"log-level", "", GroupLogging, "LEVEL", "info", "debug, info, warn or error; logs go to stderr", forAll}, str(&r.logLevel)},
 		{Flag{"version", "", GroupLogging, "", "", "print the version and exit", ForServe}, boolean(&c.Version)},
 		// Flags of other features go here, one line each.
+		{Flag{"sandbox", "", GroupConnection, "", "false", "serve against a local simulator of the Management API with demo data: no token, nothing leaves the machine", ForServe}, boolean(&c.Sandbox)},
+		{Flag{"sandbox-state", "", GroupConnection, "FILE", "", "with --sandbox: keep the simulator's state in this JSON file across restarts", ForServe}, str(&c.SandboxState)},
+		{Flag{"sandbox-reset", "", GroupConnection, "", "false", "with --sandbox-state: start again from the demo seed", ForServe}, boolean(&c.SandboxReset)},
+		{Flag{"sandbox-database-url", "SUPABASE_MCP_SANDBOX_DATABASE_URL", GroupConnection, "URL", "", "with --sandbox: the PostgreSQL that SQL operations run on", ForServe}, str(&c.SandboxDatabaseURL)},
+		{Flag{"sandbox-faults", "", GroupConnection, "LIST", "", "with --sandbox: inject faults, such as 429=0.05,500=0.02,delay=200ms", ForServe}, str(&r.sandboxFaults)},
 		{Flag{"auth", "SUPABASE_MCP_AUTH", GroupHTTP, "MODE", "", "oauth: be an OAuth authorization server for remote MCP clients (needs --transport http, --public-url, the OAuth app and a key)", ForServe}, str(&c.Auth)},
 		{Flag{"public-url", "SUPABASE_MCP_PUBLIC_URL", GroupHTTP, "URL", "", "with --auth oauth: the https URL clients reach this server at, without a path", ForServe}, str(&c.PublicURL)},
 		{Flag{"oauth-key-file", "SUPABASE_MCP_OAUTH_KEY_FILE", GroupHTTP, "FILE", "", "with --auth oauth: file holding the key that seals Supabase grants (or SUPABASE_MCP_OAUTH_KEY)", ForServe}, str(&r.oauthKeyFile)},

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // browser acts as the user's browser: open fetches the authorization URL
@@ -66,13 +66,13 @@ func (b *browser) page(t *testing.T) string {
 	}
 }
 
-func app(api *fakeapi.Server) App {
-	return App{APIURL: api.URL(), ClientID: fakeapi.SeedOAuthClientID, ClientSecret: fakeapi.SeedOAuthClientSecret}
+func app(api *sandbox.Server) App {
+	return App{APIURL: api.URL(), ClientID: sandbox.SeedOAuthClientID, ClientSecret: sandbox.SeedOAuthClientSecret}
 }
 
 // signIn runs the whole login flow against the fake, checking that the
 // browser got the whole "signed in" page.
-func signIn(t *testing.T, api *fakeapi.Server) *Stored {
+func signIn(t *testing.T, api *sandbox.Server) *Stored {
 	t.Helper()
 	var out bytes.Buffer
 	b := newBrowser(t)
@@ -90,7 +90,7 @@ func signIn(t *testing.T, api *fakeapi.Server) *Stored {
 }
 
 // loggedIn signs in and stores the login in a fresh directory.
-func loggedIn(t *testing.T, api *fakeapi.Server) string {
+func loggedIn(t *testing.T, api *sandbox.Server) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "cfg", "supabase-mcp", "login.json")
 	if err := Replace(context.Background(), path, signIn(t, api), nil); err != nil {
@@ -99,7 +99,7 @@ func loggedIn(t *testing.T, api *fakeapi.Server) string {
 	return path
 }
 
-func apiStatus(t *testing.T, api *fakeapi.Server, token string) int {
+func apiStatus(t *testing.T, api *sandbox.Server, token string) int {
 	t.Helper()
 	req, _ := http.NewRequest("GET", api.URL()+"/v1/organizations", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -111,7 +111,7 @@ func apiStatus(t *testing.T, api *fakeapi.Server, token string) int {
 	return resp.StatusCode
 }
 
-func tokenRequests(api *fakeapi.Server, grant string) (n int) {
+func tokenRequests(api *sandbox.Server, grant string) (n int) {
 	for _, r := range api.Requests() {
 		if r.Path == "/v1/oauth/token" && strings.Contains(string(r.Body), "grant_type="+grant) {
 			n++
@@ -134,7 +134,7 @@ func setExpiry(t *testing.T, path string, expiry time.Time) {
 }
 
 func TestLoginWithPKCEStoresTokens(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_unused")
+	api := sandbox.NewFromEnv(t, "sbp_unused")
 	path := loggedIn(t, api)
 
 	st, err := os.Stat(path)
@@ -154,14 +154,14 @@ func TestLoginWithPKCEStoresTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.APIURL != api.URL() || s.ClientID != fakeapi.SeedOAuthClientID || s.RefreshToken == "" || s.Expiry.Before(time.Now().Add(50*time.Minute)) {
+	if s.APIURL != api.URL() || s.ClientID != sandbox.SeedOAuthClientID || s.RefreshToken == "" || s.Expiry.Before(time.Now().Add(50*time.Minute)) {
 		t.Fatalf("stored %+v", s)
 	}
 	if apiStatus(t, api, s.AccessToken) != http.StatusOK {
 		t.Fatal("the API refuses the new access token")
 	}
 	// PKCE: S256 challenge on the way out, verifier in the form-encoded exchange.
-	var authorize, exchange *fakeapi.Recorded
+	var authorize, exchange *sandbox.Recorded
 	for _, r := range api.Requests() {
 		switch r.Path {
 		case "/v1/oauth/authorize":
@@ -175,7 +175,7 @@ func TestLoginWithPKCEStoresTokens(t *testing.T) {
 		t.Fatalf("authorize query %v", q)
 	}
 	form, _ := url.ParseQuery(string(exchange.Body))
-	if exchange.Header.Get("Content-Type") != "application/x-www-form-urlencoded" || form.Get("code_verifier") == "" || form.Get("client_secret") != fakeapi.SeedOAuthClientSecret {
+	if exchange.Header.Get("Content-Type") != "application/x-www-form-urlencoded" || form.Get("code_verifier") == "" || form.Get("client_secret") != sandbox.SeedOAuthClientSecret {
 		t.Fatalf("token request %s %v", exchange.Header.Get("Content-Type"), form)
 	}
 }
@@ -203,7 +203,7 @@ func openAndAnswer(t *testing.T, query func(authQuery url.Values) string, pages 
 }
 
 func TestLoginRefusedOrAbandoned(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_unused")
+	api := sandbox.NewFromEnv(t, "sbp_unused")
 	pages := make(chan string, 4)
 
 	// The user refuses: the authorization server redirects with an error.
@@ -257,7 +257,7 @@ func TestLoginRefusedOrAbandoned(t *testing.T) {
 }
 
 func TestSourceRefreshesBeforeExpiryAndPersists(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_unused")
+	api := sandbox.NewFromEnv(t, "sbp_unused")
 	path := loggedIn(t, api)
 	src, err := NewSource(path, App{}, time.Minute)
 	if err != nil {
@@ -297,7 +297,7 @@ func TestSourceRefreshesBeforeExpiryAndPersists(t *testing.T) {
 // of them refreshes (the refresh token works once), the others pick up the
 // stored result.
 func TestSourcesShareOneLoginSafely(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_unused")
+	api := sandbox.NewFromEnv(t, "sbp_unused")
 	path := loggedIn(t, api)
 	setExpiry(t, path, time.Now().Add(-time.Minute))
 	var sources []*Source
@@ -337,7 +337,7 @@ func TestSourcesShareOneLoginSafely(t *testing.T) {
 }
 
 func TestRevokedLoginAndLogout(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_unused")
+	api := sandbox.NewFromEnv(t, "sbp_unused")
 	path := loggedIn(t, api)
 	s, _ := Load(path)
 
@@ -377,7 +377,7 @@ func TestRevokedLoginAndLogout(t *testing.T) {
 			json.Unmarshal(r.Body, &revoke)
 		}
 	}
-	if revoke["refresh_token"] != s.RefreshToken || revoke["client_id"] != fakeapi.SeedOAuthClientID {
+	if revoke["refresh_token"] != s.RefreshToken || revoke["client_id"] != sandbox.SeedOAuthClientID {
 		t.Fatalf("revoke body %v", revoke)
 	}
 	if err := Logout(context.Background(), path, App{}); !errors.Is(err, ErrNotLoggedIn) {
@@ -388,8 +388,8 @@ func TestRevokedLoginAndLogout(t *testing.T) {
 // Logout only ever talks to the issuer recorded with the login: another
 // API URL is refused with nothing sent there and nothing deleted.
 func TestLogoutStaysWithTheIssuer(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_unused")
-	other := fakeapi.NewFromEnv(t, "sbp_unused")
+	api := sandbox.NewFromEnv(t, "sbp_unused")
+	other := sandbox.NewFromEnv(t, "sbp_unused")
 	path := loggedIn(t, api)
 	s, _ := Load(path)
 	api.ResetRequests()
@@ -416,7 +416,7 @@ func TestLogoutStaysWithTheIssuer(t *testing.T) {
 // leaks reports which secret text appears in s.
 func leaks(s string, secrets ...string) []string {
 	var found []string
-	for _, x := range append(secrets, fakeapi.SeedOAuthClientSecret, "oauth_refresh_", "oauth_code_", "code_verifier", "you sent") {
+	for _, x := range append(secrets, sandbox.SeedOAuthClientSecret, "oauth_refresh_", "oauth_code_", "code_verifier", "you sent") {
 		if x != "" && strings.Contains(s, x) {
 			found = append(found, x)
 		}
@@ -428,7 +428,7 @@ func leaks(s string, secrets ...string) []string {
 // (refresh token, client secret, code): nothing of it reaches an error or
 // a log line, whatever the status and error field.
 func TestOAuthErrorsAreSummarised(t *testing.T) {
-	for _, echo := range []fakeapi.OAuthEcho{
+	for _, echo := range []sandbox.OAuthEcho{
 		{Status: 400, ErrorCode: "invalid_grant"},
 		{Status: 401, ErrorCode: "invalid_client"},
 		{Status: 400},                    // the echo in the error field itself
@@ -436,7 +436,7 @@ func TestOAuthErrorsAreSummarised(t *testing.T) {
 		{Status: 503, ErrorCode: "temporarily_unavailable"},
 	} {
 		t.Run(strings.ReplaceAll(http.StatusText(echo.Status)+"_"+echo.ErrorCode, " ", ""), func(t *testing.T) {
-			api := fakeapi.NewFromEnv(t, "sbp_unused")
+			api := sandbox.NewFromEnv(t, "sbp_unused")
 			path := loggedIn(t, api)
 			s, _ := Load(path)
 			var logs bytes.Buffer
@@ -505,7 +505,7 @@ func TestOAuthErrorsAreSummarised(t *testing.T) {
 
 // A failed revocation: unreachable issuer.
 func TestLogoutReportsUnreachableIssuer(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_unused")
+	api := sandbox.NewFromEnv(t, "sbp_unused")
 	path := loggedIn(t, api)
 	s, _ := Load(path)
 	s.APIURL = "http://127.0.0.1:1" // nothing listens there
@@ -525,7 +525,7 @@ func TestLogoutReportsUnreachableIssuer(t *testing.T) {
 // by the one that stored second, and the live grant is the stored one.
 // A login that replaces an older one revokes it too.
 func TestRacingLoginsLeaveOneLiveGrant(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_unused")
+	api := sandbox.NewFromEnv(t, "sbp_unused")
 	path := filepath.Join(t.TempDir(), "supabase-mcp", "login.json")
 	first, second := signIn(t, api), signIn(t, api)
 	var wg sync.WaitGroup
@@ -557,7 +557,7 @@ func TestRacingLoginsLeaveOneLiveGrant(t *testing.T) {
 // A running server picks up a new login without a restart, stops using a
 // removed one, and refuses one for another API.
 func TestSourcePicksUpNewLogin(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_unused")
+	api := sandbox.NewFromEnv(t, "sbp_unused")
 	path := loggedIn(t, api)
 	src, err := NewSource(path, App{}, 0)
 	if err != nil {
@@ -599,7 +599,7 @@ func TestSourcePicksUpNewLogin(t *testing.T) {
 // refused (not ours); a login file others can read, another user's, or a
 // link is refused; the lock file is never followed through a link.
 func TestTokenStorePermissions(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_unused")
+	api := sandbox.NewFromEnv(t, "sbp_unused")
 	path := loggedIn(t, api)
 	dir := filepath.Dir(path)
 

@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestActionsEndToEnd(t *testing.T) {
 	h := newHarness(t, setup{})
-	run := fakeapi.SeedActionRunTwo
+	run := sandbox.SeedActionRunTwo
 
 	list := h.ok("actions_read", map[string]any{"operation": "list", "ref": activeRef})
 	if !strings.HasPrefix(list, "Below is the result of actions_read.list") {

@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestAPIKeysEndToEnd(t *testing.T) {
 	h := newHarness(t, setup{})
-	secretID := fakeapi.SeedAPIKeyID(activeRef, 2)
+	secretID := sandbox.SeedAPIKeyID(activeRef, 2)
 	var secretKey string
 	for _, k := range h.api.APIKeys(activeRef) {
 		if k.ID == secretID {

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
@@ -85,7 +85,7 @@ func TestEveryPathAndQueryArgumentIsChecked(t *testing.T) {
 				}
 				for _, v := range bad {
 					h.api.ResetRequests()
-					args := tools.MinimalArgs(op, fakeapi.Fixtures())
+					args := tools.MinimalArgs(op, sandbox.Fixtures())
 					args[p] = v
 					text, isErr := h.call(tl.Name, args)
 					if !isErr || !strings.Contains(text, "Nothing was sent") || !strings.Contains(text, p) {

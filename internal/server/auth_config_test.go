@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func authCall(op string, args map[string]any) map[string]any {
@@ -71,7 +71,7 @@ func TestAuthConfigBadKeysNeverReachTheAPI(t *testing.T) {
 	}
 	// Type slips inside the config are repaired, like top-level arguments.
 	h.ok("auth_config_write", authCall("update_config", map[string]any{"config": map[string]any{"disable_signup": "true", "jwt_exp": "1800"}}))
-	if c := h.api.AuthConfig(activeRef); c["disable_signup"] != true || c["jwt_exp"] != int64(1800) {
+	if c := h.api.AuthConfig(activeRef); c["disable_signup"] != true || c["jwt_exp"] != float64(1800) {
 		t.Fatalf("repaired values stored as %v, %v", c["disable_signup"], c["jwt_exp"])
 	}
 }
@@ -81,7 +81,7 @@ func TestAuthConfigBadKeysNeverReachTheAPI(t *testing.T) {
 func TestSigningKeyRotation(t *testing.T) {
 	h := newHarness(t, setup{})
 	legacy := decodeJSON[map[string]any](t, h.ok("auth_config_read", authCall("get_legacy_key", nil)))
-	if legacy["id"] != fakeapi.SeedSigningKeyLegacy || legacy["status"] != "in_use" {
+	if legacy["id"] != sandbox.SeedSigningKeyLegacy || legacy["status"] != "in_use" {
 		t.Fatalf("get_legacy_key = %v", legacy)
 	}
 	key := decodeJSON[map[string]any](t, h.ok("auth_config_write", authCall("create_key", map[string]any{"algorithm": "ES256"})))
@@ -90,15 +90,15 @@ func TestSigningKeyRotation(t *testing.T) {
 		t.Fatalf("create_key = %v", key)
 	}
 	h.ok("auth_config_write", authCall("update_key", map[string]any{"id": id, "status": "in_use"}))
-	h.fails("auth_config_write", authCall("delete_key", map[string]any{"id": fakeapi.SeedSigningKeyLegacy}), "Supabase API error 400", "revoked")
-	h.ok("auth_config_write", authCall("update_key", map[string]any{"id": fakeapi.SeedSigningKeyLegacy, "status": "revoked"}))
-	h.ok("auth_config_write", authCall("delete_key", map[string]any{"id": fakeapi.SeedSigningKeyLegacy}))
+	h.fails("auth_config_write", authCall("delete_key", map[string]any{"id": sandbox.SeedSigningKeyLegacy}), "Supabase API error 400", "revoked")
+	h.ok("auth_config_write", authCall("update_key", map[string]any{"id": sandbox.SeedSigningKeyLegacy, "status": "revoked"}))
+	h.ok("auth_config_write", authCall("delete_key", map[string]any{"id": sandbox.SeedSigningKeyLegacy}))
 	keys := decodeJSON[map[string][]map[string]any](t, h.ok("auth_config_read", authCall("list_keys", nil)))["keys"]
 	statuses := map[string]string{}
 	for _, k := range keys {
 		statuses[k["id"].(string)] = k["status"].(string)
 	}
-	if statuses[id] != "in_use" || statuses[fakeapi.SeedSigningKeyLegacy] != "" || len(keys) != 3 {
+	if statuses[id] != "in_use" || statuses[sandbox.SeedSigningKeyLegacy] != "" || len(keys) != 3 {
 		t.Fatalf("keys after rotation = %v", statuses)
 	}
 	// The key in use cannot be revoked before another one replaces it.
@@ -141,7 +141,7 @@ func TestSSOProvidersRoundTrip(t *testing.T) {
 		t.Fatalf("domains after update = %v", got["domains"])
 	}
 	// A domain belongs to one provider.
-	h.fails("auth_config_write", authCall("update_provider", map[string]any{"provider_id": id, "domains": []any{fakeapi.SeedSSODomain}}), "Supabase API error 400", "already used")
+	h.fails("auth_config_write", authCall("update_provider", map[string]any{"provider_id": id, "domains": []any{sandbox.SeedSSODomain}}), "Supabase API error 400", "already used")
 	h.ok("auth_config_write", authCall("delete_provider", map[string]any{"provider_id": id}))
 	h.fails("auth_config_read", authCall("get_provider", map[string]any{"provider_id": id}), "Supabase API error 404")
 

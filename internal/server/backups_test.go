@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestBackupsEndToEnd(t *testing.T) {
@@ -45,13 +45,13 @@ func TestBackupsEndToEnd(t *testing.T) {
 	if n := len(h.api.Requests()); n != before {
 		t.Fatal("a bad schedule reached the API")
 	}
-	h.fails("backups_read", map[string]any{"operation": "get_schedule", "ref": fakeapi.SeedProjectComing}, "Supabase API error 402")
+	h.fails("backups_read", map[string]any{"operation": "get_schedule", "ref": sandbox.SeedProjectComing}, "Supabase API error 402")
 
 	// PITR outside the window is the API's error; inside, the project restores.
 	h.fails("backups_write", bk("restore_pitr", map[string]any{"recovery_time_target_unix": time.Now().AddDate(0, -2, 0).Unix()}), "Supabase API error 400", "outside the recovery window")
 	h.ok("backups_write", bk("restore_pitr", map[string]any{"recovery_time_target_unix": time.Now().Add(-30 * time.Minute).Unix()}))
-	if p, _ := h.api.Project(activeRef); p.Status != fakeapi.StatusRestoring {
+	if p, _ := h.api.Project(activeRef); p.Status != sandbox.StatusRestoring {
 		t.Fatalf("after restore_pitr the project is %s", p.Status)
 	}
-	h.fails("backups_write", bk("undo", map[string]any{"name": fakeapi.SeedRestorePoint}), "Supabase API error 400", "RESTORING")
+	h.fails("backups_write", bk("undo", map[string]any{"name": sandbox.SeedRestorePoint}), "Supabase API error 400", "RESTORING")
 }

@@ -17,8 +17,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // A bearer token the API cannot vouch for (the profile check answers 503)
@@ -26,7 +26,7 @@ import (
 func TestHTTPBearerUnverifiableTokenIsRefused(t *testing.T) {
 	u := newUsers(t)
 	h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthBearer}})
-	u.a.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/profile", Status: http.StatusServiceUnavailable})
+	u.a.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/profile", Status: http.StatusServiceUnavailable})
 	header := map[string]string{"Authorization": "Bearer " + tokenA, "Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
 	resp := rawRequest(t, "POST", h.url+"/mcp", header, initializeBody)
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
@@ -157,7 +157,7 @@ func TestHTTPBusyPerSession(t *testing.T) {
 		tune: func(o *Options) { o.MaxSessionCalls = 2 },
 	})
 	a, b := h.mustConnect(t, "http-legacy", tokenA), h.mustConnect(t, "http-legacy", tokenB)
-	u.a.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Delay: 2 * time.Second})
+	u.a.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects", Delay: 2 * time.Second})
 	var mu sync.Mutex
 	var busy, done int
 	var wg sync.WaitGroup

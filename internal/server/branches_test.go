@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestBranchesEndToEnd(t *testing.T) {
@@ -49,14 +49,14 @@ func TestBranchesEndToEnd(t *testing.T) {
 	}
 
 	// merge, push and reset send the required (empty) body.
-	h.ok("branches_write", map[string]any{"operation": "push", "branch_id_or_ref": fakeapi.SeedBranchPreview})
+	h.ok("branches_write", map[string]any{"operation": "push", "branch_id_or_ref": sandbox.SeedBranchPreview})
 	last := h.api.Requests()[len(h.api.Requests())-1]
 	if string(last.Body) != "{}" || last.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("push sent %q (%s)", last.Body, last.Header.Get("Content-Type"))
 	}
 
 	// The diff is SQL written by users: wrapped, and text rather than JSON.
-	diff := h.ok("branches_read", map[string]any{"operation": "diff", "branch_id_or_ref": fakeapi.SeedBranchPreview})
+	diff := h.ok("branches_read", map[string]any{"operation": "diff", "branch_id_or_ref": sandbox.SeedBranchPreview})
 	if !strings.HasPrefix(diff, "Below is the result of branches_read.diff") || !strings.Contains(payload(diff), `create table "public"."todos"`) {
 		t.Fatalf("diff = %s", diff)
 	}
@@ -71,7 +71,7 @@ func TestBranchesEndToEnd(t *testing.T) {
 		t.Fatalf("bad arguments sent %d requests", n-before)
 	}
 	h.fails("branches_write", map[string]any{"operation": "delete", "branch_id_or_ref": activeRef}, "Supabase API error 400", "default branch")
-	h.fails("branches_write", map[string]any{"operation": "restore", "branch_id_or_ref": fakeapi.SeedBranchPreview}, "Supabase API error 400", "not scheduled")
+	h.fails("branches_write", map[string]any{"operation": "restore", "branch_id_or_ref": sandbox.SeedBranchPreview}, "Supabase API error 400", "not scheduled")
 	h.fails("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": "zzzzzzzzzzzzzzzzzzzz"}, "Supabase API error 404")
 
 	h.ok("branches_write", map[string]any{"operation": "disable_branching", "ref": activeRef})

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestDatabaseConfigEndToEnd(t *testing.T) {
@@ -68,5 +68,5 @@ func TestDatabaseConfigEndToEnd(t *testing.T) {
 	}
 	h.fails("database_config_write", dc("update_password", map[string]any{"password": "abc"}), "at least 4 characters")
 	h.ok("database_config_write", dc("update_password", map[string]any{"password": "a-new-Passw0rd"}))
-	h.fails("database_config_write", map[string]any{"operation": "update_password", "ref": fakeapi.SeedProjectPaused, "password": "a-new-Passw0rd"}, "Supabase API error 400", "INACTIVE")
+	h.fails("database_config_write", map[string]any{"operation": "update_password", "ref": sandbox.SeedProjectPaused, "password": "a-new-Passw0rd"}, "Supabase API error 400", "INACTIVE")
 }

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // Custom hostname: initialize, reverify, activate, and the vanity subdomain
@@ -73,7 +73,7 @@ func TestVanitySubdomain(t *testing.T) {
 		return decodeJSON[map[string]bool](t, h.ok("domains_read", map[string]any{"operation": "check_vanity", "ref": ref, "vanity_subdomain": sub}))["available"]
 	}
 	// The seeded project holds acme-prod, so another project cannot have it.
-	if avail(pausedRef, fakeapi.SeedVanitySubdomain) || !avail(pausedRef, "acme-staging") {
+	if avail(pausedRef, sandbox.SeedVanitySubdomain) || !avail(pausedRef, "acme-staging") {
 		t.Fatal("availability ignores the subdomain in use")
 	}
 	h.ok("domains_write", map[string]any{"operation": "activate_vanity", "ref": pausedRef, "vanity_subdomain": "acme-staging"})

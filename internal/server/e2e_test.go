@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 )
 
 const (
-	activeRef = fakeapi.SeedProjectActive
-	pausedRef = fakeapi.SeedProjectPaused
-	acme      = fakeapi.SeedOrgAcme
+	activeRef = sandbox.SeedProjectActive
+	pausedRef = sandbox.SeedProjectPaused
+	acme      = sandbox.SeedOrgAcme
 )
 
 func TestOrganizationsEndToEnd(t *testing.T) {
@@ -57,7 +57,7 @@ func TestProjectsEndToEnd(t *testing.T) {
 		t.Fatalf("list = %v", list)
 	}
 	p := decodeJSON[map[string]any](t, h.ok("projects_read", map[string]any{"operation": "get", "ref": activeRef}))
-	if p["status"] != fakeapi.StatusActiveHealthy {
+	if p["status"] != sandbox.StatusActiveHealthy {
 		t.Fatalf("get = %v", p)
 	}
 
@@ -92,11 +92,11 @@ func TestProjectsEndToEnd(t *testing.T) {
 
 	// Lifecycle: pause the active project, restore the paused one, cancel.
 	h.ok("projects_write", map[string]any{"operation": "pause", "ref": activeRef})
-	if st, _ := h.api.Project(activeRef); st.Status != fakeapi.StatusPausing && st.Status != fakeapi.StatusInactive {
+	if st, _ := h.api.Project(activeRef); st.Status != sandbox.StatusPausing && st.Status != sandbox.StatusInactive {
 		t.Fatalf("after pause status = %s", st.Status)
 	}
 	h.ok("projects_write", map[string]any{"operation": "restore", "ref": pausedRef})
-	if st, _ := h.api.Project(pausedRef); st.Status != fakeapi.StatusRestoring && st.Status != fakeapi.StatusActiveHealthy {
+	if st, _ := h.api.Project(pausedRef); st.Status != sandbox.StatusRestoring && st.Status != sandbox.StatusActiveHealthy {
 		t.Fatalf("after restore status = %s", st.Status)
 	}
 	h.ok("projects_write", map[string]any{"operation": "cancel_restore", "ref": pausedRef})
@@ -110,7 +110,7 @@ func TestProjectsEndToEnd(t *testing.T) {
 	h.fails("projects_write", map[string]any{"operation": "create", "name": "x", "organization_slug": acme, "db_pass": "a-Strong-pass-123", "region_selection": map[string]any{"type": "specific", "code": "mars-1"}}, "region_selection.code is not one of", "us-east-1")
 	h.fails("projects_read", map[string]any{"operation": "get_health", "ref": activeRef}, "needs services")
 	h.fails("projects_read", map[string]any{"operation": "get", "ref": "zzzzzzzzzzzzzzzzzzzz"}, "Supabase API error 404")
-	h.fails("projects_write", map[string]any{"operation": "pause", "ref": fakeapi.SeedProjectComing}, "Supabase API error 400")
+	h.fails("projects_write", map[string]any{"operation": "pause", "ref": sandbox.SeedProjectComing}, "Supabase API error 400")
 }
 
 func TestDatabaseMigrationsEndToEnd(t *testing.T) {
@@ -164,24 +164,24 @@ func TestExecuteSQLOnPostgres(t *testing.T) {
 
 func TestRetriesAndFaults(t *testing.T) {
 	h := newHarness(t, setup{})
-	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Times: 1, Status: 429, RetryAfter: "1"})
+	h.api.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects", Times: 1, Status: 429, RetryAfter: "1"})
 	start := time.Now()
 	h.ok("projects_read", map[string]any{"operation": "list"})
 	if n := h.requestsTo("GET", "/v1/projects"); n != 2 || time.Since(start) < 900*time.Millisecond {
 		t.Fatalf("429 then success: %d requests in %v", n, time.Since(start))
 	}
 
-	h.api.InjectFault(fakeapi.Fault{Method: "POST", Path: "/v1/organizations", Times: 1, Status: 500})
+	h.api.InjectFault(sandbox.Fault{Method: "POST", Path: "/v1/organizations", Times: 1, Status: 500})
 	h.fails("organizations_write", map[string]any{"operation": "create", "name": "Flaky"}, "Supabase API error 500", "outcome is unknown")
 	if n := h.requestsTo("POST", "/v1/organizations"); n != 1 {
 		t.Fatalf("a POST that got a 500 was sent %d times", n)
 	}
 
-	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/organizations", Times: 1, Malformed: true})
+	h.api.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/organizations", Times: 1, Malformed: true})
 	h.fails("organizations_read", map[string]any{"operation": "list"}, "malformed JSON", "organizations_read.list", "Try again")
 	h.ok("organizations_read", map[string]any{"operation": "list"}) // the fault was one-off
 
-	h.api.InjectFault(fakeapi.Fault{Method: "POST", Path: "/v1/projects/" + activeRef + "/pause", Times: 1, Drop: true})
+	h.api.InjectFault(sandbox.Fault{Method: "POST", Path: "/v1/projects/" + activeRef + "/pause", Times: 1, Drop: true})
 	h.fails("projects_write", map[string]any{"operation": "pause", "ref": activeRef}, "outcome is unknown")
 	if n := h.requestsTo("POST", "/v1/projects/"+activeRef+"/pause"); n != 1 {
 		t.Fatalf("a dropped POST was sent %d times", n)

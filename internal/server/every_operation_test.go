@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
@@ -27,7 +27,7 @@ func TestEveryOperationEndToEnd(t *testing.T) {
 				if strings.Contains(op.Path, "/database/query") && !h.api.HasDatabase() {
 					t.Skip("SQL needs SUPABASE_MCP_TEST_DATABASE_URL")
 				}
-				args := tools.MinimalArgs(op, fakeapi.Fixtures())
+				args := tools.MinimalArgs(op, sandbox.Fixtures())
 				text, isErr := h.call(tl.Name, args)
 				if isErr {
 					t.Fatalf("%v: %s", args, text)

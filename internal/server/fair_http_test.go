@@ -10,7 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // Over HTTP, two clients sharing the server's token (static HTTP
@@ -24,7 +24,7 @@ func TestFairLimiterOverHTTP(t *testing.T) {
 			h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: serverTransport(kind), Auth: config.AuthStatic, StaticToken: httpSecret}, rateLimit: 300, tune: func(o *Options) { o.MaxSessionCalls = 64 }}) // a burst of 10, then one call every 207 ms; A may run its 40 calls at once (the limiter is under test, not the per-session bound)
 			a, b := h.mustConnect(t, kind, httpSecret), h.mustConnect(t, kind, httpSecret)
 			const aCalls, burst = 40, 10
-			countA := func(reqs []fakeapi.Recorded) int {
+			countA := func(reqs []sandbox.Recorded) int {
 				n := 0
 				for _, r := range reqs {
 					if r.Method == "GET" && r.Path == "/v1/projects" {

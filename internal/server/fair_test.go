@@ -10,7 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // Two sessions share one token's budget: while session A has many calls
@@ -20,7 +20,7 @@ func TestFairLimiterSecondSessionNotStarved(t *testing.T) {
 	h := newHarness(t, setup{rateLimit: 600}) // a burst of 20, then 580/min
 	b := h.secondClient(t, false)
 	const aCalls, burst = 50, 20
-	countA := func(reqs []fakeapi.Recorded) int {
+	countA := func(reqs []sandbox.Recorded) int {
 		n := 0
 		for _, r := range reqs {
 			if r.Method == "GET" && r.Path == "/v1/projects" {
@@ -90,7 +90,7 @@ func TestFairLimiterSecondSessionNotStarved(t *testing.T) {
 // sent.
 func TestRateLimitRefusalSaysWhenToRetry(t *testing.T) {
 	h := newHarness(t, setup{rateLimit: 60})
-	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Times: 1, Status: 429, RetryAfter: "100"})
+	h.api.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects", Times: 1, Status: 429, RetryAfter: "100"})
 	h.fails("projects_read", map[string]any{"operation": "list"}, "rate limit was hit; wait 1m40s before retrying")
 	sent := len(h.api.Requests())
 	text := h.fails("organizations_read", map[string]any{"operation": "list"}, "Rate limited: retry after ", " s; nothing was sent.")

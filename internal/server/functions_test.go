@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestFunctionsEndToEnd(t *testing.T) {
@@ -25,7 +25,7 @@ func TestFunctionsEndToEnd(t *testing.T) {
 	}
 
 	// The upload is multipart/form-data: a JSON metadata part, then one file part per file.
-	var sent fakeapi.Recorded
+	var sent sandbox.Recorded
 	for _, r := range h.api.Requests() {
 		if strings.HasSuffix(r.Path, "/functions/deploy") {
 			sent = r
@@ -91,5 +91,5 @@ func TestFunctionsEndToEnd(t *testing.T) {
 	if n := len(h.api.Requests()); n != before {
 		t.Fatalf("bad arguments sent %d requests", n-before)
 	}
-	h.fails("functions_write", map[string]any{"operation": "create", "ref": activeRef, "slug": fakeapi.SeedFunctionSlug, "name": "x", "body": "x"}, "Supabase API error 400", "already exists")
+	h.fails("functions_write", map[string]any{"operation": "create", "ref": activeRef, "slug": sandbox.SeedFunctionSlug, "name": "x", "body": "x"}, "Supabase API error 400", "already exists")
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
@@ -109,7 +109,7 @@ func TestUnconfirmedCallsSendNothing(t *testing.T) {
 	covered := 0
 	for _, tl := range cat.Tools {
 		for _, op := range tl.Operations {
-			args := tools.MinimalArgs(op, fakeapi.Fixtures())
+			args := tools.MinimalArgs(op, sandbox.Fixtures())
 			for _, name := range op.SensitiveArgs {
 				args[name] = "select 1"
 			}
@@ -262,15 +262,15 @@ func TestReadOnlySQLAttackCorpus(t *testing.T) {
 func TestBranchScope(t *testing.T) {
 	// A branch of another project, made by an unscoped server.
 	admin := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}})
-	other := decodeJSON[map[string]any](t, admin.ok("branches_write", map[string]any{"operation": "create", "ref": fakeapi.SeedProjectComing, "branch": map[string]any{"branch_name": "elsewhere"}}))
+	other := decodeJSON[map[string]any](t, admin.ok("branches_write", map[string]any{"operation": "create", "ref": sandbox.SeedProjectComing, "branch": map[string]any{"branch_name": "elsewhere"}}))
 	otherID, _ := other["id"].(string)
 	if otherID == "" {
 		t.Fatalf("create = %v", other)
 	}
 
 	h := newHarness(t, setup{policy: &guard.Policy{ProjectRef: activeRef, Confirm: guard.ConfirmNone}})
-	h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreviewID})
-	h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview}) // by its ref too
+	h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": sandbox.SeedBranchPreviewID})
+	h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": sandbox.SeedBranchPreview}) // by its ref too
 	for _, op := range []string{"get_config", "delete", "merge", "reset", "push", "diff"} {
 		h.fails(toolOf(t, "branches", op), map[string]any{"operation": op, "branch_id_or_ref": otherID}, "does not belong to project "+activeRef)
 	}

@@ -15,8 +15,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
@@ -26,7 +26,7 @@ const testToken = "sbp_test_0123456789abcdef0123456789abcdef"
 // reached through mcp-go's in-process client.
 type harness struct {
 	t      testing.TB
-	api    *fakeapi.Server
+	api    *sandbox.Server
 	mcp    *mcpclient.Client
 	policy *guard.Policy
 	user   *user
@@ -45,7 +45,7 @@ type setup struct {
 	logger        *slog.Logger
 	clientOpt     []mcpclient.ClientOption
 	// injection makes the fake API append this text to every name,
-	// description and message it answers with (fakeapi.Options.Injection).
+	// description and message it answers with (sandbox.Options.Injection).
 	injection string
 	// tune adjusts the server's options (bounds, timeouts).
 	tune func(*Options)
@@ -95,7 +95,7 @@ func (u *user) questions() []mcp.ElicitationParams {
 
 func newHarness(t testing.TB, s setup) *harness {
 	t.Helper()
-	api := fakeapi.New(fakeapi.Options{Token: testToken, DatabaseURL: os.Getenv(fakeapi.EnvDatabaseURL), Injection: s.injection})
+	api := sandbox.New(sandbox.Options{Token: testToken, DatabaseURL: os.Getenv(sandbox.EnvDatabaseURL), Injection: s.injection})
 	t.Cleanup(api.Close)
 	cat, err := tools.Default()
 	if err != nil {

@@ -23,7 +23,7 @@ import (
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
@@ -39,7 +39,7 @@ const (
 // api A, tokenB api B (each a fake with its own state), anything else gets
 // the API's 401. So a call answered from the wrong state is visible.
 type users struct {
-	a, b, own *fakeapi.Server
+	a, b, own *sandbox.Server
 	url       string
 
 	mu      sync.Mutex
@@ -54,11 +54,11 @@ func (u *users) refusedCount(auth string) int {
 
 func newUsers(t *testing.T) *users {
 	t.Helper()
-	u := &users{a: fakeapi.NewFromEnv(t, tokenA), b: fakeapi.NewFromEnv(t, tokenB), own: fakeapi.NewFromEnv(t, ownToken), refused: map[string]int{}}
+	u := &users{a: sandbox.NewFromEnv(t, tokenA), b: sandbox.NewFromEnv(t, tokenB), own: sandbox.NewFromEnv(t, ownToken), refused: map[string]int{}}
 	u.b.SetProfileUser("b0b0b0b0-0000-4000-8000-00000000000b") // A and B are two users
 	u.own.SetProfileUser("0e0e0e0e-0000-4000-8000-00000000000e")
 	proxies := map[string]*httputil.ReverseProxy{}
-	for tok, api := range map[string]*fakeapi.Server{tokenA: u.a, tokenB: u.b, ownToken: u.own} {
+	for tok, api := range map[string]*sandbox.Server{tokenA: u.a, tokenB: u.b, ownToken: u.own} {
 		target, _ := url.Parse(api.URL())
 		proxies["Bearer "+tok] = httputil.NewSingleHostReverseProxy(target)
 	}
@@ -317,7 +317,7 @@ func TestHTTPUsersHaveTheirOwnLimits(t *testing.T) {
 	u := newUsers(t)
 	h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthBearer}, rateLimit: 600})
 	a, b := h.mustConnect(t, "http", tokenA), h.mustConnect(t, "http", tokenB)
-	u.a.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/organizations", Times: 1, Status: 429, RetryAfter: "2"})
+	u.a.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/organizations", Times: 1, Status: 429, RetryAfter: "2"})
 	start := time.Now()
 	aDone := make(chan time.Duration, 1)
 	go func() {
@@ -359,17 +359,17 @@ func TestHTTPConfirmationsAndSessionsAreBoundToTheToken(t *testing.T) {
 	if text, isErr := b.call("projects_write", withToken); !isErr || !strings.Contains(text, "issued for a different call") {
 		t.Fatalf("B used A's confirmation: %s", text)
 	}
-	if p, _ := u.b.Project(activeRef); p.Status != fakeapi.StatusActiveHealthy {
+	if p, _ := u.b.Project(activeRef); p.Status != sandbox.StatusActiveHealthy {
 		t.Fatal("B's project changed")
 	}
 	// The token is spent by B's attempt (single use); A asks again.
 	text, _ = a.call("projects_write", args)
 	withToken["confirm"] = confirmToken(text)
 	a.ok("projects_write", withToken)
-	if p, _ := u.a.Project(activeRef); p.Status == fakeapi.StatusActiveHealthy {
+	if p, _ := u.a.Project(activeRef); p.Status == sandbox.StatusActiveHealthy {
 		t.Fatal("A's confirmed pause did not happen")
 	}
-	if p, _ := u.b.Project(activeRef); p.Status != fakeapi.StatusActiveHealthy {
+	if p, _ := u.b.Project(activeRef); p.Status != sandbox.StatusActiveHealthy {
 		t.Fatal("B's project changed")
 	}
 
@@ -584,7 +584,7 @@ func TestHTTPGracefulShutdown(t *testing.T) {
 			u := newUsers(t)
 			h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: serverTransport(kind), Auth: config.AuthBearer, ShutdownGrace: 5 * time.Second}})
 			c := h.mustConnect(t, kind, tokenA)
-			u.a.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Delay: 700 * time.Millisecond})
+			u.a.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects", Delay: 700 * time.Millisecond})
 			result := make(chan string, 1)
 			go func() {
 				text, _ := c.call("projects_read", map[string]any{"operation": "list"})

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/spec"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
@@ -49,7 +49,7 @@ func TestPathArgumentsCannotChangeTheEndpoint(t *testing.T) {
 				h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}})
 				for _, p := range pathParams {
 					for _, v := range hostile {
-						args := tools.MinimalArgs(op, fakeapi.Fixtures())
+						args := tools.MinimalArgs(op, sandbox.Fixtures())
 						args[p] = v
 						h.call(tl.Name, args)
 					}

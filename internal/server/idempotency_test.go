@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // A migration whose answer is lost after the API applied it (a 5xx, a
@@ -16,10 +16,10 @@ func TestApplyMigrationExactlyOnceAfterLostAnswer(t *testing.T) {
 	requireDB(t)
 	for _, tc := range []struct {
 		name  string
-		fault fakeapi.Fault
+		fault sandbox.Fault
 	}{
-		{"5xx after applying", fakeapi.Fault{Status: http.StatusServiceUnavailable}},
-		{"dropped connection after applying", fakeapi.Fault{Drop: true}},
+		{"5xx after applying", sandbox.Fault{Status: http.StatusServiceUnavailable}},
+		{"dropped connection after applying", sandbox.Fault{Drop: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, setup{})
@@ -75,7 +75,7 @@ func TestApplyMigrationExactlyOnceAfterLostAnswer(t *testing.T) {
 func TestWriteWithoutIdempotencyKeyNotResent(t *testing.T) {
 	h := newHarness(t, setup{})
 	path := "/v1/projects/" + activeRef + "/database/query"
-	h.api.InjectFault(fakeapi.Fault{Method: "POST", Path: path, Times: 1, Status: http.StatusServiceUnavailable, AfterApply: true})
+	h.api.InjectFault(sandbox.Fault{Method: "POST", Path: path, Times: 1, Status: http.StatusServiceUnavailable, AfterApply: true})
 	h.fails("database_write", map[string]any{"operation": "execute_sql", "ref": activeRef, "query": "select 1"}, "outcome is unknown")
 	if n := h.requestsTo("POST", path); n != 1 {
 		t.Fatalf("execute_sql was sent %d times", n)
@@ -92,7 +92,7 @@ func TestWriteWithoutIdempotencyKeyNotResent(t *testing.T) {
 func TestApplyMigrationRetriesBounded(t *testing.T) {
 	h := newHarness(t, setup{})
 	path := "/v1/projects/" + activeRef + "/database/migrations"
-	h.api.InjectFault(fakeapi.Fault{Method: "POST", Path: path, Status: http.StatusBadGateway})
+	h.api.InjectFault(sandbox.Fault{Method: "POST", Path: path, Status: http.StatusBadGateway})
 	h.fails("database_write", map[string]any{"operation": "apply_migration", "ref": activeRef, "query": "select 1"},
 		"Supabase API error 502", "Idempotency-Key", "outcome is unknown")
 	if n := h.requestsTo("POST", path); n != 4 {

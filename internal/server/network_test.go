@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 )
 
@@ -68,7 +68,7 @@ func TestNetworkRestrictionsRoundTrip(t *testing.T) {
 func TestNetworkBans(t *testing.T) {
 	h := newHarness(t, setup{})
 	bans := decodeJSON[map[string][]string](t, h.ok("network_read", map[string]any{"operation": "list_bans", "ref": activeRef}))["banned_ipv4_addresses"]
-	if !slices.Equal(bans, fakeapi.SeedBannedIPs) {
+	if !slices.Equal(bans, sandbox.SeedBannedIPs) {
 		t.Fatalf("list_bans = %v", bans)
 	}
 	enriched := decodeJSON[map[string][]map[string]string](t, h.ok("network_read", map[string]any{"operation": "list_bans_enriched", "ref": activeRef}))["banned_ipv4_addresses"]

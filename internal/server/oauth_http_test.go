@@ -23,7 +23,7 @@ import (
 	"github.com/supabase-mcp/supabase-mcp/internal/authserver"
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
@@ -33,7 +33,7 @@ var oauthKey = []byte("0123456789abcdef0123456789abcdef")
 
 // startOAuthHTTP runs the server in --auth oauth mode on 127.0.0.1, with the
 // fake as Supabase (API and OAuth app), sharing store with other servers.
-func startOAuthHTTP(t *testing.T, api *fakeapi.Server, store authserver.Store) *httpServer {
+func startOAuthHTTP(t *testing.T, api *sandbox.Server, store authserver.Store) *httpServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -56,7 +56,7 @@ func startOAuthHTTP(t *testing.T, api *fakeapi.Server, store authserver.Store) *
 	}
 	as, err := authserver.New(authserver.Config{
 		PublicURL: public,
-		Upstream:  authserver.Upstream{APIURL: api.URL(), ClientID: fakeapi.SeedOAuthClientID, ClientSecret: fakeapi.SeedOAuthClientSecret},
+		Upstream:  authserver.Upstream{APIURL: api.URL(), ClientID: sandbox.SeedOAuthClientID, ClientSecret: sandbox.SeedOAuthClientSecret},
 		Key:       oauthKey, Store: store, Logger: logger,
 	})
 	if err != nil {
@@ -72,7 +72,7 @@ func startOAuthHTTP(t *testing.T, api *fakeapi.Server, store authserver.Store) *
 		if err := <-h.done; err != nil {
 			t.Errorf("Serve: %v", err)
 		}
-		for _, leak := range []string{"sbp_oauth_", "oauth_refresh_", fakeapi.SeedOAuthClientSecret} {
+		for _, leak := range []string{"sbp_oauth_", "oauth_refresh_", sandbox.SeedOAuthClientSecret} {
 			if strings.Contains(logs.String(), leak) {
 				t.Errorf("the logs contain a Supabase token or secret (%s):\n%s", leak, logs.String())
 			}
@@ -234,7 +234,7 @@ func mcpStatus(t *testing.T, h *httpServer, bearer string) (int, string) {
 }
 
 // supabaseTokens are the bearer tokens the fake API saw on API calls.
-func supabaseTokens(api *fakeapi.Server) []string {
+func supabaseTokens(api *sandbox.Server) []string {
 	var out []string
 	for _, r := range api.Requests() {
 		// Not the OAuth endpoints, and not the profile lookup that names a
@@ -268,7 +268,7 @@ func (p *puts) all() string {
 }
 
 func TestOAuthDanceWithMCPClient(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
 	stored := &puts{Store: authserver.NewMemoryStore()}
 	h := startOAuthHTTP(t, api, stored)
 
@@ -348,7 +348,7 @@ func TestOAuthDanceWithMCPClient(t *testing.T) {
 			}
 		}
 	}
-	for _, leak := range []string{"sbp_oauth_", "oauth_refresh_", fakeapi.SeedOAuthClientSecret} {
+	for _, leak := range []string{"sbp_oauth_", "oauth_refresh_", sandbox.SeedOAuthClientSecret} {
 		if strings.Contains(oc.seen.String(), leak) {
 			t.Fatalf("the MCP client received %q", leak)
 		}
@@ -370,7 +370,7 @@ func TestOAuthDanceWithMCPClient(t *testing.T) {
 // A token this authorization server minted for another resource (another
 // server sharing its store and key) is refused; it works where it belongs.
 func TestOAuthRefusesTokensForAnotherAudience(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
 	store := authserver.NewMemoryStore()
 	here, other := startOAuthHTTP(t, api, store), startOAuthHTTP(t, api, store)
 	foreign := signIn(t, other).token(t)
@@ -389,7 +389,7 @@ func TestOAuthRefusesTokensForAnotherAudience(t *testing.T) {
 // The authorization endpoint takes PKCE S256 only and this server's own
 // resource only.
 func TestOAuthAuthorizeRequiresS256AndOwnResource(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
 	h := startOAuthHTTP(t, api, nil)
 	resp, err := http.Post(h.url+authserver.RegisterPath, "application/json",
 		strings.NewReader(`{"redirect_uris":["`+clientRedirect+`"],"token_endpoint_auth_method":"none","grant_types":["authorization_code","refresh_token"],"client_name":"raw"}`))
@@ -437,7 +437,7 @@ func TestOAuthAuthorizeRequiresS256AndOwnResource(t *testing.T) {
 // nothing of it), and when Supabase no longer knows the grant the client's
 // token is refused so that it signs in again.
 func TestOAuthRefreshesTheSupabaseGrant(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
 	// Shorter than the server's refresh margin: every call finds the
 	// Supabase token about to expire and refreshes it first.
 	api.SetOAuthTokenLifetime(30 * time.Second)
@@ -476,7 +476,7 @@ func TestOAuthRefreshesTheSupabaseGrant(t *testing.T) {
 // A refresh token used twice (stolen and replayed) revokes its family: the
 // tokens the legitimate refresh produced stop working too.
 func TestOAuthRefreshTokenReuseRevokesTheFamily(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
 	h := startOAuthHTTP(t, api, nil)
 	oc := signIn(t, h)
 	first := oc.token(t)
@@ -501,7 +501,7 @@ func TestOAuthRefreshTokenReuseRevokesTheFamily(t *testing.T) {
 
 // Of two concurrent redemptions of one authorization code, one succeeds.
 func TestOAuthCodeIsSingleUse(t *testing.T) {
-	api := fakeapi.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
+	api := sandbox.NewFromEnv(t, "sbp_not_used_in_oauth_mode_000000000000000")
 	h := startOAuthHTTP(t, api, nil)
 	resp, err := http.Post(h.url+authserver.RegisterPath, "application/json",
 		strings.NewReader(`{"redirect_uris":["`+clientRedirect+`"],"token_endpoint_auth_method":"none","grant_types":["authorization_code","refresh_token"],"client_name":"oauth-test"}`))

@@ -3,7 +3,7 @@ package server
 import (
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestProjectUpdateAndUpgradeEndToEnd(t *testing.T) {
@@ -49,7 +49,7 @@ func TestProjectClaimEndToEnd(t *testing.T) {
 		t.Fatalf("get_claim_token = %v", info)
 	}
 
-	globex := fakeapi.SeedOrgGlobex
+	globex := sandbox.SeedOrgGlobex
 	preview := decodeJSON[map[string]any](t, h.ok("organizations_read", map[string]any{"operation": "get_claim", "slug": globex, "token": token}))
 	pv := preview["preview"].(map[string]any)
 	if pv["valid"] != true || pv["source_subscription_plan"] != "pro" || pv["target_subscription_plan"] != "free" {
@@ -64,6 +64,6 @@ func TestProjectClaimEndToEnd(t *testing.T) {
 	h.fails("projects_read", map[string]any{"operation": "get_claim_token", "ref": activeRef}, "Supabase API error 404")
 
 	// Revoking: the seeded token stops working.
-	h.ok("projects_write", map[string]any{"operation": "delete_claim_token", "ref": fakeapi.SeedProjectComing})
-	h.fails("organizations_read", map[string]any{"operation": "get_claim", "slug": acme, "token": fakeapi.SeedClaimToken}, "Supabase API error 404")
+	h.ok("projects_write", map[string]any{"operation": "delete_claim_token", "ref": sandbox.SeedProjectComing})
+	h.fails("organizations_read", map[string]any{"operation": "get_claim", "slug": acme, "token": sandbox.SeedClaimToken}, "Supabase API error 404")
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
@@ -187,7 +187,7 @@ func TestRollbackPromptShowsVersionAndSQL(t *testing.T) {
 	}
 
 	// When the migrations cannot be read, the prompt says the SQL is unseen.
-	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects/" + activeRef + "/database/migrations", Status: 500})
+	h.api.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects/" + activeRef + "/database/migrations", Status: 500})
 	preview(t, h, "database_write", map[string]any{"operation": "rollback_migrations", "ref": activeRef, "gte": "1"}, "the rollback SQL that will run is not shown because the migrations could not be fetched")
 	h.api.ClearFaults()
 

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestReadReplicasEndToEnd(t *testing.T) {
@@ -24,6 +24,6 @@ func TestReadReplicasEndToEnd(t *testing.T) {
 	h.fails("database_config_write", map[string]any{"operation": "remove_replica", "ref": activeRef, "database_identifier": added}, "Supabase API error 404")
 	h.fails("database_config_write", map[string]any{"operation": "setup_replica", "ref": activeRef, "read_replica_region": "eu-central-3"}, "is not one of the allowed values", "eu-central-1")
 	// Replicas need more than Micro compute.
-	micro := h.api.AddProject(fakeapi.Project{Name: "tiny"})
+	micro := h.api.AddProject(sandbox.Project{Name: "tiny"})
 	h.fails("database_config_write", map[string]any{"operation": "setup_replica", "ref": micro.Ref, "read_replica_region": "us-east-1"}, "Supabase API error 400", "Small compute")
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 )
 
@@ -146,17 +146,17 @@ func TestClaimTokenNeverInLogs(t *testing.T) {
 	if len(token) < 20 {
 		t.Fatalf("no claim token in the fake's answer")
 	}
-	h.ok("organizations_read", map[string]any{"operation": "get_claim", "slug": fakeapi.SeedOrgGlobex, "token": token})
+	h.ok("organizations_read", map[string]any{"operation": "get_claim", "slug": sandbox.SeedOrgGlobex, "token": token})
 	// A failing call: the API error and its log line.
-	h.api.InjectFault(fakeapi.Fault{Path: "/v1/organizations/" + fakeapi.SeedOrgGlobex + "/project-claim/*", Status: 500})
-	text := h.fails("organizations_read", map[string]any{"operation": "get_claim", "slug": fakeapi.SeedOrgGlobex, "token": token}, "Supabase API error 500")
+	h.api.InjectFault(sandbox.Fault{Path: "/v1/organizations/" + sandbox.SeedOrgGlobex + "/project-claim/*", Status: 500})
+	text := h.fails("organizations_read", map[string]any{"operation": "get_claim", "slug": sandbox.SeedOrgGlobex, "token": token}, "Supabase API error 500")
 	assertNoSecret(t, "the error", text, token)
 	if !strings.Contains(logs.String(), "project-claim/[REDACTED]") {
 		t.Fatalf("the request is not logged at debug level (the test cannot fail): %s", logs.String())
 	}
 	assertNoSecret(t, "the log", logs.String(), token)
 	// A token that is not a valid path value is refused without echoing it.
-	text = h.fails("organizations_read", map[string]any{"operation": "get_claim", "slug": fakeapi.SeedOrgGlobex, "token": "stolen/" + token}, "token")
+	text = h.fails("organizations_read", map[string]any{"operation": "get_claim", "slug": sandbox.SeedOrgGlobex, "token": "stolen/" + token}, "token")
 	assertNoSecret(t, "the validation error", text, token)
 }
 
@@ -165,7 +165,7 @@ func TestValidationErrorsDoNotEchoSecrets(t *testing.T) {
 	h := newHarness(t, setup{})
 	const pass = "Sup3r-Secret-Pa55word"
 	for _, v := range []any{map[string]any{"value": pass}, []any{pass}} {
-		text := h.fails("projects_write", map[string]any{"operation": "create", "name": "x", "organization_slug": fakeapi.SeedOrgAcme, "db_pass": v,
+		text := h.fails("projects_write", map[string]any{"operation": "create", "name": "x", "organization_slug": sandbox.SeedOrgAcme, "db_pass": v,
 			"region_selection": map[string]any{"type": "specific", "code": "us-east-1"}}, "db_pass must be a string")
 		assertNoSecret(t, "the validation error", text, pass)
 	}
@@ -236,7 +236,7 @@ func TestHTTPResultsWrappedAndRedacted(t *testing.T) {
 			}
 			assertNoSecret(t, "the result", text, secrets...)
 			assertNoSecret(t, "the log", h.logs.String(), secrets...)
-			u.a.InjectFault(fakeapi.Fault{Status: 400, Body: fmt.Sprintf(`{"message":%q}`, injection)})
+			u.a.InjectFault(sandbox.Fault{Status: 400, Body: fmt.Sprintf(`{"message":%q}`, injection)})
 			text, isErr := c.call("projects_read", map[string]any{"operation": "get", "ref": activeRef})
 			if !isErr || !strings.Contains(text, injectionMarker) || strings.Contains(outsideBoundaries(text), injectionMarker) {
 				t.Fatalf("API error over %s: %s", kind, text)

@@ -8,7 +8,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 	"golang.org/x/oauth2"
@@ -106,21 +106,21 @@ func TestPromptOfDeepBodyStaysSmall(t *testing.T) {
 // and an error body without a message field, which used to be quoted raw.
 func TestSecretsRedactedInOddAnswers(t *testing.T) {
 	const secret = "s3cr3t-jwt-0123456789abcdef"
-	branch := "/v1/branches/" + fakeapi.SeedBranchPreview
+	branch := "/v1/branches/" + sandbox.SeedBranchPreview
 	cases := []struct {
 		name  string
-		fault fakeapi.Fault
+		fault sandbox.Fault
 	}{
-		{"ndjson as text", fakeapi.Fault{Path: branch, Status: 200, ContentType: "text/plain", Body: `{"id":"x"}` + "\n" + `{"jwt_secret":"` + secret + `"}`}},
-		{"ndjson with a json type", fakeapi.Fault{Path: branch, Status: 200, ContentType: "application/x-ndjson", Body: `{"id":"x"} {"db_pass":"` + secret + `"}`}},
-		{"error without message", fakeapi.Fault{Path: branch, Status: 400, Body: `{"code":"bad","db_pass":"` + secret + `"}`}},
-		{"error with a json body in text", fakeapi.Fault{Path: branch, Status: 500, ContentType: "text/plain", Body: `{"detail":{"jwt_secret":"` + secret + `"}}`}},
+		{"ndjson as text", sandbox.Fault{Path: branch, Status: 200, ContentType: "text/plain", Body: `{"id":"x"}` + "\n" + `{"jwt_secret":"` + secret + `"}`}},
+		{"ndjson with a json type", sandbox.Fault{Path: branch, Status: 200, ContentType: "application/x-ndjson", Body: `{"id":"x"} {"db_pass":"` + secret + `"}`}},
+		{"error without message", sandbox.Fault{Path: branch, Status: 400, Body: `{"code":"bad","db_pass":"` + secret + `"}`}},
+		{"error with a json body in text", sandbox.Fault{Path: branch, Status: 500, ContentType: "text/plain", Body: `{"detail":{"jwt_secret":"` + secret + `"}}`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, setup{})
 			h.api.InjectFault(c.fault)
-			text, _ := h.call("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview})
+			text, _ := h.call("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": sandbox.SeedBranchPreview})
 			if strings.Contains(text, secret) {
 				t.Fatalf("the secret reached the model:\n%s", text)
 			}
@@ -267,13 +267,13 @@ func TestRevealSpellingsAreConfirmedOrRefused(t *testing.T) {
 	for _, v := range []any{true, "true", "1", "TRUE", " true "} {
 		h := newHarness(t, setup{noElicitation: true})
 		h.fails("secrets_read", map[string]any{"operation": "list_api_keys", "ref": activeRef, "reveal": v}, "Confirmation required")
-		h.fails("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview, "reveal": v}, "Confirmation required")
+		h.fails("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": sandbox.SeedBranchPreview, "reveal": v}, "Confirmation required")
 		if n := len(h.api.Requests()); n != 0 {
 			t.Fatalf("reveal %#v: %d requests sent unconfirmed", v, n)
 		}
 		ro := newHarness(t, setup{policy: &guard.Policy{ReadOnly: true}})
 		ro.fails("secrets_read", map[string]any{"operation": "list_api_keys", "ref": activeRef, "reveal": v}, "read-only")
-		ro.fails("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview, "reveal": v})
+		ro.fails("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": sandbox.SeedBranchPreview, "reveal": v})
 		if n := len(ro.api.Requests()); n != 0 {
 			t.Fatalf("read-only reveal %#v: %d requests sent", v, n)
 		}
@@ -326,9 +326,9 @@ func TestStdioRefusesCallsWithUntrackableIDs(t *testing.T) {
 func TestSecretsRedactedInCamelCaseAndJWKs(t *testing.T) {
 	const secret = "s3cr3t-0123456789abcdef"
 	h := newHarness(t, setup{})
-	h.api.InjectFault(fakeapi.Fault{Path: "/v1/branches/" + fakeapi.SeedBranchPreview, Status: 200,
+	h.api.InjectFault(sandbox.Fault{Path: "/v1/branches/" + sandbox.SeedBranchPreview, Status: 200,
 		Body: `{"jwtSecret":"` + secret + `1","dbPass":"` + secret + `2","custom_jwks":{"keys":[{"kty":"oct","kid":"a","k":"` + secret + `3"},{"kty":"RSA","n":"pub","e":"AQAB","d":"` + secret + `4"}]},"dbAllowedCidrs":["10.0.0.0/8"],"publicKey":"shown"}`})
-	text := h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreview})
+	text := h.ok("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": sandbox.SeedBranchPreview})
 	if strings.Contains(text, secret) {
 		t.Fatalf("a secret reached the model:\n%s", text)
 	}
@@ -363,7 +363,7 @@ func TestHTTPBusyPerTokenAcrossSessions(t *testing.T) {
 	})
 	sessions := []*mcpConn{h.mustConnect(t, "http-legacy", tokenA), h.mustConnect(t, "http-legacy", tokenA), h.mustConnect(t, "http-legacy", tokenA)}
 	b := h.mustConnect(t, "http-legacy", tokenB)
-	u.a.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Delay: 2 * time.Second})
+	u.a.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects", Delay: 2 * time.Second})
 	u.a.ResetRequests()
 	var mu sync.Mutex
 	var busy int

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestSecretsEndToEnd(t *testing.T) {
@@ -47,7 +47,7 @@ func TestSecretsEndToEnd(t *testing.T) {
 	}
 	h.fails("secrets_write", map[string]any{"operation": "delete", "ref": activeRef, "names": []any{"SUPABASE_DB_URL"}}, "Supabase API error 400", "reserved")
 	h.fails("secrets_read", map[string]any{"operation": "list", "ref": "zzzzzzzzzzzzzzzzzzzz"}, "Supabase API error 404")
-	if _, ok := h.api.SecretValue(activeRef, fakeapi.SeedSecretName); !ok {
+	if _, ok := h.api.SecretValue(activeRef, sandbox.SeedSecretName); !ok {
 		t.Fatal("seeded secret lost")
 	}
 }

@@ -12,8 +12,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
@@ -24,7 +24,7 @@ import (
 
 // benchServer is the real server with the default features and the limiter
 // off, against the fake API, reached through mcp-go's in-process client.
-func benchServer(b *testing.B, policy *guard.Policy) (*fakeapi.Server, *mcpclient.Client) {
+func benchServer(b *testing.B, policy *guard.Policy) (*sandbox.Server, *mcpclient.Client) {
 	b.Helper()
 	if policy.Features == nil {
 		policy.Features = DefaultFeatures
@@ -60,7 +60,7 @@ func BenchmarkToolCall(b *testing.B) {
 }
 
 func BenchmarkBareHTTP(b *testing.B) {
-	api := fakeapi.New(fakeapi.Options{Token: testToken})
+	api := sandbox.New(sandbox.Options{Token: testToken})
 	b.Cleanup(api.Close)
 	hc := &http.Client{}
 	b.ReportAllocs()

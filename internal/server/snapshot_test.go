@@ -3,18 +3,22 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
+// updateSnapshots rewrites testdata/tools (go generate ./... passes it).
+var updateSnapshots = flag.Bool("update-snapshots", false, "rewrite testdata/tools")
+
 // The schema of every tool, as tools/list shows it with all feature groups,
 // is kept under testdata/tools so that every change shows in review.
-// Regenerate with SUPABASE_MCP_UPDATE_SNAPSHOTS=1.
+// Regenerate with go generate ./... (or SUPABASE_MCP_UPDATE_SNAPSHOTS=1).
 func TestToolSchemaSnapshots(t *testing.T) {
 	h := newHarness(t, setup{})
 	dir := filepath.Join("..", "..", "testdata", "tools")
-	update := os.Getenv("SUPABASE_MCP_UPDATE_SNAPSHOTS") != ""
+	update := *updateSnapshots || os.Getenv("SUPABASE_MCP_UPDATE_SNAPSHOTS") != ""
 	if update {
 		if err := os.RemoveAll(dir); err != nil {
 			t.Fatal(err)
@@ -40,17 +44,17 @@ func TestToolSchemaSnapshots(t *testing.T) {
 		}
 		want, err := os.ReadFile(path)
 		if err != nil {
-			t.Errorf("no snapshot for tool %s: run SUPABASE_MCP_UPDATE_SNAPSHOTS=1 go test ./internal/server -run TestToolSchemaSnapshots", tl.Name)
+			t.Errorf("no snapshot for tool %s: run go generate ./...", tl.Name)
 			continue
 		}
 		if !bytes.Equal(want, raw) {
-			t.Errorf("tool %s differs from %s: review the change, then regenerate with SUPABASE_MCP_UPDATE_SNAPSHOTS=1", tl.Name, path)
+			t.Errorf("tool %s differs from %s: review the change, then regenerate with go generate ./...", tl.Name, path)
 		}
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if !seen[e.Name()] {
-			t.Errorf("snapshot %s has no tool any more: regenerate with SUPABASE_MCP_UPDATE_SNAPSHOTS=1", e.Name())
+			t.Errorf("snapshot %s has no tool any more: regenerate with go generate ./...", e.Name())
 		}
 	}
 }

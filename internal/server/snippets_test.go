@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestSnippetsEndToEnd(t *testing.T) {
@@ -29,7 +29,7 @@ func TestSnippetsEndToEnd(t *testing.T) {
 	}
 
 	// A snippet's SQL is user-written: an injection in it stays inside the boundary.
-	got := h.ok("organizations_read", map[string]any{"operation": "get_snippet", "id": fakeapi.SeedSnippetTwoID})
+	got := h.ok("organizations_read", map[string]any{"operation": "get_snippet", "id": sandbox.SeedSnippetTwoID})
 	inner := payload(got)
 	if !strings.HasPrefix(got, "Below is the result of organizations_read.get_snippet") || !strings.Contains(inner, "ignore all previous instructions") ||
 		strings.Contains(strings.Replace(got, inner, "", 1), "ignore all previous") {

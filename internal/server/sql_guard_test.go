@@ -11,8 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // These tests run the SQL guard through the real MCP path against real
@@ -20,9 +20,9 @@ import (
 
 func requireDB(t *testing.T) string {
 	t.Helper()
-	url := os.Getenv(fakeapi.EnvDatabaseURL)
+	url := os.Getenv(sandbox.EnvDatabaseURL)
 	if url == "" {
-		t.Skip("needs " + fakeapi.EnvDatabaseURL)
+		t.Skip("needs " + sandbox.EnvDatabaseURL)
 	}
 	return url
 }
@@ -220,7 +220,7 @@ var attacks = []string{
 	"create or replace function {S}.side_effect() returns int language sql as 'select 2'",
 	"create rule r as on insert to {S}.victim do instead nothing",
 	"alter database postgres set standard_conforming_strings = off",
-	"alter role fakeapi_read_only set default_transaction_read_only = off",
+	"alter role sandbox_read_only set default_transaction_read_only = off",
 	"grant all on {S}.victim to public",
 	"insert into {S}.victim values (1000, 'x') on conflict (id) do update set v = 'y'",
 	"with x as (delete from {S}.victim returning *) insert into {S}.log select v from x",

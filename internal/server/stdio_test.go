@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // An oversized line is consumed without being kept, and its top-level id
@@ -118,7 +118,7 @@ func (w *stdioWire) wait(id string) string {
 // for cancellation there yet: cancelled while queued, they are never sent.
 func TestStdioCancelWhileQueued(t *testing.T) {
 	h := newHarness(t, setup{tune: func(o *Options) { o.MaxCalls = 130 }}) // 100 workers, room to queue 30
-	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects/*", Delay: 2 * time.Second})
+	h.api.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects/*", Delay: 2 * time.Second})
 	w := serveStdioWire(t, h.srv)
 	w.send(map[string]any{"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": map[string]any{
 		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
@@ -159,7 +159,7 @@ func TestStdioCancelWhileQueued(t *testing.T) {
 // cannot free that call's slot.
 func TestStdioRefusesReusedIDs(t *testing.T) {
 	h := newHarness(t, setup{})
-	h.api.InjectFault(fakeapi.Fault{Method: "GET", Path: "/v1/projects", Delay: time.Second})
+	h.api.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects", Delay: time.Second})
 	w := serveStdioWire(t, h.srv)
 	w.send(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": map[string]any{
 		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
@@ -181,7 +181,7 @@ func TestStdioRefusesReusedIDs(t *testing.T) {
 // always fits); beyond that they are refused as busy, nothing sent.
 func TestStdioBoundsTheBytesInProgress(t *testing.T) {
 	h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}, tune: func(o *Options) { o.MaxInflightBytes = 3 << 20 }})
-	h.api.InjectFault(fakeapi.Fault{Method: "POST", Path: "/v1/projects/" + activeRef + "/functions/deploy", Delay: 2 * time.Second})
+	h.api.InjectFault(sandbox.Fault{Method: "POST", Path: "/v1/projects/" + activeRef + "/functions/deploy", Delay: 2 * time.Second})
 	w := serveStdioWire(t, h.srv)
 	w.send(map[string]any{"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": map[string]any{
 		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})

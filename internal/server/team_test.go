@@ -20,7 +20,7 @@ import (
 
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 	"github.com/supabase-mcp/supabase-mcp/internal/shared"
 	"github.com/supabase-mcp/supabase-mcp/internal/shared/sharedtest"
@@ -102,7 +102,7 @@ func callCtx(ctx context.Context, m *mcpConn, tool string, args map[string]any) 
 
 var confirmTokenRE = regexp.MustCompile(`confirm-[0-9a-f]{48}`)
 
-func countRequests(reqs []fakeapi.Recorded, method, path string) int {
+func countRequests(reqs []sandbox.Recorded, method, path string) int {
 	n := 0
 	for _, r := range reqs {
 		if r.Method == method && r.Path == path {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
@@ -78,7 +78,7 @@ func TestEveryResultKeepsOutsideTextInsideTheBoundary(t *testing.T) {
 				if strings.Contains(op.Path, "/database/query") && !h.api.HasDatabase() {
 					t.Skip("SQL needs SUPABASE_MCP_TEST_DATABASE_URL")
 				}
-				args := tools.MinimalArgs(op, fakeapi.Fixtures())
+				args := tools.MinimalArgs(op, sandbox.Fixtures())
 				text, isErr := h.call(tl.Name, args)
 				if !isErr && !isWrapped(text) {
 					t.Errorf("result is not wrapped: %s", text)
@@ -103,7 +103,7 @@ func TestEveryResultKeepsOutsideTextInsideTheBoundary(t *testing.T) {
 				}
 
 				// The API refuses, quoting attacker text.
-				h.api.InjectFault(fakeapi.Fault{Status: 400, Body: fmt.Sprintf(`{"message":%q}`, "column comment: "+injection)})
+				h.api.InjectFault(sandbox.Fault{Status: 400, Body: fmt.Sprintf(`{"message":%q}`, "column comment: "+injection)})
 				guidance := "Supabase API error 400 on " + op.QualifiedName()
 				if op.API == tools.APIDocs {
 					h.docs.set(func(d *docsEndpoint) {
@@ -138,7 +138,7 @@ func TestEveryResultKeepsOutsideTextInsideTheBoundary(t *testing.T) {
 // answeredSecrets lists the secret values in the fake's answers: fields the
 // Management API documents as secrets (passwords, JWT and client secrets,
 // root keys, secret API keys, claim tokens, secret values).
-func answeredSecrets(reqs []fakeapi.Recorded) []string {
+func answeredSecrets(reqs []sandbox.Recorded) []string {
 	secretField := regexp.MustCompile(`^(db_pass|jwt_secret|root_key|password|smtp_pass|security_captcha_secret|nimbus_oauth_client_secret|sms_\w+_(auth_token|api_key|api_secret|access_key)|external_\w+_secret|hook_\w+_secrets)$`)
 	var out []string
 	var walk func(path string, v any)
@@ -175,7 +175,7 @@ func answeredSecrets(reqs []fakeapi.Recorded) []string {
 // A PostgreSQL error quotes a table comment an attacker wrote: the error
 // result keeps the quote inside the boundary.
 func TestDatabaseErrorQuotingACommentStaysInsideTheBoundary(t *testing.T) {
-	if os.Getenv(fakeapi.EnvDatabaseURL) == "" {
+	if os.Getenv(sandbox.EnvDatabaseURL) == "" {
 		t.Skip("needs SUPABASE_MCP_TEST_DATABASE_URL")
 	}
 	h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmNone}})
@@ -203,7 +203,7 @@ func TestDatabaseErrorQuotingACommentStaysInsideTheBoundary(t *testing.T) {
 func TestHugeAPIErrorIsCapped(t *testing.T) {
 	h := newHarness(t, setup{})
 	huge := strings.Repeat("A", 2<<20)
-	h.api.InjectFault(fakeapi.Fault{Path: "/v1/projects", Status: 400, Body: `{"message":"` + huge + `"}`})
+	h.api.InjectFault(sandbox.Fault{Path: "/v1/projects", Status: 400, Body: `{"message":"` + huge + `"}`})
 	text := h.fails("projects_read", map[string]any{"operation": "list"}, "Supabase API error 400", "[Truncated: showing the first")
 	if len(text) > tools.DefaultMaxResultBytes+2048 {
 		t.Fatalf("error is %d bytes, over the %d byte cap", len(text), tools.DefaultMaxResultBytes)
@@ -217,8 +217,8 @@ func TestHugeAPIErrorIsCapped(t *testing.T) {
 // branch call; when that lookup fails, the refusal does not quote the API.
 func TestBranchLookupRefusalDoesNotQuoteTheAPI(t *testing.T) {
 	h := newHarness(t, setup{policy: &guard.Policy{ProjectRef: activeRef}})
-	h.api.InjectFault(fakeapi.Fault{Path: "/v1/projects/" + activeRef + "/branches", Status: 403, Body: fmt.Sprintf(`{"message":%q}`, injection)})
-	text := h.fails("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": fakeapi.SeedBranchPreviewID}, "Refused", "cannot verify", "403")
+	h.api.InjectFault(sandbox.Fault{Path: "/v1/projects/" + activeRef + "/branches", Status: 403, Body: fmt.Sprintf(`{"message":%q}`, injection)})
+	text := h.fails("branches_read", map[string]any{"operation": "get_config", "branch_id_or_ref": sandbox.SeedBranchPreviewID}, "Refused", "cannot verify", "403")
 	if strings.Contains(text, injectionMarker) {
 		t.Fatalf("the refusal quotes the API: %s", text)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // pageUser is a person behind a client with URL elicitation: confirmation
@@ -130,7 +130,7 @@ func newPageHarness(t *testing.T, u *pageUser, legacy bool, tune func(*Options))
 }
 
 func createProjectArgs(extra map[string]any) map[string]any {
-	args := map[string]any{"operation": "create", "name": "oob", "organization_slug": fakeapi.SeedOrgAcme,
+	args := map[string]any{"operation": "create", "name": "oob", "organization_slug": sandbox.SeedOrgAcme,
 		"region_selection": map[string]any{"type": "smartGroup", "code": "emea"}}
 	for k, v := range extra {
 		args[k] = v

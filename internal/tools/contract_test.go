@@ -1,17 +1,16 @@
-package tools
+package tools_test
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
-	"github.com/supabase-mcp/supabase-mcp/internal/spec"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
+	. "github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
 // notExposed lists the spec operations that are deliberately not tools.
@@ -22,24 +21,12 @@ var notExposed = map[string]string{
 	"POST /v1/oauth/revoke":                 "OAuth logout: supabase-mcp logout",
 }
 
-func loadSpec(t testing.TB) *spec.Spec {
-	t.Helper()
-	s, err := spec.Load()
-	if errors.Is(err, spec.ErrNotFound) {
-		t.Skip(err.Error())
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // Every catalogue operation exists in the spec, and a call with minimal valid
 // arguments produces a request whose path, query and body the spec accepts.
 func TestCatalogueMatchesSpec(t *testing.T) {
-	s := loadSpec(t)
-	_, all := exposeAll(t)
-	fixtures := fakeapi.Fixtures()
+	s := LoadSpec(t)
+	_, all := ExposeAll(t)
+	fixtures := sandbox.Fixtures()
 	total, valid := 0, 0
 	defer func() { t.Logf("%d/%d minimal calls spec-valid", valid, total) }()
 	for _, e := range all {
@@ -102,9 +89,9 @@ func TestCatalogueMatchesSpec(t *testing.T) {
 // offers an Idempotency-Key header in the spec, and each call of those sends
 // a fresh key.
 func TestIdempotencyKeyMatchesSpec(t *testing.T) {
-	s := loadSpec(t)
-	_, all := exposeAll(t)
-	fixtures := fakeapi.Fixtures()
+	s := LoadSpec(t)
+	_, all := ExposeAll(t)
+	fixtures := sandbox.Fixtures()
 	marked := 0
 	for _, e := range all {
 		for _, op := range e.Operations {
@@ -149,8 +136,8 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89a
 
 // Every spec operation is in the catalogue or excluded with a reason.
 func TestSpecIsCovered(t *testing.T) {
-	s := loadSpec(t)
-	c, _ := exposeAll(t)
+	s := LoadSpec(t)
+	c, _ := ExposeAll(t)
 	have := map[string]bool{}
 	for _, tl := range c.Tools {
 		for _, op := range tl.Operations {

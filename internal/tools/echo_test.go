@@ -1,4 +1,4 @@
-package tools
+package tools_test
 
 import (
 	"strings"
@@ -6,7 +6,8 @@ import (
 
 	"github.com/invopop/jsonschema"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
+	. "github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
 const echoMarker = "S3CRET-e7c1"
@@ -50,19 +51,19 @@ func wrongValues(s *jsonschema.Schema, depth int) []any {
 // No error about an argument, of any operation, repeats the value given:
 // it may be a password. Errors name the argument and what was expected.
 func TestArgumentErrorsNeverEchoValues(t *testing.T) {
-	_, all := exposeAll(t)
-	fixtures := fakeapi.Fixtures()
+	_, all := ExposeAll(t)
+	fixtures := sandbox.Fixtures()
 	checked := 0
 	for _, e := range all {
 		for _, op := range e.Operations {
-			for _, p := range op.args() {
-				values := wrongValues(p.schema, 0)
-				if p.in == inPath_ {
+			for _, p := range ArgViews(op) {
+				values := wrongValues(p.Schema, 0)
+				if p.In == InPath {
 					values = append(values, "a/"+echoMarker, " "+echoMarker+"/..")
 				}
 				for _, v := range values {
 					args := MinimalArgs(op, fixtures)
-					args[p.name] = v
+					args[p.Name] = v
 					call, err := e.Decode(args, nil)
 					if err == nil {
 						_, err = call.HTTPRequest()
@@ -72,7 +73,7 @@ func TestArgumentErrorsNeverEchoValues(t *testing.T) {
 					}
 					checked++
 					if strings.Contains(err.Error(), echoMarker) {
-						t.Errorf("%s %s=%v: error echoes the value: %v", op.QualifiedName(), p.name, v, err)
+						t.Errorf("%s %s=%v: error echoes the value: %v", op.QualifiedName(), p.Name, v, err)
 					}
 				}
 			}

@@ -1,4 +1,4 @@
-package tools
+package tools_test
 
 import (
 	"bytes"
@@ -14,7 +14,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
+	. "github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
 // fuzzTarget is one path or query argument, with its spec schema.
@@ -29,8 +30,8 @@ type fuzzTarget struct {
 // fuzzTargets lists every string path and query argument once per distinct
 // spec schema (ref alone appears in 137 operations).
 func fuzzTargets(t testing.TB) []fuzzTarget {
-	s := loadSpec(t)
-	_, all := exposeAll(t)
+	s := LoadSpec(t)
+	_, all := ExposeAll(t)
 	seen := map[string]bool{}
 	var out []fuzzTarget
 	for _, e := range all {
@@ -44,8 +45,8 @@ func fuzzTargets(t testing.TB) []fuzzTarget {
 				if pv == nil || (pv.In != "path" && pv.In != "query") || pv.Schema == nil || pv.Schema.Value == nil {
 					continue
 				}
-				p := op.param(pv.Name)
-				if p == nil || p.in != pv.In || p.schema.Type != "string" {
+				p := ArgViewOf(op, pv.Name)
+				if p == nil || p.In != pv.In || p.Schema.Type != "string" {
 					continue
 				}
 				raw, _ := json.Marshal(pv.Schema.Value)
@@ -92,11 +93,11 @@ func specRefuses(s *openapi3.Schema, v string) string {
 		return "not in the enum"
 	}
 	if s.Pattern != "" {
-		p, err := compilePattern(s.Pattern)
+		match, err := PatternMatcher(s.Pattern)
 		if err != nil {
 			return "pattern does not compile: " + err.Error()
 		}
-		if !p.match(v) {
+		if !match(v) {
 			return "does not match " + s.Pattern
 		}
 	}
@@ -137,8 +138,8 @@ func FuzzAcceptedArgumentsMeetTheSpec(f *testing.F) {
 		f.Add(seed)
 	}
 	targets := fuzzTargets(f)
-	s := loadSpec(f)
-	fixtures := fakeapi.Fixtures()
+	s := LoadSpec(f)
+	fixtures := sandbox.Fixtures()
 	f.Fuzz(func(t *testing.T, v string) {
 		for _, tg := range targets {
 			args := MinimalArgs(tg.op, fixtures)

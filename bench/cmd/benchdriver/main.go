@@ -19,7 +19,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 const token = "sbp_bench_0123456789abcdef0123456789abcdef"
@@ -78,8 +78,8 @@ func main() {
 
 func run(o options) error {
 	ctx := context.Background()
-	dbURL := os.Getenv(fakeapi.EnvDatabaseURL)
-	api := fakeapi.New(fakeapi.Options{Token: token, DatabaseURL: dbURL})
+	dbURL := os.Getenv(sandbox.EnvDatabaseURL)
+	api := sandbox.New(sandbox.Options{Token: token, DatabaseURL: dbURL})
 	defer api.Close()
 	content := newContentStub()
 	defer content.Close()
@@ -151,7 +151,7 @@ func run(o options) error {
 	// and rate-limit state start empty. The limiter is off (--rate-limit 0).
 	if o.wants("calls") {
 		progress("per-call latency: %d sequential calls", o.samples)
-		fresh := fakeapi.New(fakeapi.Options{Token: token, DatabaseURL: dbURL})
+		fresh := sandbox.New(sandbox.Options{Token: token, DatabaseURL: dbURL})
 		r.perCall, err = perCall(ctx, withAPI(ours, fresh.URL()), fresh, o.samples, o.concurrency)
 		fresh.Close()
 		if err != nil {
@@ -161,7 +161,7 @@ func run(o options) error {
 
 	if o.wants("memory") {
 		progress("memory over %d calls", o.calls)
-		fresh := fakeapi.New(fakeapi.Options{Token: token, DatabaseURL: dbURL})
+		fresh := sandbox.New(sandbox.Options{Token: token, DatabaseURL: dbURL})
 		r.growth, err = memoryOverCalls(ctx, withAPI(ours, fresh.URL()), o.calls, o.settle)
 		fresh.Close()
 		if err != nil {
@@ -171,7 +171,7 @@ func run(o options) error {
 
 	if o.limiter {
 		progress("limiter: %d calls, %d at a time, at %d/min (about %s)", o.burst, o.limiterConcurrency, o.limiterRate, expectedLimiterTime(o.limiterRate, o.burst).Round(time.Second))
-		fresh := fakeapi.New(fakeapi.Options{Token: token})
+		fresh := sandbox.New(sandbox.Options{Token: token})
 		r.limiter, err = limiterAccuracy(ctx, withAPI(ours, fresh.URL()), fresh, o.limiterRate, o.burst, o.limiterConcurrency)
 		fresh.Close()
 		if err != nil {

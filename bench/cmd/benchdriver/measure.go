@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/fakeapi"
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 // startResult is one server's cold-start figures.
@@ -149,7 +149,7 @@ func contextCost(ctx context.Context, servers []spec, dbURL string) ([]contextRo
 		{"tools/list, default features", nil, nil},
 		{"tools/list, all feature groups", []string{"--features", "all"}, []string{"--features", officialAllFeatures}},
 		{"tools/list, --read-only", []string{"--read-only"}, []string{"--read-only"}},
-		{"tools/list, --project-ref", []string{"--project-ref", fakeapi.SeedProjectActive}, []string{"--project-ref", fakeapi.SeedProjectActive}},
+		{"tools/list, --project-ref", []string{"--project-ref", sandbox.SeedProjectActive}, []string{"--project-ref", sandbox.SeedProjectActive}},
 	}
 	var rows []contextRow
 	for _, v := range variants {
@@ -218,7 +218,7 @@ func contextCost(ctx context.Context, servers []spec, dbURL string) ([]contextRo
 				tables.cells[s.name] = "slot: needs database.list_tables"
 				return nil
 			case dbURL == "":
-				tables.cells[s.name] = "needs " + fakeapi.EnvDatabaseURL
+				tables.cells[s.name] = "needs " + sandbox.EnvDatabaseURL
 				return nil
 			}
 			if dropTables == nil {
@@ -279,10 +279,10 @@ func clip(s string, n int) string {
 func listTablesCall(server string, tools []listedTool) (string, map[string]any, bool) {
 	for _, t := range tools {
 		if server == "official" && t.Name == "list_tables" {
-			return t.Name, map[string]any{"project_id": fakeapi.SeedProjectActive, "schemas": []string{benchSchema}}, true
+			return t.Name, map[string]any{"project_id": sandbox.SeedProjectActive, "schemas": []string{benchSchema}}, true
 		}
 		if server != "official" && t.Name == "database_read" && slices.Contains(t.InputSchema.Properties["operation"].Enum, "list_tables") {
-			args := map[string]any{"operation": "list_tables", "ref": fakeapi.SeedProjectActive}
+			args := map[string]any{"operation": "list_tables", "ref": sandbox.SeedProjectActive}
 			if _, ok := t.InputSchema.Properties["schemas"]; ok {
 				args["schemas"] = []string{benchSchema}
 			} else if _, ok := t.InputSchema.Properties["schema"]; ok {
@@ -304,7 +304,7 @@ type perCallResult struct {
 // perCall times tools/call projects.list through the server against a bare
 // HTTP GET /v1/projects to the same fake API, alternating the two so that
 // both see the same machine state; then throughput with many callers.
-func perCall(ctx context.Context, s spec, api *fakeapi.Server, samples, concurrency int) (*perCallResult, error) {
+func perCall(ctx context.Context, s spec, api *sandbox.Server, samples, concurrency int) (*perCallResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	p, err := launch(s, "--rate-limit", "0")
@@ -340,7 +340,7 @@ func perCall(ctx context.Context, s spec, api *fakeapi.Server, samples, concurre
 		if err != nil {
 			return err
 		}
-		if r.IsError || !strings.Contains(r.text(), fakeapi.SeedProjectActive) {
+		if r.IsError || !strings.Contains(r.text(), sandbox.SeedProjectActive) {
 			return fmt.Errorf("projects.list: %s", r.text())
 		}
 		return nil
@@ -434,7 +434,7 @@ func memoryOverCalls(ctx context.Context, s spec, calls int, settle time.Duratio
 	if _, err := p.toolsList(ctx); err != nil {
 		return nil, err
 	}
-	ref := fakeapi.SeedProjectActive
+	ref := sandbox.SeedProjectActive
 	mix := []struct {
 		label string
 		tool  string
@@ -503,7 +503,7 @@ func expectedLimiterTime(rate, n int) time.Duration {
 // limited to rate per minute, against a fake that answers 429 above rate per
 // minute. One session may have only so many calls waiting for the limiter,
 // so concurrency stays below that bound.
-func limiterAccuracy(ctx context.Context, s spec, api *fakeapi.Server, rate, burst, concurrency int) (*limiterResult, error) {
+func limiterAccuracy(ctx context.Context, s spec, api *sandbox.Server, rate, burst, concurrency int) (*limiterResult, error) {
 	api.SetRateLimit(rate)
 	ctx, cancel := context.WithTimeout(ctx, 2*expectedLimiterTime(rate, burst)+2*time.Minute)
 	defer cancel()
@@ -525,7 +525,7 @@ func limiterAccuracy(ctx context.Context, s spec, api *fakeapi.Server, rate, bur
 		inFlight <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-inFlight }()
-			r, err := p.callTool(ctx, "projects_read", map[string]any{"operation": "get", "ref": fakeapi.SeedProjectActive})
+			r, err := p.callTool(ctx, "projects_read", map[string]any{"operation": "get", "ref": sandbox.SeedProjectActive})
 			if err == nil && r.IsError {
 				err = fmt.Errorf("tool error: %s", clip(r.text(), 200))
 			}

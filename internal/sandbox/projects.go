@@ -1,0 +1,502 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+func (s *Server) projectRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /v1/projects", s.listProjects)
+	mux.HandleFunc("POST /v1/projects", s.createProject)
+	mux.HandleFunc("GET /v1/projects/available-regions", s.availableRegions)
+	mux.HandleFunc("GET /v1/projects/{ref}", s.withProject(s.getProject))
+	mux.HandleFunc("DELETE /v1/projects/{ref}", s.withProject(s.deleteProject))
+	mux.HandleFunc("POST /v1/projects/{ref}/pause", s.withProject(s.pauseProject))
+	mux.HandleFunc("GET /v1/projects/{ref}/restore", s.withProject(s.restoreVersions))
+	mux.HandleFunc("POST /v1/projects/{ref}/restore", s.withProject(s.restoreProject))
+	mux.HandleFunc("POST /v1/projects/{ref}/restore/cancel", s.withProject(s.cancelRestore))
+	mux.HandleFunc("GET /v1/projects/{ref}/health", s.withProject(s.projectHealth))
+	mux.HandleFunc("GET /v1/projects/{ref}/upgrade/eligibility", s.withProject(s.upgradeEligibility))
+	mux.HandleFunc("GET /v1/projects/{ref}/upgrade/status", s.withProject(s.upgradeStatus))
+	mux.HandleFunc("PATCH /v1/projects/{ref}", s.withProject(s.updateProject))
+	mux.HandleFunc("POST /v1/projects/{ref}/upgrade", s.withProject(s.upgradeProject))
+	mux.HandleFunc("GET /v1/projects/{ref}/claim-token", s.withProject(s.getClaimToken))
+	mux.HandleFunc("POST /v1/projects/{ref}/claim-token", s.withProject(s.createClaimToken))
+	mux.HandleFunc("DELETE /v1/projects/{ref}/claim-token", s.withProject(s.deleteClaimToken))
+}
+
+// projectStatuses is the spec's project status enum.
+var projectStatuses = []string{
+	"INACTIVE", "ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "COMING_UP", "UNKNOWN", "GOING_DOWN", "INIT_FAILED",
+	"REMOVED", "RESTORING", "UPGRADING", "PAUSING", "RESTORE_FAILED", "RESTARTING", "PAUSE_FAILED", "RESIZING",
+}
+
+// regions is the spec's region enum with display names, in the spec's order.
+var regions = []struct{ code, name string }{
+	{"us-east-1", "East US (North Virginia)"}, {"us-east-2", "East US (Ohio)"},
+	{"us-west-1", "West US (North California)"}, {"us-west-2", "West US (Oregon)"},
+	{"ap-east-1", "East Asia (Hong Kong)"}, {"ap-southeast-1", "Southeast Asia (Singapore)"},
+	{"ap-northeast-1", "Northeast Asia (Tokyo)"}, {"ap-northeast-2", "Northeast Asia (Seoul)"},
+	{"ap-southeast-2", "Oceania (Sydney)"}, {"eu-west-1", "West EU (Ireland)"},
+	{"eu-west-2", "West Europe (London)"}, {"eu-west-3", "West EU (Paris)"},
+	{"eu-north-1", "North EU (Stockholm)"}, {"eu-central-1", "Central EU (Frankfurt)"},
+	{"eu-central-2", "Central Europe (Zurich)"}, {"ca-central-1", "Canada (Central)"},
+	{"ap-south-1", "South Asia (Mumbai)"}, {"sa-east-1", "South America (São Paulo)"},
+}
+
+// smartGroups maps a smart region group to its name and the region it picks.
+var smartGroups = []struct{ code, name, region string }{
+	{"americas", "Americas", "us-east-1"}, {"emea", "Europe", "eu-central-1"}, {"apac", "Asia-Pacific", "ap-southeast-1"},
+}
+
+var instanceSizes = []string{
+	"nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
+	"24xlarge", "24xlarge_optimized_memory", "24xlarge_optimized_cpu", "24xlarge_high_memory", "48xlarge",
+	"48xlarge_optimized_memory", "48xlarge_optimized_cpu", "48xlarge_high_memory",
+}
+
+var slugPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w-]+$`) })
+
+func isRegion(code string) bool {
+	return slices.ContainsFunc(regions, func(r struct{ code, name string }) bool { return r.code == code })
+}
+
+// smartGroupRegion is the region a smart group picks, "" for an unknown group.
+func smartGroupRegion(group string) string {
+	for _, g := range smartGroups {
+		if g.code == group {
+			return g.region
+		}
+	}
+	return ""
+}
+
+// regionGroup is the smart group a region belongs to.
+func regionGroup(code string) string {
+	switch {
+	case strings.HasPrefix(code, "eu-"):
+		return "emea"
+	case strings.HasPrefix(code, "ap-"):
+		return "apac"
+	}
+	return "americas"
+}
+
+func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Project, 0, len(s.projs))
+	for _, p := range s.projs {
+		out = append(out, p.observe())
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getProject(w http.ResponseWriter, r *http.Request, p *projectState) {
+	writeJSON(w, http.StatusOK, p.observe())
+}
+
+// v1ProjectResponse is V1ProjectResponse: a project without its database.
+type v1ProjectResponse struct {
+	ID               string `json:"id"`
+	Ref              string `json:"ref"`
+	OrganizationID   string `json:"organization_id"`
+	OrganizationSlug string `json:"organization_slug"`
+	Name             string `json:"name"`
+	Region           string `json:"region"`
+	CreatedAt        string `json:"created_at"`
+	Status           string `json:"status"`
+}
+
+// createProjectBody is V1CreateProjectBody.
+type createProjectBody struct {
+	DBPass           string  `json:"db_pass"`
+	Name             string  `json:"name"`
+	OrganizationID   *string `json:"organization_id"` // deprecated, accepted and ignored
+	OrganizationSlug string  `json:"organization_slug"`
+	Plan             *string `json:"plan"`
+	Region           *string `json:"region"`
+	RegionSelection  *struct {
+		Type string `json:"type"`
+		Code string `json:"code"`
+	} `json:"region_selection"`
+	KPSEnabled          *bool   `json:"kps_enabled"`
+	DesiredInstanceSize *string `json:"desired_instance_size"`
+	TemplateURL         *string `json:"template_url"`
+}
+
+// validate checks the body against the spec and resolves the region.
+func (b *createProjectBody) validate() (region string, err error) {
+	rs := b.RegionSelection
+	switch {
+	case strings.TrimSpace(b.Name) == "":
+		return "", errors.New("name is required")
+	case utf8.RuneCountInString(b.Name) > 256:
+		return "", errors.New("name must be at most 256 characters")
+	case b.DBPass == "":
+		return "", errors.New("db_pass is required")
+	case b.OrganizationSlug == "":
+		return "", errors.New("organization_slug is required")
+	case !slugPattern().MatchString(b.OrganizationSlug):
+		return "", errors.New(`organization_slug must match ^[\w-]+$`)
+	case b.Plan != nil && *b.Plan != "free" && *b.Plan != "pro":
+		return "", errors.New("plan must be free or pro")
+	case b.DesiredInstanceSize != nil && !slices.Contains(instanceSizes, *b.DesiredInstanceSize):
+		return "", fmt.Errorf("desired_instance_size %q is not a valid instance size", *b.DesiredInstanceSize)
+	case b.TemplateURL != nil && !isAbsURL(*b.TemplateURL):
+		return "", errors.New("template_url must be an absolute URL")
+	case b.Region != nil && rs != nil:
+		return "", errors.New("Only one of region or region_selection can be specified")
+	case b.Region != nil:
+		if !isRegion(*b.Region) {
+			return "", fmt.Errorf("region must be a supported region code, got %q", *b.Region)
+		}
+		return *b.Region, nil
+	case rs == nil:
+		return "", errors.New("region or region_selection is required")
+	case rs.Type == "specific":
+		if !isRegion(rs.Code) {
+			return "", fmt.Errorf("region_selection.code must be a supported region code, got %q", rs.Code)
+		}
+		return rs.Code, nil
+	case rs.Type == "smartGroup":
+		if region = smartGroupRegion(rs.Code); region == "" {
+			return "", fmt.Errorf("region_selection.code must be americas, emea or apac, got %q", rs.Code)
+		}
+		return region, nil
+	}
+	return "", errors.New("region_selection.type must be specific or smartGroup")
+}
+
+// createProject adds a COMING_UP project that settles to ACTIVE_HEALTHY
+// after Options.TransitionReads reads.
+func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
+	var body createProjectBody
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	region, err := body.validate()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.findOrg(body.OrganizationSlug) == nil {
+		writeError(w, http.StatusNotFound, "Organization not found")
+		return
+	}
+	p := s.addProject(Project{
+		Name: body.Name, OrganizationSlug: body.OrganizationSlug, Region: region, Status: StatusComingUp,
+	}, StatusActiveHealthy).Project
+	writeJSON(w, http.StatusCreated, v1ProjectResponse{
+		ID: p.ID, Ref: p.Ref, OrganizationID: p.OrganizationID, OrganizationSlug: p.OrganizationSlug,
+		Name: p.Name, Region: p.Region, CreatedAt: p.CreatedAt, Status: p.Status,
+	})
+}
+
+func isAbsURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme != "" && u.Host != ""
+}
+
+// deleteProject removes the project and its migrations; the answer is
+// V1ProjectRefResponse.
+func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request, p *projectState) {
+	s.projs = slices.DeleteFunc(s.projs, func(q *projectState) bool { return q == p })
+	delete(s.migs, p.Ref)
+	if s.extra != nil {
+		delete(s.extra.projects, p.Ref)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": p.numID, "ref": p.Ref, "name": p.Name})
+}
+
+// pauseProject: ACTIVE_HEALTHY -> PAUSING -> INACTIVE.
+func (s *Server) pauseProject(w http.ResponseWriter, r *http.Request, p *projectState) {
+	s.move(w, p, StatusActiveHealthy, StatusPausing, StatusInactive, "pause")
+}
+
+// restoreProject: INACTIVE -> RESTORING -> ACTIVE_HEALTHY.
+func (s *Server) restoreProject(w http.ResponseWriter, r *http.Request, p *projectState) {
+	s.move(w, p, StatusInactive, StatusRestoring, StatusActiveHealthy, "restore")
+}
+
+// cancelRestore: RESTORING -> INACTIVE at once.
+func (s *Server) cancelRestore(w http.ResponseWriter, r *http.Request, p *projectState) {
+	s.move(w, p, StatusRestoring, StatusInactive, "", "cancel the restoration of")
+}
+
+// move checks that p is in status from, then puts it in status via (settling
+// to target, if any) and answers 200 with no body, like the API.
+func (s *Server) move(w http.ResponseWriter, p *projectState, from, via, target, verb string) {
+	// Mutations see the status the API last reported: a transition ends
+	// only when a read observes it.
+	if p.Status != from {
+		badRequest(w, "Cannot %s project %s: its status is %s, expected %s", verb, p.Ref, p.Status, from)
+		return
+	}
+	p.transition(via, target, s.opts.TransitionReads)
+	writeEmpty(w, http.StatusOK)
+}
+
+// restoreVersions is GetProjectAvailableRestoreVersionsResponse: a paused
+// project can be restored to its own version.
+func (s *Server) restoreVersions(w http.ResponseWriter, r *http.Request, p *projectState) {
+	versions := []map[string]string{}
+	if p.Status == StatusInactive {
+		versions = append(versions, map[string]string{
+			"version": "supabase-postgres-" + p.Database.Version, "release_channel": p.Database.ReleaseChannel,
+			"postgres_engine": p.Database.PostgresEngine,
+		})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"available_versions": versions})
+}
+
+var healthServices = []string{"auth", "db", "db_postgres_user", "pooler", "realtime", "rest", "storage", "pg_bouncer"}
+
+// projectHealth answers V1ServiceHealthResponse for each `services` value
+// (repeated query parameter, required). Services are healthy when the project
+// is ACTIVE_HEALTHY, coming up while it starts, unhealthy otherwise.
+func (s *Server) projectHealth(w http.ResponseWriter, r *http.Request, ps *projectState) {
+	services := r.URL.Query()["services"]
+	if len(services) == 0 {
+		badRequest(w, "services is required")
+		return
+	}
+	for _, svc := range services {
+		if !slices.Contains(healthServices, svc) {
+			badRequest(w, "services: invalid service %q; expected one of %s", svc, strings.Join(healthServices, ", "))
+			return
+		}
+	}
+	if _, ok := queryInt(w, r, "timeout_ms", 0, 0, 10000); !ok {
+		return
+	}
+	p := ps.observe()
+	out := make([]map[string]any, 0, len(services))
+	for _, svc := range services {
+		h := map[string]any{"name": svc, "healthy": false}
+		switch p.Status {
+		case StatusActiveHealthy:
+			h["healthy"], h["status"] = true, "ACTIVE_HEALTHY"
+			switch svc {
+			case "auth":
+				h["info"] = map[string]any{"name": "GoTrue", "version": "v2.170.0",
+					"description": "GoTrue is a user registration and authentication API"}
+			case "realtime":
+				h["info"] = map[string]any{"healthy": true, "db_connected": true, "replication_connected": true,
+					"connected_cluster": 1}
+			case "rest":
+				h["info"] = map[string]any{"db_schema": "public,graphql_public"}
+			}
+		case StatusComingUp, StatusRestoring, "RESTARTING", "UPGRADING", "RESIZING":
+			h["status"] = "COMING_UP"
+		default:
+			h["status"], h["error"] = "UNHEALTHY", fmt.Sprintf("project is not running (status %s)", p.Status)
+		}
+		out = append(out, h)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// upgradeEligibility is ProjectUpgradeEligibilityResponse: Postgres 15 (and
+// older) projects may upgrade to 17 unless paused; 17 is the latest.
+func (s *Server) upgradeEligibility(w http.ResponseWriter, r *http.Request, p *projectState) {
+	const latest = "17.4.1.054"
+	targets := []map[string]string{}
+	validation := []map[string]string{}
+	if p.Database.PostgresEngine != "17" {
+		targets = append(targets, map[string]string{"postgres_version": "17", "release_channel": "ga", "app_version": "supabase-postgres-" + latest})
+	}
+	if p.Status == StatusInactive {
+		validation = append(validation, map[string]string{"type": "project_hibernating"})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"eligible":                                 len(targets) > 0 && len(validation) == 0,
+		"current_app_version":                      "supabase-postgres-" + p.Database.Version,
+		"current_app_version_release_channel":      p.Database.ReleaseChannel,
+		"latest_app_version":                       "supabase-postgres-" + latest,
+		"target_upgrade_versions":                  targets,
+		"duration_estimate_hours":                  1,
+		"legacy_auth_custom_roles":                 []string{},
+		"objects_to_be_dropped":                    []string{},
+		"unsupported_extensions":                   []string{},
+		"user_defined_objects_in_internal_schemas": []string{},
+		"validation_errors":                        validation,
+		"warnings":                                 []any{},
+	})
+}
+
+// upgradeStatus is DatabaseUpgradeStatusResponse: null until an upgrade
+// starts; the fake's upgrades complete at once. A tracking_id other than the
+// latest upgrade's is a 404.
+func (s *Server) upgradeStatus(w http.ResponseWriter, r *http.Request, p *projectState) {
+	u := s.extrasOf(p.Ref).upgrade
+	if id := r.URL.Query().Get("tracking_id"); id != "" && (u == nil || u.trackingID != id) {
+		writeError(w, http.StatusNotFound, "Upgrade not found")
+		return
+	}
+	if u == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"databaseUpgradeStatus": nil})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"databaseUpgradeStatus": map[string]any{
+		"initiated_at": u.initiatedAt, "latest_status_at": u.initiatedAt, "target_version": u.target,
+		"progress": "10_completed_post_physical_backup", "status": 2,
+	}})
+}
+
+// upgradeState is the latest Postgres upgrade of a project.
+type upgradeState struct {
+	trackingID, initiatedAt string
+	target                  int
+}
+
+// upgradeProject is UpgradeDatabaseBody -> 201 ProjectUpgradeInitiateResponse.
+// Like eligibility says: Postgres 17 is the only target, a paused project
+// cannot upgrade. The project goes UPGRADING, then ACTIVE_HEALTHY on 17.
+func (s *Server) upgradeProject(w http.ResponseWriter, r *http.Request, p *projectState) {
+	var body struct {
+		TargetVersion  string  `json:"target_version"`
+		ReleaseChannel *string `json:"release_channel"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	switch {
+	case body.TargetVersion == "":
+		badRequest(w, "target_version is required")
+	case body.ReleaseChannel != nil && !slices.Contains([]string{"internal", "alpha", "beta", "ga", "withdrawn", "preview"}, *body.ReleaseChannel):
+		badRequest(w, "release_channel must be one of internal, alpha, beta, ga, withdrawn, preview")
+	case p.Status != StatusActiveHealthy:
+		badRequest(w, "Project %s cannot be upgraded: its status is %s", p.Ref, p.Status)
+	case p.Database.PostgresEngine == "17" || body.TargetVersion != "17":
+		badRequest(w, "Project %s cannot be upgraded to Postgres %s: see upgrade/eligibility", p.Ref, body.TargetVersion)
+	default:
+		u := &upgradeState{trackingID: randomHex(16), initiatedAt: nowStamp(), target: 17}
+		s.extrasOf(p.Ref).upgrade = u
+		p.Database.PostgresEngine, p.Database.Version = "17", "17.4.1.054"
+		p.transition("UPGRADING", StatusActiveHealthy, s.opts.TransitionReads)
+		writeJSON(w, http.StatusCreated, map[string]string{"tracking_id": u.trackingID})
+	}
+}
+
+// updateProject is V1UpdateProjectBody -> V1ProjectRefResponse.
+func (s *Server) updateProject(w http.ResponseWriter, r *http.Request, p *projectState) {
+	var body struct {
+		Name string `json:"name"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if n := utf8.RuneCountInString(body.Name); n < 1 || n > 256 {
+		badRequest(w, "name is required and must be at most 256 characters")
+		return
+	}
+	p.Name = body.Name
+	writeJSON(w, http.StatusOK, map[string]any{"id": p.numID, "ref": p.Ref, "name": p.Name})
+}
+
+// claimToken lets another organization claim a project.
+type claimToken struct {
+	Token     string `json:"token,omitempty"` // shown only when created
+	Alias     string `json:"token_alias"`
+	ExpiresAt string `json:"expires_at"`
+	CreatedAt string `json:"created_at"`
+	CreatedBy string `json:"created_by"`
+}
+
+// getClaimToken is ProjectClaimTokenResponse: the token itself is not shown.
+func (s *Server) getClaimToken(w http.ResponseWriter, r *http.Request, p *projectState) {
+	c := s.extrasOf(p.Ref).claim
+	if c == nil {
+		writeError(w, http.StatusNotFound, "Project has no claim token")
+		return
+	}
+	out := *c
+	out.Token, out.Alias = "", c.Token[:8]
+	writeJSON(w, http.StatusOK, out)
+}
+
+// createClaimToken replaces any token with a new one valid for a day
+// (CreateProjectClaimTokenResponse, the only answer holding the token).
+func (s *Server) createClaimToken(w http.ResponseWriter, r *http.Request, p *projectState) {
+	c := &claimToken{Token: randomHex(20), CreatedAt: nowStamp(), CreatedBy: userAlice,
+		ExpiresAt: time.Now().UTC().Add(24 * time.Hour).Format(createdAtLayout)}
+	c.Alias = c.Token[:8]
+	s.extrasOf(p.Ref).claim = c
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) deleteClaimToken(w http.ResponseWriter, r *http.Request, p *projectState) {
+	pe := s.extrasOf(p.Ref)
+	if pe.claim == nil {
+		writeError(w, http.StatusNotFound, "Project has no claim token")
+		return
+	}
+	pe.claim = nil
+	writeEmpty(w, http.StatusNoContent)
+}
+
+func nowStamp() string { return time.Now().UTC().Format(createdAtLayout) }
+
+// availableRegions is RegionsInfo; organization_slug is required, continent
+// picks the recommended smart group.
+func (s *Server) availableRegions(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	slug := q.Get("organization_slug")
+	if slug == "" {
+		badRequest(w, "organization_slug is required")
+		return
+	}
+	group := "americas"
+	switch c := q.Get("continent"); c {
+	case "", "NA", "SA", "AN":
+	case "EU", "AF":
+		group = "emea"
+	case "AS", "OC":
+		group = "apac"
+	default:
+		badRequest(w, "continent must be one of NA, SA, EU, AF, AS, OC, AN")
+		return
+	}
+	if v := q.Get("desired_instance_size"); v != "" && !slices.Contains(instanceSizes, v) {
+		badRequest(w, "desired_instance_size %q is not a valid instance size", v)
+		return
+	}
+	s.mu.Lock()
+	org := s.findOrg(slug)
+	s.mu.Unlock()
+	if org == nil {
+		writeError(w, http.StatusNotFound, "Organization not found")
+		return
+	}
+	var groups, all, recommended []map[string]string
+	var recGroup map[string]string
+	for _, g := range smartGroups {
+		m := map[string]string{"name": g.name, "code": g.code, "type": "smartGroup"}
+		groups = append(groups, m)
+		if g.code == group {
+			recGroup = m
+		}
+	}
+	for _, rg := range regions {
+		m := map[string]string{"name": rg.name, "code": rg.code, "type": "specific", "provider": "AWS"}
+		all = append(all, m)
+		if regionGroup(rg.code) == group {
+			recommended = append(recommended, m)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"recommendations": map[string]any{"smartGroup": recGroup, "specific": recommended},
+		"all":             map[string]any{"smartGroup": groups, "specific": all},
+	})
+}
