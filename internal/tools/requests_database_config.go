@@ -110,7 +110,7 @@ type SSLEnforcementConfig struct {
 
 type UpdateSSLEnforcement struct {
 	ProjectRef
-	RequestedConfig SSLEnforcementConfig `json:"requestedConfig" jsonschema:"required" jsonschema_description:"Wanted."`
+	RequestedConfig SSLEnforcementConfig `json:"requestedConfig" list:"object" jsonschema:"required" jsonschema_description:"{database: true requires SSL}."`
 }
 
 type GetDatabaseDisk struct{ ProjectRef }
@@ -126,7 +126,7 @@ type DiskAttributes struct {
 
 type ModifyDatabaseDisk struct {
 	ProjectRef
-	Attributes DiskAttributes `json:"attributes" jsonschema:"required" jsonschema_description:"New disk."`
+	Attributes DiskAttributes `json:"attributes" list:"object" jsonschema:"required" jsonschema_description:"New disk: {type: gp3|io2, size_gb, iops, throughput_mibps? (MiB/s, gp3 only)}."`
 }
 
 // Validate checks what the flattened oneOf cannot say.

@@ -48,7 +48,7 @@ type DeployFunction struct {
 	EntrypointPath string         `json:"entrypoint_path" jsonschema:"required" jsonschema_description:"Entry file name."`
 	VerifyJWT      *bool          `json:"verify_jwt,omitempty" jsonschema_description:"Check JWT (default true)."`
 	Name           string         `json:"name,omitempty" jsonschema_description:"Name."`
-	Files          []FunctionFile `json:"files" jsonschema:"required" jsonschema_description:"Source files."`
+	Files          []FunctionFile `json:"files" list:"object" jsonschema:"required" jsonschema_description:"Source files: [{name, content}]."`
 }
 
 // Validate checks that the files can make a function.

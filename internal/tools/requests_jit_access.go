@@ -73,7 +73,7 @@ type JitRole struct {
 type UpdateJitAccess struct {
 	ProjectRef
 	UserID string    `json:"user_id" jsonschema:"required,format=uuid" jsonschema_description:"User id."`
-	Roles  []JitRole `json:"roles" jsonschema:"required" jsonschema_description:"Grants."`
+	Roles  []JitRole `json:"roles" list:"object" jsonschema:"required" jsonschema_description:"Grants: [{role, expires_at? (Unix s), allowed_networks? ({allowed_cidrs, allowed_cidrs_v6: [{cidr}]}; default any), branches_only?}]."`
 }
 
 // Validate checks the networks of every grant.

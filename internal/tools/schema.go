@@ -22,6 +22,11 @@ type ExposedTool struct {
 	// NoReveal withholds the reveal argument: read-only mode never shows
 	// secrets.
 	NoReveal bool
+	// HeaderOnRead leaves the group's description out of a write tool
+	// whose _read tool is listed too and says it: the same line twice
+	// would be paid on every turn, and the name, title and operation
+	// lines already say what the write tool does.
+	HeaderOnRead bool
 }
 
 // ConfirmProperty is the argument that carries a confirmation token.
@@ -85,13 +90,20 @@ func (e *ExposedTool) OperationNames() []string {
 // argument descriptions need not repeat it.
 func (e *ExposedTool) Description() string {
 	var b strings.Builder
-	b.WriteString(e.Tool.Description)
+	if !e.HeaderOnRead || e.Access != AccessWrite {
+		b.WriteString(e.Tool.Description)
+	}
 	common := e.commonArg()
 	if common != "" {
-		b.WriteString(" All take " + common + ".")
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("All take " + common + ".")
 	}
 	for _, op := range e.Operations {
-		b.WriteByte('\n')
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
 		b.WriteString(e.signatureWithout(op, common))
 		b.WriteString(": ")
 		b.WriteString(op.Summary)
