@@ -30,7 +30,7 @@ type Requests struct {
 
 // ProjectRef addresses one project.
 type ProjectRef struct {
-	Ref string `json:"ref" in:"path" jsonschema:"required,pattern=^[a-z]{20}$" jsonschema_description:"Project ref."`
+	Ref string `json:"ref" in:"path" jsonschema:"required" check:"pattern=^[a-z]{20}$" jsonschema_description:"Project ref."`
 }
 
 // OrganizationSlug addresses one organization.
