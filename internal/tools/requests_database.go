@@ -38,7 +38,7 @@ type SQLQuery struct {
 type ExecuteSQL struct {
 	ProjectRef
 	SQLQuery
-	ReadOnly *bool `json:"read_only,omitempty" jsonschema_description:"Run as the read-only database role."`
+	ReadOnly *bool `json:"read_only,omitempty" jsonschema_description:"As the read-only role."`
 }
 
 type ExecuteReadonlySQL struct {

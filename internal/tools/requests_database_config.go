@@ -65,7 +65,7 @@ type PostgresConfig struct {
 // own struct.
 type UpdatePostgresConfig struct {
 	ProjectRef
-	Config PostgresConfig `json:"config" jsonschema:"required" jsonschema_description:"Settings to change: as in get_postgres plus restart_database; or the pooler's default_pool_size, pool_mode."`
+	Config PostgresConfig `json:"config" jsonschema:"required" jsonschema_description:"As get_postgres shows, plus restart_database; pooler: default_pool_size, pool_mode."`
 }
 
 var errEmptyConfig = errors.New("config is empty: give at least one setting to change")

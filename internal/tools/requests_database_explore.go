@@ -95,7 +95,7 @@ func (t TableName) schema() string {
 
 type ListSchemas struct {
 	ProjectRef
-	IncludeSystem *bool `json:"include_system,omitempty" in:"none" jsonschema_description:"Also list PostgreSQL's and Supabase's own schemas."`
+	IncludeSystem *bool `json:"include_system,omitempty" in:"none" jsonschema_description:"Also system schemas."`
 }
 
 func (r *ListSchemas) Finish(req *client.Request) error {
@@ -275,7 +275,7 @@ func (r *DescribeTable) FormatResult(body []byte) ([]byte, error) {
 
 type ListExtensions struct {
 	ProjectRef
-	Available *bool `json:"available,omitempty" in:"none" jsonschema_description:"Also list extensions that can be installed."`
+	Available *bool `json:"available,omitempty" in:"none" jsonschema_description:"Also installable ones."`
 }
 
 func (r *ListExtensions) Finish(req *client.Request) error {
@@ -330,7 +330,7 @@ func (r *ListPolicies) FormatResult(body []byte) ([]byte, error) { return ndjson
 type Explain struct {
 	ProjectRef
 	Query string `json:"query" in:"none" jsonschema:"required,minLength=1" jsonschema_description:"One read query (SELECT...) to plan; it is not run."`
-	Full  *bool  `json:"full,omitempty" in:"none" jsonschema_description:"Return the whole JSON plan instead of a summary."`
+	Full  *bool  `json:"full,omitempty" in:"none" jsonschema_description:"Whole JSON plan, not a summary."`
 }
 
 func (r *Explain) Finish(req *client.Request) error {

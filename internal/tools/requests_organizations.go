@@ -21,7 +21,7 @@ type ListOrganizations struct{ NoArguments }
 type GetOrganization struct{ OrganizationSlug }
 
 type CreateOrganization struct {
-	Name string `json:"name" jsonschema:"required,maxLength=256" jsonschema_description:"Name of the new organization."`
+	Name string `json:"name" jsonschema:"required,maxLength=256" jsonschema_description:"Organization name."`
 }
 
 type ListOrganizationMembers struct{ OrganizationSlug }

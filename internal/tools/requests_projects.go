@@ -37,7 +37,7 @@ type CreateProject struct {
 	DBPass           string           `json:"db_pass" secret:"true" jsonschema:"required,minLength=8" jsonschema_description:"Postgres password. Omit: user types it."`
 	RegionSelection  *RegionSelection `json:"region_selection" list:"object" jsonschema:"required" jsonschema_description:"{type: specific, code: a region from list_regions} or {type: smartGroup, code: americas|emea|apac}."`
 	InstanceSize     string           `json:"desired_instance_size,omitempty" jsonschema:"enum=nano,enum=micro,enum=small,enum=medium,enum=large,enum=xlarge,enum=2xlarge,enum=4xlarge,enum=8xlarge,enum=12xlarge,enum=16xlarge,enum=24xlarge,enum=24xlarge_optimized_memory,enum=24xlarge_optimized_cpu,enum=24xlarge_high_memory,enum=48xlarge,enum=48xlarge_optimized_memory,enum=48xlarge_optimized_cpu,enum=48xlarge_high_memory" jsonschema_description:"Compute size; omit for the smallest."`
-	TemplateURL      string           `json:"template_url,omitempty" jsonschema:"format=uri" jsonschema_description:"Template URL to create the project from."`
+	TemplateURL      string           `json:"template_url,omitempty" jsonschema:"format=uri" jsonschema_description:"Template to create from."`
 }
 
 // RegionSelection is the spec's oneOf of a specific region or a smart group,
@@ -69,14 +69,14 @@ type ListProjectRestoreVersions struct{ ProjectRef }
 
 type ListAvailableRegions struct {
 	OrganizationSlug string `json:"organization_slug" in:"query" jsonschema:"required,pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
-	Continent        string `json:"continent,omitempty" in:"query" jsonschema:"enum=NA,enum=SA,enum=EU,enum=AF,enum=AS,enum=OC,enum=AN" jsonschema_description:"Continent code to prefer regions on."`
+	Continent        string `json:"continent,omitempty" in:"query" jsonschema:"enum=NA,enum=SA,enum=EU,enum=AF,enum=AS,enum=OC,enum=AN" jsonschema_description:"Preferred continent."`
 	InstanceSize     string `json:"desired_instance_size,omitempty" in:"query" jsonschema:"enum=nano,enum=micro,enum=small,enum=medium,enum=large,enum=xlarge,enum=2xlarge,enum=4xlarge,enum=8xlarge,enum=12xlarge,enum=16xlarge,enum=24xlarge,enum=24xlarge_optimized_memory,enum=24xlarge_optimized_cpu,enum=24xlarge_high_memory,enum=48xlarge,enum=48xlarge_optimized_memory,enum=48xlarge_optimized_cpu,enum=48xlarge_high_memory" jsonschema_description:"Compute size; omit for the smallest."`
 }
 
 type GetProjectHealth struct {
 	ProjectRef
 	Services  []string `json:"services" in:"query" jsonschema:"required,minItems=1,enum=auth,enum=db,enum=db_postgres_user,enum=pooler,enum=realtime,enum=rest,enum=storage,enum=pg_bouncer" jsonschema_description:"Services to check."`
-	TimeoutMS *int     `json:"timeout_ms,omitempty" in:"query" jsonschema:"minimum=0,maximum=10000" jsonschema_description:"Health check timeout in milliseconds."`
+	TimeoutMS *int     `json:"timeout_ms,omitempty" in:"query" jsonschema:"minimum=0,maximum=10000" jsonschema_description:"Timeout, ms."`
 }
 
 type GetUpgradeEligibility struct{ ProjectRef }
