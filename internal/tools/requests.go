@@ -35,7 +35,7 @@ type ProjectRef struct {
 
 // OrganizationSlug addresses one organization.
 type OrganizationSlug struct {
-	Slug string `json:"slug" in:"path" jsonschema:"required,pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
+	Slug string `json:"slug" in:"path" jsonschema:"required" check:"pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
 }
 
 // NoArguments is the request of operations that take none.

@@ -11,7 +11,7 @@ type ActionsRequests struct {
 
 type ListActionRuns struct {
 	ProjectRef
-	Offset *int `json:"offset,omitempty" in:"query" jsonschema:"minimum=0" jsonschema_description:"Skip count."`
+	Offset *int `json:"offset,omitempty" in:"query" check:"minimum=0" jsonschema_description:"Skip count."`
 	Limit  *int `json:"limit,omitempty" in:"query" jsonschema:"minimum=10" jsonschema_description:"Page size."`
 }
 

@@ -9,7 +9,7 @@ type Reveal struct {
 // APIKeyID addresses one API key.
 type APIKeyID struct {
 	ProjectRef
-	ID string `json:"id" in:"path" jsonschema:"required,format=uuid" jsonschema_description:"Key id."`
+	ID string `json:"id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Key id."`
 }
 
 type ListAPIKeys struct {

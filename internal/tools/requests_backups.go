@@ -26,7 +26,7 @@ type RestoreBackup struct {
 
 type RestorePITRBackup struct {
 	ProjectRef
-	RecoveryTimeTargetUnix int64 `json:"recovery_time_target_unix" jsonschema:"required,minimum=0" jsonschema_description:"Unix seconds in the PITR window."`
+	RecoveryTimeTargetUnix int64 `json:"recovery_time_target_unix" jsonschema:"required" check:"minimum=0" jsonschema_description:"Unix seconds in the PITR window."`
 }
 
 type GetRestorePoint struct {

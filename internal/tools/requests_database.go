@@ -31,7 +31,7 @@ type DatabaseRequests struct {
 
 // SQLQuery is the body shared by both SQL endpoints.
 type SQLQuery struct {
-	Query      string `json:"query" jsonschema:"required,minLength=1" jsonschema_description:"SQL; with several statements the last one's rows return."`
+	Query      string `json:"query" jsonschema:"required" check:"minLength=1" jsonschema_description:"SQL; with several statements the last one's rows return."`
 	Parameters []any  `json:"parameters,omitempty" jsonschema_description:"Values for $1, $2... (one statement only)."`
 }
 
@@ -48,7 +48,7 @@ type ExecuteReadonlySQL struct {
 
 // Migration is the body shared by apply and upsert.
 type Migration struct {
-	Query    string `json:"query" jsonschema:"required,minLength=1" jsonschema_description:"Migration SQL (DDL)."`
+	Query    string `json:"query" jsonschema:"required" check:"minLength=1" jsonschema_description:"Migration SQL (DDL)."`
 	Name     string `json:"name,omitempty" jsonschema_description:"Migration name in snake_case."`
 	Rollback string `json:"rollback,omitempty" jsonschema_description:"SQL that undoes the migration."`
 }
@@ -67,7 +67,7 @@ type UpsertMigration struct {
 
 // MigrationVersion addresses one entry of the migration history.
 type MigrationVersion struct {
-	Version string `json:"version" in:"path" jsonschema:"required,pattern=^\\d+$" jsonschema_description:"Migration version."`
+	Version string `json:"version" in:"path" jsonschema:"required" check:"pattern=^\\d+$" jsonschema_description:"Migration version."`
 }
 
 type GetMigration struct {
@@ -94,7 +94,7 @@ func (r UpdateMigration) EncodeBody() ([]byte, string, error) {
 
 type RollbackMigrations struct {
 	ProjectRef
-	Gte string `json:"gte" in:"query" jsonschema:"required,pattern=^\\d+$" jsonschema_description:"Version."`
+	Gte string `json:"gte" in:"query" jsonschema:"required" check:"pattern=^\\d+$" jsonschema_description:"Version."`
 }
 
 type GenerateTypes struct {

@@ -70,7 +70,7 @@ func ndjson(body []byte) ([]byte, error) {
 
 // Schemas selects schemas by name.
 type Schemas struct {
-	Schemas []string `json:"schemas,omitempty" in:"none" jsonschema:"maxItems=50" jsonschema_description:"Schema names; default public."`
+	Schemas []string `json:"schemas,omitempty" in:"none" check:"maxItems=50" jsonschema_description:"Schema names; default public."`
 }
 
 func (s Schemas) orPublic() []string {
@@ -82,8 +82,8 @@ func (s Schemas) orPublic() []string {
 
 // TableName names one table.
 type TableName struct {
-	Schema string `json:"schema,omitempty" in:"none" jsonschema:"maxLength=63" jsonschema_description:"Schema name; default public."`
-	Table  string `json:"table" in:"none" jsonschema:"required,minLength=1,maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted)."`
+	Schema string `json:"schema,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Schema name; default public."`
+	Table  string `json:"table" in:"none" jsonschema:"required" check:"minLength=1,maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted)."`
 }
 
 func (t TableName) schema() string {
@@ -203,8 +203,8 @@ func (o orderedJSON) MarshalJSON() ([]byte, error) {
 // when table is left out (the schema resource reads it that way).
 type DescribeTable struct {
 	ProjectRef
-	Schema string `json:"schema,omitempty" in:"none" jsonschema:"maxLength=63" jsonschema_description:"Schema name; default public."`
-	Table  string `json:"table,omitempty" in:"none" jsonschema:"maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted); omit for all."`
+	Schema string `json:"schema,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Schema name; default public."`
+	Table  string `json:"table,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted); omit for all."`
 }
 
 func (r *DescribeTable) schema() string { return TableName{Schema: r.Schema}.schema() }
@@ -291,7 +291,7 @@ func (r *ListExtensions) FormatResult(body []byte) ([]byte, error) { return ndjs
 
 type ListDatabaseFunctions struct {
 	ProjectRef
-	Schemas []string `json:"schemas,omitempty" in:"none" jsonschema:"maxItems=50" jsonschema_description:"Schema names; default every user schema."`
+	Schemas []string `json:"schemas,omitempty" in:"none" check:"maxItems=50" jsonschema_description:"Schema names; default every user schema."`
 }
 
 func (r *ListDatabaseFunctions) Finish(req *client.Request) error {
@@ -329,7 +329,7 @@ func (r *ListPolicies) FormatResult(body []byte) ([]byte, error) { return ndjson
 // executed.
 type Explain struct {
 	ProjectRef
-	Query string `json:"query" in:"none" jsonschema:"required,minLength=1" jsonschema_description:"One read query (SELECT...) to plan; it is not run."`
+	Query string `json:"query" in:"none" jsonschema:"required" check:"minLength=1" jsonschema_description:"One read query (SELECT...) to plan; it is not run."`
 	Full  *bool  `json:"full,omitempty" in:"none" jsonschema_description:"Whole JSON plan, not a summary."`
 }
 

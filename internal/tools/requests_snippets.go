@@ -7,5 +7,5 @@ type ListSnippets struct {
 }
 
 type GetSnippet struct {
-	ID string `json:"id" in:"path" jsonschema:"required,format=uuid" jsonschema_description:"Snippet id."`
+	ID string `json:"id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Snippet id."`
 }
