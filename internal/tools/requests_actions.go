@@ -20,7 +20,7 @@ type CountActionRuns struct{ ProjectRef }
 // ActionRun addresses one action run.
 type ActionRun struct {
 	ProjectRef
-	RunID string `json:"run_id" in:"path" jsonschema:"required" jsonschema_description:"Run id."`
+	RunID string `json:"run_id" in:"path" jsonschema:"required" jsonschema_description:"Id."`
 }
 
 type GetActionRun struct{ ActionRun }

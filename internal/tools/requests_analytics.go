@@ -56,5 +56,5 @@ type GetAPIRequestsCount struct{ ProjectRef }
 type GetFunctionStats struct {
 	ProjectRef
 	Interval   string `json:"interval" in:"query" jsonschema:"required,enum=15min,enum=1hr,enum=3hr,enum=1day" jsonschema_description:"Window."`
-	FunctionID string `json:"function_id" in:"query" jsonschema:"required" jsonschema_description:"Function id."`
+	FunctionID string `json:"function_id" in:"query" jsonschema:"required" jsonschema_description:"Id."`
 }

@@ -89,7 +89,7 @@ type CreateLegacySigningKey struct{ ProjectRef }
 
 // SSOProviderID addresses one SSO provider.
 type SSOProviderID struct {
-	ProviderID string `json:"provider_id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Provider id."`
+	ProviderID string `json:"provider_id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Id."`
 }
 
 // SAMLSettings are the fields shared by creating and updating a provider.

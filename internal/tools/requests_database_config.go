@@ -126,7 +126,7 @@ type DiskAttributes struct {
 
 type ModifyDatabaseDisk struct {
 	ProjectRef
-	Attributes DiskAttributes `json:"attributes" list:"object" jsonschema:"required" jsonschema_description:"New disk: {type: gp3|io2, size_gb, iops, throughput_mibps? (MiB/s, gp3 only)}."`
+	Attributes DiskAttributes `json:"attributes" list:"object" jsonschema:"required" jsonschema_description:"{type: gp3|io2, size_gb, iops, throughput_mibps? (gp3 only)}."`
 }
 
 // Validate checks what the flattened oneOf cannot say.

@@ -35,7 +35,7 @@ type CreateProject struct {
 	Name             string           `json:"name" jsonschema:"required" check:"maxLength=256" jsonschema_description:"Project name."`
 	OrganizationSlug string           `json:"organization_slug" jsonschema:"required" check:"pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
 	DBPass           string           `json:"db_pass" secret:"true" jsonschema:"required,minLength=8" jsonschema_description:"Postgres password. Omit: user types it."`
-	RegionSelection  *RegionSelection `json:"region_selection" list:"object" jsonschema:"required" jsonschema_description:"{type: specific, code: a region from list_regions} or {type: smartGroup, code: americas|emea|apac}."`
+	RegionSelection  *RegionSelection `json:"region_selection" list:"object" jsonschema:"required" jsonschema_description:"{type: specific|smartGroup, code: a region (list_regions) or americas|emea|apac}."`
 	InstanceSize     string           `json:"desired_instance_size,omitempty" jsonschema:"enum=nano,enum=micro,enum=small,enum=medium,enum=large,enum=xlarge,enum=2xlarge,enum=4xlarge,enum=8xlarge,enum=12xlarge,enum=16xlarge,enum=24xlarge,enum=24xlarge_optimized_memory,enum=24xlarge_optimized_cpu,enum=24xlarge_high_memory,enum=48xlarge,enum=48xlarge_optimized_memory,enum=48xlarge_optimized_cpu,enum=48xlarge_high_memory" jsonschema_description:"Compute size; default smallest."`
 	TemplateURL      string           `json:"template_url,omitempty" check:"format=uri" jsonschema_description:"Template to create from."`
 }
