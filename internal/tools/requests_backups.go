@@ -36,7 +36,7 @@ type GetRestorePoint struct {
 
 type CreateRestorePoint struct {
 	ProjectRef
-	Name string `json:"name" jsonschema:"required,minLength=1,maxLength=20" jsonschema_description:"Restore point name."`
+	Name string `json:"name" jsonschema:"required,maxLength=20" check:"minLength=1" jsonschema_description:"Restore point name."`
 }
 
 type GetBackupSchedule struct{ ProjectRef }
@@ -58,5 +58,5 @@ func (r UpdateBackupSchedule) Validate() error {
 
 type UndoToRestorePoint struct {
 	ProjectRef
-	Name string `json:"name" jsonschema:"required,minLength=1,maxLength=20" jsonschema_description:"Restore point name."`
+	Name string `json:"name" jsonschema:"required,maxLength=20" check:"minLength=1" jsonschema_description:"Restore point name."`
 }

@@ -392,8 +392,8 @@ type planNode struct {
 type SampleRows struct {
 	ProjectRef
 	TableName
-	Limit      *int `json:"limit,omitempty" in:"none" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Rows to return; default 5."`
-	MaxColumns *int `json:"max_columns,omitempty" in:"none" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Columns per row; default 20."`
+	Limit      *int `json:"limit,omitempty" in:"none" jsonschema:"maximum=100" check:"minimum=1" jsonschema_description:"Rows to return; default 5."`
+	MaxColumns *int `json:"max_columns,omitempty" in:"none" jsonschema:"maximum=100" check:"minimum=1" jsonschema_description:"Columns per row; default 20."`
 }
 
 // maxSampleValue truncates long values so a few rows stay small.
