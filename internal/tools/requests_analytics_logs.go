@@ -39,8 +39,8 @@ type GetLogs struct {
 	ProjectRef
 	Service string `json:"service" in:"none" jsonschema:"required,enum=api,enum=postgres,enum=auth,enum=storage,enum=realtime,enum=edge_functions,enum=function_console,enum=pooler,enum=postgrest" jsonschema_description:"Log source."`
 	Minutes *int   `json:"minutes,omitempty" in:"none" jsonschema:"maximum=1440" check:"minimum=1" jsonschema_description:"Window ending now; default 15."`
-	Filter  string `json:"filter,omitempty" in:"none" check:"maxLength=200" jsonschema_description:"Messages containing this (any case)."`
-	Limit   *int   `json:"limit,omitempty" in:"none" jsonschema:"maximum=500" check:"minimum=1" jsonschema_description:"Most recent entries; default 50."`
+	Filter  string `json:"filter,omitempty" in:"none" check:"maxLength=200" jsonschema_description:"Substring, any case."`
+	Limit   *int   `json:"limit,omitempty" in:"none" jsonschema:"maximum=500" check:"minimum=1" jsonschema_description:"Entries; default 50."`
 
 	now func() time.Time // tests pin the clock
 }

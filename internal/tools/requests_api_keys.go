@@ -3,7 +3,7 @@ package tools
 // Reveal asks the API for secret keys in full; the server shows them only
 // after the user agrees (like reveal on other operations that return secrets).
 type Reveal struct {
-	Reveal *bool `json:"reveal,omitempty" in:"query" jsonschema_description:"Unmask secrets."`
+	Reveal *bool `json:"reveal,omitempty" in:"query" jsonschema_description:"Show secrets."`
 }
 
 // APIKeyID addresses one API key.

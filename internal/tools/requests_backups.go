@@ -31,12 +31,12 @@ type RestorePITRBackup struct {
 
 type GetRestorePoint struct {
 	ProjectRef
-	Name string `json:"name,omitempty" in:"query" jsonschema:"maxLength=20" jsonschema_description:"Restore point name."`
+	Name string `json:"name,omitempty" in:"query" jsonschema:"maxLength=20" jsonschema_description:"Restore point."`
 }
 
 type CreateRestorePoint struct {
 	ProjectRef
-	Name string `json:"name" jsonschema:"required,maxLength=20" check:"minLength=1" jsonschema_description:"Restore point name."`
+	Name string `json:"name" jsonschema:"required,maxLength=20" check:"minLength=1" jsonschema_description:"Restore point."`
 }
 
 type GetBackupSchedule struct{ ProjectRef }
@@ -58,5 +58,5 @@ func (r UpdateBackupSchedule) Validate() error {
 
 type UndoToRestorePoint struct {
 	ProjectRef
-	Name string `json:"name" jsonschema:"required,maxLength=20" check:"minLength=1" jsonschema_description:"Restore point name."`
+	Name string `json:"name" jsonschema:"required,maxLength=20" check:"minLength=1" jsonschema_description:"Restore point."`
 }

@@ -49,8 +49,8 @@ type ExecuteReadonlySQL struct {
 // Migration is the body shared by apply and upsert.
 type Migration struct {
 	Query    string `json:"query" jsonschema:"required" check:"minLength=1" jsonschema_description:"Migration SQL (DDL)."`
-	Name     string `json:"name,omitempty" jsonschema_description:"Migration name in snake_case."`
-	Rollback string `json:"rollback,omitempty" jsonschema_description:"SQL that undoes the migration."`
+	Name     string `json:"name,omitempty" jsonschema_description:"snake_case name."`
+	Rollback string `json:"rollback,omitempty" jsonschema_description:"SQL that undoes it."`
 }
 
 type ListMigrations struct{ ProjectRef }
@@ -79,7 +79,7 @@ type UpdateMigration struct {
 	ProjectRef
 	MigrationVersion
 	Name     string `json:"name,omitempty" jsonschema_description:"New name in snake_case."`
-	Rollback string `json:"rollback,omitempty" jsonschema_description:"SQL that undoes the migration."`
+	Rollback string `json:"rollback,omitempty" jsonschema_description:"SQL that undoes it."`
 }
 
 // EncodeBody always sends an object: the API requires a body even when

@@ -82,7 +82,7 @@ func (s Schemas) orPublic() []string {
 
 // TableName names one table.
 type TableName struct {
-	Schema string `json:"schema,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Schema name; default public."`
+	Schema string `json:"schema,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Schema; default public."`
 	Table  string `json:"table" in:"none" jsonschema:"required" check:"minLength=1,maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted)."`
 }
 
@@ -203,7 +203,7 @@ func (o orderedJSON) MarshalJSON() ([]byte, error) {
 // when table is left out (the schema resource reads it that way).
 type DescribeTable struct {
 	ProjectRef
-	Schema string `json:"schema,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Schema name; default public."`
+	Schema string `json:"schema,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Schema; default public."`
 	Table  string `json:"table,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted); omit for all."`
 }
 
@@ -392,7 +392,7 @@ type planNode struct {
 type SampleRows struct {
 	ProjectRef
 	TableName
-	Limit      *int `json:"limit,omitempty" in:"none" jsonschema:"maximum=100" check:"minimum=1" jsonschema_description:"Rows to return; default 5."`
+	Limit      *int `json:"limit,omitempty" in:"none" jsonschema:"maximum=100" check:"minimum=1" jsonschema_description:"Rows; default 5."`
 	MaxColumns *int `json:"max_columns,omitempty" in:"none" jsonschema:"maximum=100" check:"minimum=1" jsonschema_description:"Columns per row; default 20."`
 }
 

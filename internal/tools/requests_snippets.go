@@ -2,7 +2,7 @@ package tools
 
 type ListSnippets struct {
 	ProjectRef string `json:"project_ref,omitempty" in:"query" check:"pattern=^[a-z]{20}$" jsonschema_description:"Project filter."`
-	Cursor     string `json:"cursor,omitempty" in:"query" jsonschema_description:"From the previous page."`
+	Cursor     string `json:"cursor,omitempty" in:"query" jsonschema_description:"From the last page."`
 	Limit      *int   `json:"limit,omitempty" in:"query" jsonschema:"maximum=100" check:"minimum=1" jsonschema_description:"Page size."`
 }
 
