@@ -73,7 +73,7 @@ type GetSigningKey struct {
 type UpdateSigningKey struct {
 	ProjectRef
 	SigningKeyID
-	Status string `json:"status" jsonschema:"required,enum=in_use,enum=standby,enum=previously_used,enum=revoked" jsonschema_description:"Key status."`
+	Status string `json:"status" jsonschema:"required,enum=in_use,enum=standby,enum=previously_used,enum=revoked" jsonschema_description:"Status."`
 }
 
 type DeleteSigningKey struct {

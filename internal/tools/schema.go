@@ -33,7 +33,7 @@ type ExposedTool struct {
 // ConfirmProperty is the argument that carries a confirmation token.
 var ConfirmProperty = ExtraProperty{
 	Name:   "confirm",
-	Schema: &jsonschema.Schema{Type: "string", Description: "Confirmation token."},
+	Schema: &jsonschema.Schema{Type: "string", Description: "From a preview."},
 }
 
 // NeedsConfirmation reports whether any enabled operation can need the
@@ -96,12 +96,14 @@ func (e *ExposedTool) Description() string {
 	if !e.HeaderOnRead || e.Access != AccessWrite {
 		b.WriteString(e.Tool.Description)
 	}
-	common := e.commonArgs()
+	// reveal, like confirm, applies across operations and is described
+	// once in the schema.
+	omit := append(e.commonArgs(), RevealArgument)
 	for _, op := range e.Operations {
 		if b.Len() > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(e.signatureWithout(op, common))
+		b.WriteString(e.signatureWithout(op, omit))
 		b.WriteString(": ")
 		b.WriteString(op.Summary)
 		if note := e.Notes[op.Name]; note != "" {
