@@ -79,6 +79,15 @@ func (p *Policy) Expose(c *tools.Catalogue) []*tools.ExposedTool {
 		}
 		out = append(out, e)
 	}
+	listed := map[string]bool{}
+	for _, e := range out {
+		if e.Access == tools.AccessRead {
+			listed[e.Group] = true
+		}
+	}
+	for _, e := range out {
+		e.HeaderOnRead = e.Access == tools.AccessWrite && listed[e.Group]
+	}
 	return out
 }
 

@@ -216,7 +216,7 @@ func TestConfirmationClassesAcrossModes(t *testing.T) {
 	ro := newHarness(t, setup{policy: &guard.Policy{ReadOnly: true}})
 	for _, tl := range ro.listTools() {
 		for _, opName := range needs[tl.Name] {
-			if strings.Contains(tl.Description, "\n"+opName+"(") {
+			if strings.Contains("\n"+tl.Description, "\n"+opName+"(") {
 				t.Errorf("read-only mode lists %s.%s", tl.Name, opName)
 			}
 		}
@@ -231,7 +231,7 @@ func TestConfirmationClassesAcrossModes(t *testing.T) {
 		_, hasConfirm := tl.InputSchema.Properties["confirm"]
 		destructive := hint(tl.Annotations.DestructiveHint, true)
 		for _, opName := range needs[tl.Name] {
-			if !strings.Contains(tl.Description, "\n"+opName+"(") {
+			if !strings.Contains("\n"+tl.Description, "\n"+opName+"(") {
 				t.Errorf("write mode does not list %s.%s as the read-only check expects", tl.Name, opName)
 			}
 		}

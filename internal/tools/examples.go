@@ -30,6 +30,9 @@ func MinimalArgs(op *Operation, fixtures map[string]any) map[string]any {
 	return args
 }
 
+// projectRefPattern is a project ref's: checked at call time, not listed.
+const projectRefPattern = "^[a-z]{20}$"
+
 func exampleValue(s *jsonschema.Schema, fixtures map[string]any) any {
 	if len(s.Enum) > 0 {
 		return s.Enum[0]
@@ -85,7 +88,7 @@ func exampleValue(s *jsonschema.Schema, fixtures map[string]any) any {
 	case "date-time":
 		return "2026-01-02T03:04:05Z"
 	}
-	if s.Pattern == "^[a-z]{20}$" {
+	if c := checksOf(s, false); s.Pattern == projectRefPattern || (c != nil && c.pattern != nil && c.pattern.src == projectRefPattern) {
 		return "abcdefghijklmnopqrst"
 	}
 	if s.MinLength != nil && *s.MinLength > uint64(len("example")) {

@@ -92,12 +92,18 @@ func reflectParams(t reflect.Type) ([]*param, error) {
 		schema, _ := rules.Properties.Get(pair.Key)
 		listed := pair.Value
 		if f.Tag.Get("list") == "object" {
-			// A typed object listed bare: its fields would cost more context
-			// than they help, and it is still validated in full.
-			if listed.Type != "object" {
+			// A typed object (or list of them) listed bare, its shape in
+			// its description: the fields' own schemas would cost more
+			// context than they help, and it is still validated in full,
+			// unknown fields named with their closest match.
+			switch {
+			case listed.Type == "object":
+				listed = &jsonschema.Schema{Type: "object", Description: listed.Description}
+			case listed.Type == "array" && listed.Items != nil && listed.Items.Type == "object":
+				listed = &jsonschema.Schema{Type: "array", Items: &jsonschema.Schema{Type: "object"}, MinItems: listed.MinItems, Description: listed.Description}
+			default:
 				return nil, fmt.Errorf("field %s: list:\"object\" on a %s", f.Name, listed.Type)
 			}
-			listed = &jsonschema.Schema{Type: "object", Description: listed.Description}
 		}
 		switch in {
 		case inPath_:

@@ -18,7 +18,7 @@ import (
 const RevealArgument = "reveal"
 
 // revealDescription is the schema text of the reveal argument.
-const revealDescription = "Unmask secrets."
+const revealDescription = "Show secrets."
 
 // secretKey matches response fields that hold a secret wherever they appear:
 // passwords, JWT and OAuth client secrets, hook secrets, SMS provider tokens

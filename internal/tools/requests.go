@@ -30,12 +30,12 @@ type Requests struct {
 
 // ProjectRef addresses one project.
 type ProjectRef struct {
-	Ref string `json:"ref" in:"path" jsonschema:"required,pattern=^[a-z]{20}$" jsonschema_description:"Project ref."`
+	Ref string `json:"ref" in:"path" jsonschema:"required" check:"pattern=^[a-z]{20}$" jsonschema_description:"Project ref."`
 }
 
 // OrganizationSlug addresses one organization.
 type OrganizationSlug struct {
-	Slug string `json:"slug" in:"path" jsonschema:"required,pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
+	Slug string `json:"slug" in:"path" jsonschema:"required" check:"pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
 }
 
 // NoArguments is the request of operations that take none.

@@ -11,7 +11,7 @@ type ActionsRequests struct {
 
 type ListActionRuns struct {
 	ProjectRef
-	Offset *int `json:"offset,omitempty" in:"query" jsonschema:"minimum=0" jsonschema_description:"Skip count."`
+	Offset *int `json:"offset,omitempty" in:"query" check:"minimum=0" jsonschema_description:"Skip count."`
 	Limit  *int `json:"limit,omitempty" in:"query" jsonschema:"minimum=10" jsonschema_description:"Page size."`
 }
 
@@ -20,7 +20,7 @@ type CountActionRuns struct{ ProjectRef }
 // ActionRun addresses one action run.
 type ActionRun struct {
 	ProjectRef
-	RunID string `json:"run_id" in:"path" jsonschema:"required" jsonschema_description:"Run id."`
+	RunID string `json:"run_id" in:"path" jsonschema:"required" jsonschema_description:"Id."`
 }
 
 type GetActionRun struct{ ActionRun }

@@ -20,8 +20,8 @@ type GetPerformanceAdvisors struct {
 // tokens on large schemas: by level, with a cap, and without the long
 // descriptions that repeat for every finding of a kind.
 type AdvisorFilter struct {
-	Level string `json:"level,omitempty" in:"none" jsonschema:"enum=ERROR,enum=WARN,enum=INFO" jsonschema_description:"Lowest level to show; default WARN."`
-	Limit *int   `json:"limit,omitempty" in:"none" jsonschema:"minimum=1,maximum=200" jsonschema_description:"Most findings; default 30."`
+	Level string `json:"level,omitempty" in:"none" jsonschema:"enum=ERROR,enum=WARN,enum=INFO" jsonschema_description:"Lowest level; default WARN."`
+	Limit *int   `json:"limit,omitempty" in:"none" jsonschema:"maximum=200" check:"minimum=1" jsonschema_description:"Most findings; default 30."`
 }
 
 var advisorLevels = map[string]int{"ERROR": 3, "WARN": 2, "INFO": 1}

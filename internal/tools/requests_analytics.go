@@ -19,8 +19,8 @@ type AnalyticsRequests struct {
 type QueryLogs struct {
 	ProjectRef
 	SQL   string `json:"sql,omitempty" in:"query" jsonschema_description:"SQL on edge_logs, postgres_logs, auth_logs..."`
-	Start string `json:"iso_timestamp_start,omitempty" in:"query" jsonschema:"format=date-time" jsonschema_description:"At most 24h before the end."`
-	End   string `json:"iso_timestamp_end,omitempty" in:"query" jsonschema:"format=date-time" jsonschema_description:"Range end."`
+	Start string `json:"iso_timestamp_start,omitempty" in:"query" check:"format=date-time" jsonschema_description:"At most 24h before the end."`
+	End   string `json:"iso_timestamp_end,omitempty" in:"query" check:"format=date-time" jsonschema_description:"Range end."`
 }
 
 // Validate checks the timestamps: the API takes RFC 3339 and a range of at
@@ -56,5 +56,5 @@ type GetAPIRequestsCount struct{ ProjectRef }
 type GetFunctionStats struct {
 	ProjectRef
 	Interval   string `json:"interval" in:"query" jsonschema:"required,enum=15min,enum=1hr,enum=3hr,enum=1day" jsonschema_description:"Window."`
-	FunctionID string `json:"function_id" in:"query" jsonschema:"required" jsonschema_description:"Function id."`
+	FunctionID string `json:"function_id" in:"query" jsonschema:"required" jsonschema_description:"Id."`
 }

@@ -37,10 +37,10 @@ const (
 // neither the log schema nor its SQL dialect.
 type GetLogs struct {
 	ProjectRef
-	Service string `json:"service" in:"none" jsonschema:"required,enum=api,enum=postgres,enum=auth,enum=storage,enum=realtime,enum=edge_functions,enum=function_console,enum=pooler,enum=postgrest" jsonschema_description:"Service whose logs to read."`
-	Minutes *int   `json:"minutes,omitempty" in:"none" jsonschema:"minimum=1,maximum=1440" jsonschema_description:"Window ending now; default 15, at most 1440 (24 h)."`
-	Filter  string `json:"filter,omitempty" in:"none" jsonschema:"maxLength=200" jsonschema_description:"Only messages containing this text (case-insensitive)."`
-	Limit   *int   `json:"limit,omitempty" in:"none" jsonschema:"minimum=1,maximum=500" jsonschema_description:"Most recent entries; default 50."`
+	Service string `json:"service" in:"none" jsonschema:"required,enum=api,enum=postgres,enum=auth,enum=storage,enum=realtime,enum=edge_functions,enum=function_console,enum=pooler,enum=postgrest" jsonschema_description:"Log source."`
+	Minutes *int   `json:"minutes,omitempty" in:"none" jsonschema:"maximum=1440" check:"minimum=1" jsonschema_description:"Window ending now; default 15."`
+	Filter  string `json:"filter,omitempty" in:"none" check:"maxLength=200" jsonschema_description:"Substring, any case."`
+	Limit   *int   `json:"limit,omitempty" in:"none" jsonschema:"maximum=500" check:"minimum=1" jsonschema_description:"Entries; default 50."`
 
 	now func() time.Time // tests pin the clock
 }

@@ -3,13 +3,13 @@ package tools
 // Reveal asks the API for secret keys in full; the server shows them only
 // after the user agrees (like reveal on other operations that return secrets).
 type Reveal struct {
-	Reveal *bool `json:"reveal,omitempty" in:"query" jsonschema_description:"Unmask secrets."`
+	Reveal *bool `json:"reveal,omitempty" in:"query" jsonschema_description:"Show secrets."`
 }
 
 // APIKeyID addresses one API key.
 type APIKeyID struct {
 	ProjectRef
-	ID string `json:"id" in:"path" jsonschema:"required,format=uuid" jsonschema_description:"Key id."`
+	ID string `json:"id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Key id."`
 }
 
 type ListAPIKeys struct {

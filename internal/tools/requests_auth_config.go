@@ -73,7 +73,7 @@ type GetSigningKey struct {
 type UpdateSigningKey struct {
 	ProjectRef
 	SigningKeyID
-	Status string `json:"status" jsonschema:"required,enum=in_use,enum=standby,enum=previously_used,enum=revoked" jsonschema_description:"Key status."`
+	Status string `json:"status" jsonschema:"required,enum=in_use,enum=standby,enum=previously_used,enum=revoked" jsonschema_description:"Status."`
 }
 
 type DeleteSigningKey struct {
@@ -89,15 +89,15 @@ type CreateLegacySigningKey struct{ ProjectRef }
 
 // SSOProviderID addresses one SSO provider.
 type SSOProviderID struct {
-	ProviderID string `json:"provider_id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Provider id."`
+	ProviderID string `json:"provider_id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Id."`
 }
 
 // SAMLSettings are the fields shared by creating and updating a provider.
 // attribute_mapping is listed as a plain object to keep the tool small, and
 // checked against the spec's shape in validate.
 type SAMLSettings struct {
-	MetadataXML      string         `json:"metadata_xml,omitempty" jsonschema_description:"IdP metadata XML."`
-	MetadataURL      string         `json:"metadata_url,omitempty" jsonschema_description:"IdP metadata URL."`
+	MetadataXML      string         `json:"metadata_xml,omitempty" jsonschema_description:"IdP metadata."`
+	MetadataURL      string         `json:"metadata_url,omitempty" jsonschema_description:"IdP metadata."`
 	Domains          []string       `json:"domains,omitempty" jsonschema_description:"Email domains."`
 	AttributeMapping map[string]any `json:"attribute_mapping,omitempty" jsonschema_description:"E.g. {\"keys\":{\"email\":{\"name\":\"mail\"}}}."`
 	NameIDFormat     string         `json:"name_id_format,omitempty" check:"enum=urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified|urn:oasis:names:tc:SAML:2.0:nameid-format:transient|urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress|urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" jsonschema_description:"NameID format URN."`
@@ -215,14 +215,14 @@ type DeleteSSOProvider struct {
 
 // ThirdPartyAuthID addresses one third-party auth integration.
 type ThirdPartyAuthID struct {
-	TPAID string `json:"tpa_id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Integration id."`
+	TPAID string `json:"tpa_id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Id."`
 }
 
 type ListThirdPartyAuth struct{ ProjectRef }
 
 // ThirdPartyAuthBody is CreateThirdPartyAuthBody.
 type ThirdPartyAuthBody struct {
-	OIDCIssuerURL string         `json:"oidc_issuer_url,omitempty" jsonschema_description:"OIDC issuer URL."`
+	OIDCIssuerURL string         `json:"oidc_issuer_url,omitempty" jsonschema_description:"OIDC issuer."`
 	JWKSURL       string         `json:"jwks_url,omitempty" jsonschema_description:"JWKS URL."`
 	CustomJWKS    map[string]any `json:"custom_jwks,omitempty" jsonschema_description:"JWKS to trust."`
 }

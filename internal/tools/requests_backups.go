@@ -25,17 +25,17 @@ type RestoreBackup struct {
 
 type RestorePITRBackup struct {
 	ProjectRef
-	RecoveryTimeTargetUnix int64 `json:"recovery_time_target_unix" jsonschema:"required,minimum=0" jsonschema_description:"Unix seconds in the PITR window."`
+	RecoveryTimeTargetUnix int64 `json:"recovery_time_target_unix" jsonschema:"required" check:"minimum=0" jsonschema_description:"Unix seconds in the PITR window."`
 }
 
 type GetRestorePoint struct {
 	ProjectRef
-	Name string `json:"name,omitempty" in:"query" jsonschema:"maxLength=20" jsonschema_description:"Restore point name."`
+	Name string `json:"name,omitempty" in:"query" jsonschema:"maxLength=20" jsonschema_description:"Restore point."`
 }
 
 type CreateRestorePoint struct {
 	ProjectRef
-	Name string `json:"name" jsonschema:"required,minLength=1,maxLength=20" jsonschema_description:"Restore point name."`
+	Name string `json:"name" jsonschema:"required,maxLength=20" check:"minLength=1" jsonschema_description:"Restore point."`
 }
 
 type GetBackupSchedule struct{ ProjectRef }
@@ -57,5 +57,5 @@ func (r UpdateBackupSchedule) Validate() error {
 
 type UndoToRestorePoint struct {
 	ProjectRef
-	Name string `json:"name" jsonschema:"required,minLength=1,maxLength=20" jsonschema_description:"Restore point name."`
+	Name string `json:"name" jsonschema:"required,maxLength=20" check:"minLength=1" jsonschema_description:"Restore point."`
 }

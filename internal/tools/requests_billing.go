@@ -21,7 +21,7 @@ type ListProjectAddons struct{ ProjectRef }
 type ApplyProjectAddon struct {
 	ProjectRef
 	AddonType    string `json:"addon_type" jsonschema:"required,enum=compute_instance,enum=custom_domain,enum=pitr,enum=ipv4" jsonschema_description:"Type."`
-	AddonVariant string `json:"addon_variant" jsonschema:"required,enum=ci_micro,enum=ci_small,enum=ci_medium,enum=ci_large,enum=ci_xlarge,enum=ci_2xlarge,enum=ci_4xlarge,enum=ci_8xlarge,enum=ci_12xlarge,enum=ci_16xlarge,enum=ci_24xlarge,enum=ci_24xlarge_optimized_cpu,enum=ci_24xlarge_optimized_memory,enum=ci_24xlarge_high_memory,enum=ci_48xlarge,enum=ci_48xlarge_optimized_cpu,enum=ci_48xlarge_optimized_memory,enum=ci_48xlarge_high_memory,enum=cd_default,enum=pitr_7,enum=pitr_14,enum=pitr_28,enum=ipv4_default" jsonschema_description:"Variant of the type."`
+	AddonVariant string `json:"addon_variant" jsonschema:"required,enum=ci_micro,enum=ci_small,enum=ci_medium,enum=ci_large,enum=ci_xlarge,enum=ci_2xlarge,enum=ci_4xlarge,enum=ci_8xlarge,enum=ci_12xlarge,enum=ci_16xlarge,enum=ci_24xlarge,enum=ci_24xlarge_optimized_cpu,enum=ci_24xlarge_optimized_memory,enum=ci_24xlarge_high_memory,enum=ci_48xlarge,enum=ci_48xlarge_optimized_cpu,enum=ci_48xlarge_optimized_memory,enum=ci_48xlarge_high_memory,enum=cd_default,enum=pitr_7,enum=pitr_14,enum=pitr_28,enum=ipv4_default" jsonschema_description:"Variant."`
 }
 
 // addonTypeOf is the add-on type a variant belongs to.
@@ -49,5 +49,5 @@ func (r ApplyProjectAddon) Validate() error {
 
 type RemoveProjectAddon struct {
 	ProjectRef
-	AddonVariant string `json:"addon_variant" in:"path" jsonschema:"required,enum=ci_micro,enum=ci_small,enum=ci_medium,enum=ci_large,enum=ci_xlarge,enum=ci_2xlarge,enum=ci_4xlarge,enum=ci_8xlarge,enum=ci_12xlarge,enum=ci_16xlarge,enum=ci_24xlarge,enum=ci_24xlarge_optimized_cpu,enum=ci_24xlarge_optimized_memory,enum=ci_24xlarge_high_memory,enum=ci_48xlarge,enum=ci_48xlarge_optimized_cpu,enum=ci_48xlarge_optimized_memory,enum=ci_48xlarge_high_memory,enum=cd_default,enum=pitr_7,enum=pitr_14,enum=pitr_28,enum=ipv4_default" jsonschema_description:"Variant of the type."`
+	AddonVariant string `json:"addon_variant" in:"path" jsonschema:"required,enum=ci_micro,enum=ci_small,enum=ci_medium,enum=ci_large,enum=ci_xlarge,enum=ci_2xlarge,enum=ci_4xlarge,enum=ci_8xlarge,enum=ci_12xlarge,enum=ci_16xlarge,enum=ci_24xlarge,enum=ci_24xlarge_optimized_cpu,enum=ci_24xlarge_optimized_memory,enum=ci_24xlarge_high_memory,enum=ci_48xlarge,enum=ci_48xlarge_optimized_cpu,enum=ci_48xlarge_optimized_memory,enum=ci_48xlarge_high_memory,enum=cd_default,enum=pitr_7,enum=pitr_14,enum=pitr_28,enum=ipv4_default" jsonschema_description:"Variant."`
 }

@@ -31,14 +31,14 @@ type DatabaseRequests struct {
 
 // SQLQuery is the body shared by both SQL endpoints.
 type SQLQuery struct {
-	Query      string `json:"query" jsonschema:"required,minLength=1" jsonschema_description:"SQL; with several statements the last one's rows return."`
+	Query      string `json:"query" jsonschema:"required" check:"minLength=1" jsonschema_description:"SQL; with several statements the last one's rows return."`
 	Parameters []any  `json:"parameters,omitempty" jsonschema_description:"Values for $1, $2... (one statement only)."`
 }
 
 type ExecuteSQL struct {
 	ProjectRef
 	SQLQuery
-	ReadOnly *bool `json:"read_only,omitempty" jsonschema_description:"Run as the read-only database role."`
+	ReadOnly *bool `json:"read_only,omitempty" jsonschema_description:"As the read-only role."`
 }
 
 type ExecuteReadonlySQL struct {
@@ -48,9 +48,9 @@ type ExecuteReadonlySQL struct {
 
 // Migration is the body shared by apply and upsert.
 type Migration struct {
-	Query    string `json:"query" jsonschema:"required,minLength=1" jsonschema_description:"Migration SQL (DDL)."`
-	Name     string `json:"name,omitempty" jsonschema_description:"Migration name in snake_case."`
-	Rollback string `json:"rollback,omitempty" jsonschema_description:"SQL that undoes the migration."`
+	Query    string `json:"query" jsonschema:"required" check:"minLength=1" jsonschema_description:"Migration SQL (DDL)."`
+	Name     string `json:"name,omitempty" jsonschema_description:"snake_case name."`
+	Rollback string `json:"rollback,omitempty" jsonschema_description:"SQL that undoes it."`
 }
 
 type ListMigrations struct{ ProjectRef }
@@ -67,7 +67,7 @@ type UpsertMigration struct {
 
 // MigrationVersion addresses one entry of the migration history.
 type MigrationVersion struct {
-	Version string `json:"version" in:"path" jsonschema:"required,pattern=^\\d+$" jsonschema_description:"Migration version."`
+	Version string `json:"version" in:"path" jsonschema:"required" check:"pattern=^\\d+$" jsonschema_description:"Migration version."`
 }
 
 type GetMigration struct {
@@ -79,7 +79,7 @@ type UpdateMigration struct {
 	ProjectRef
 	MigrationVersion
 	Name     string `json:"name,omitempty" jsonschema_description:"New name in snake_case."`
-	Rollback string `json:"rollback,omitempty" jsonschema_description:"SQL that undoes the migration."`
+	Rollback string `json:"rollback,omitempty" jsonschema_description:"SQL that undoes it."`
 }
 
 // EncodeBody always sends an object: the API requires a body even when
@@ -94,7 +94,7 @@ func (r UpdateMigration) EncodeBody() ([]byte, string, error) {
 
 type RollbackMigrations struct {
 	ProjectRef
-	Gte string `json:"gte" in:"query" jsonschema:"required,pattern=^\\d+$" jsonschema_description:"Version."`
+	Gte string `json:"gte" in:"query" jsonschema:"required" check:"pattern=^\\d+$" jsonschema_description:"Version."`
 }
 
 type GenerateTypes struct {

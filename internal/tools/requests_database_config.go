@@ -65,7 +65,7 @@ type PostgresConfig struct {
 // own struct.
 type UpdatePostgresConfig struct {
 	ProjectRef
-	Config PostgresConfig `json:"config" jsonschema:"required" jsonschema_description:"Settings to change: as in get_postgres plus restart_database; or the pooler's default_pool_size, pool_mode."`
+	Config PostgresConfig `json:"config" jsonschema:"required" jsonschema_description:"As get_postgres shows, plus restart_database; pooler: default_pool_size, pool_mode."`
 }
 
 var errEmptyConfig = errors.New("config is empty: give at least one setting to change")
@@ -110,7 +110,7 @@ type SSLEnforcementConfig struct {
 
 type UpdateSSLEnforcement struct {
 	ProjectRef
-	RequestedConfig SSLEnforcementConfig `json:"requestedConfig" jsonschema:"required" jsonschema_description:"Wanted."`
+	RequestedConfig SSLEnforcementConfig `json:"requestedConfig" list:"object" jsonschema:"required" jsonschema_description:"{database: true requires SSL}."`
 }
 
 type GetDatabaseDisk struct{ ProjectRef }
@@ -126,7 +126,7 @@ type DiskAttributes struct {
 
 type ModifyDatabaseDisk struct {
 	ProjectRef
-	Attributes DiskAttributes `json:"attributes" jsonschema:"required" jsonschema_description:"New disk."`
+	Attributes DiskAttributes `json:"attributes" list:"object" jsonschema:"required" jsonschema_description:"{type: gp3|io2, size_gb, iops, throughput_mibps? (gp3 only)}."`
 }
 
 // Validate checks what the flattened oneOf cannot say.

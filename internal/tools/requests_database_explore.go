@@ -70,7 +70,7 @@ func ndjson(body []byte) ([]byte, error) {
 
 // Schemas selects schemas by name.
 type Schemas struct {
-	Schemas []string `json:"schemas,omitempty" in:"none" jsonschema:"maxItems=50" jsonschema_description:"Schema names; default public."`
+	Schemas []string `json:"schemas,omitempty" in:"none" check:"maxItems=50" jsonschema_description:"Schema names; default public."`
 }
 
 func (s Schemas) orPublic() []string {
@@ -82,8 +82,8 @@ func (s Schemas) orPublic() []string {
 
 // TableName names one table.
 type TableName struct {
-	Schema string `json:"schema,omitempty" in:"none" jsonschema:"maxLength=63" jsonschema_description:"Schema name; default public."`
-	Table  string `json:"table" in:"none" jsonschema:"required,minLength=1,maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted)."`
+	Schema string `json:"schema,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Schema; default public."`
+	Table  string `json:"table" in:"none" jsonschema:"required" check:"minLength=1,maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted)."`
 }
 
 func (t TableName) schema() string {
@@ -95,7 +95,7 @@ func (t TableName) schema() string {
 
 type ListSchemas struct {
 	ProjectRef
-	IncludeSystem *bool `json:"include_system,omitempty" in:"none" jsonschema_description:"Also list PostgreSQL's and Supabase's own schemas."`
+	IncludeSystem *bool `json:"include_system,omitempty" in:"none" jsonschema_description:"Also system schemas."`
 }
 
 func (r *ListSchemas) Finish(req *client.Request) error {
@@ -203,8 +203,8 @@ func (o orderedJSON) MarshalJSON() ([]byte, error) {
 // when table is left out (the schema resource reads it that way).
 type DescribeTable struct {
 	ProjectRef
-	Schema string `json:"schema,omitempty" in:"none" jsonschema:"maxLength=63" jsonschema_description:"Schema name; default public."`
-	Table  string `json:"table,omitempty" in:"none" jsonschema:"maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted); omit for all."`
+	Schema string `json:"schema,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Schema; default public."`
+	Table  string `json:"table,omitempty" in:"none" check:"maxLength=63" jsonschema_description:"Table name as stored (case-sensitive, unquoted); omit for all."`
 }
 
 func (r *DescribeTable) schema() string { return TableName{Schema: r.Schema}.schema() }
@@ -275,7 +275,7 @@ func (r *DescribeTable) FormatResult(body []byte) ([]byte, error) {
 
 type ListExtensions struct {
 	ProjectRef
-	Available *bool `json:"available,omitempty" in:"none" jsonschema_description:"Also list extensions that can be installed."`
+	Available *bool `json:"available,omitempty" in:"none" jsonschema_description:"Also installable ones."`
 }
 
 func (r *ListExtensions) Finish(req *client.Request) error {
@@ -291,7 +291,7 @@ func (r *ListExtensions) FormatResult(body []byte) ([]byte, error) { return ndjs
 
 type ListDatabaseFunctions struct {
 	ProjectRef
-	Schemas []string `json:"schemas,omitempty" in:"none" jsonschema:"maxItems=50" jsonschema_description:"Schema names; default every user schema."`
+	Schemas []string `json:"schemas,omitempty" in:"none" check:"maxItems=50" jsonschema_description:"Schema names; default every user schema."`
 }
 
 func (r *ListDatabaseFunctions) Finish(req *client.Request) error {
@@ -329,8 +329,8 @@ func (r *ListPolicies) FormatResult(body []byte) ([]byte, error) { return ndjson
 // executed.
 type Explain struct {
 	ProjectRef
-	Query string `json:"query" in:"none" jsonschema:"required,minLength=1" jsonschema_description:"One read query (SELECT...) to plan; it is not run."`
-	Full  *bool  `json:"full,omitempty" in:"none" jsonschema_description:"Return the whole JSON plan instead of a summary."`
+	Query string `json:"query" in:"none" jsonschema:"required" check:"minLength=1" jsonschema_description:"One read query (SELECT...) to plan; it is not run."`
+	Full  *bool  `json:"full,omitempty" in:"none" jsonschema_description:"Whole JSON plan, not a summary."`
 }
 
 func (r *Explain) Finish(req *client.Request) error {
@@ -392,8 +392,8 @@ type planNode struct {
 type SampleRows struct {
 	ProjectRef
 	TableName
-	Limit      *int `json:"limit,omitempty" in:"none" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Rows to return; default 5."`
-	MaxColumns *int `json:"max_columns,omitempty" in:"none" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Columns per row; default 20."`
+	Limit      *int `json:"limit,omitempty" in:"none" jsonschema:"maximum=100" check:"minimum=1" jsonschema_description:"Rows; default 5."`
+	MaxColumns *int `json:"max_columns,omitempty" in:"none" jsonschema:"maximum=100" check:"minimum=1" jsonschema_description:"Columns per row; default 20."`
 }
 
 // maxSampleValue truncates long values so a few rows stay small.

@@ -31,7 +31,7 @@ const (
 // gives text, not GraphQL, so the tool needs no schema in its description
 // and nothing is fetched before a call.
 type SearchDocs struct {
-	Query string `json:"query" in:"none" jsonschema:"required,minLength=2,maxLength=300" jsonschema_description:"Search text."`
+	Query string `json:"query" in:"none" jsonschema:"required" check:"minLength=2,maxLength=300" jsonschema_description:"Search text."`
 }
 
 func (r *SearchDocs) Finish(req *client.Request) error {

@@ -25,7 +25,7 @@ type FunctionsRequests struct {
 // FunctionSlug addresses one function of a project.
 type FunctionSlug struct {
 	ProjectRef
-	FunctionSlug string `json:"function_slug" in:"path" jsonschema:"required" check:"pattern=^[A-Za-z0-9_-]+$" jsonschema_description:"Function slug."`
+	FunctionSlug string `json:"function_slug" in:"path" jsonschema:"required" check:"pattern=^[A-Za-z0-9_-]+$" jsonschema_description:"Slug."`
 }
 
 type ListFunctions struct{ ProjectRef }
@@ -44,11 +44,11 @@ type FunctionFile struct {
 // FunctionDeployBody): a JSON "metadata" part and one "file" part per file.
 type DeployFunction struct {
 	ProjectRef
-	Slug           string         `json:"slug" in:"query" jsonschema:"required" check:"pattern=^[A-Za-z][A-Za-z0-9_-]*$" jsonschema_description:"Function slug."`
+	Slug           string         `json:"slug" in:"query" jsonschema:"required" check:"pattern=^[A-Za-z][A-Za-z0-9_-]*$" jsonschema_description:"Slug."`
 	EntrypointPath string         `json:"entrypoint_path" jsonschema:"required" jsonschema_description:"Entry file name."`
 	VerifyJWT      *bool          `json:"verify_jwt,omitempty" jsonschema_description:"Check JWT (default true)."`
 	Name           string         `json:"name,omitempty" jsonschema_description:"Name."`
-	Files          []FunctionFile `json:"files" jsonschema:"required" jsonschema_description:"Source files."`
+	Files          []FunctionFile `json:"files" list:"object" jsonschema:"required" jsonschema_description:"Source files: [{name, content}]."`
 }
 
 // Validate checks that the files can make a function.
@@ -119,7 +119,7 @@ func (r DeployFunction) EncodeBody() ([]byte, string, error) {
 // query parameters of the endpoint only serve eszip uploads).
 type CreateFunction struct {
 	ProjectRef
-	Slug      string `json:"slug" jsonschema:"required" check:"pattern=^[A-Za-z][A-Za-z0-9_-]*$" jsonschema_description:"Function slug."`
+	Slug      string `json:"slug" jsonschema:"required" check:"pattern=^[A-Za-z][A-Za-z0-9_-]*$" jsonschema_description:"Slug."`
 	Name      string `json:"name" jsonschema:"required" jsonschema_description:"Name."`
 	Body      string `json:"body" jsonschema:"required" jsonschema_description:"Source code."`
 	VerifyJWT *bool  `json:"verify_jwt,omitempty" jsonschema_description:"Check JWT (default true)."`

@@ -27,8 +27,8 @@ type ListJitAccess struct{ ProjectRef }
 
 type AuthorizeJitAccess struct {
 	ProjectRef
-	Role  string `json:"role" jsonschema:"required,minLength=1" jsonschema_description:"Database role."`
-	Rhost string `json:"rhost" jsonschema:"required,minLength=1" jsonschema_description:"Client IP."`
+	Role  string `json:"role" jsonschema:"required" check:"minLength=1" jsonschema_description:"Database role."`
+	Rhost string `json:"rhost" jsonschema:"required" check:"minLength=1" jsonschema_description:"Client IP."`
 }
 
 // JitCIDR is one allowed network.
@@ -72,8 +72,8 @@ type JitRole struct {
 
 type UpdateJitAccess struct {
 	ProjectRef
-	UserID string    `json:"user_id" jsonschema:"required,format=uuid" jsonschema_description:"User id."`
-	Roles  []JitRole `json:"roles" jsonschema:"required" jsonschema_description:"Grants."`
+	UserID string    `json:"user_id" jsonschema:"required" check:"format=uuid" jsonschema_description:"Id."`
+	Roles  []JitRole `json:"roles" list:"object" jsonschema:"required" jsonschema_description:"[{role, expires_at? (Unix s), allowed_networks? {allowed_cidrs, allowed_cidrs_v6: [{cidr}]}, branches_only?}]."`
 }
 
 // Validate checks the networks of every grant.
@@ -104,7 +104,7 @@ func (r UpdateJitAccess) Validate() error {
 
 type DeleteJitAccess struct {
 	ProjectRef
-	UserID string `json:"user_id" in:"path" jsonschema:"required,format=uuid" jsonschema_description:"User id."`
+	UserID string `json:"user_id" in:"path" jsonschema:"required" check:"format=uuid" jsonschema_description:"Id."`
 }
 
 type GetJitAccessConfig struct{ ProjectRef }

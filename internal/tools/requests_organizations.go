@@ -21,15 +21,15 @@ type ListOrganizations struct{ NoArguments }
 type GetOrganization struct{ OrganizationSlug }
 
 type CreateOrganization struct {
-	Name string `json:"name" jsonschema:"required,maxLength=256" jsonschema_description:"Name of the new organization."`
+	Name string `json:"name" jsonschema:"required" check:"maxLength=256" jsonschema_description:"Organization name."`
 }
 
 type ListOrganizationMembers struct{ OrganizationSlug }
 
 type ListOrganizationProjects struct {
 	OrganizationSlug
-	Offset   *int   `json:"offset,omitempty" in:"query" jsonschema:"minimum=0" jsonschema_description:"Skip count."`
-	Limit    *int   `json:"limit,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Page size."`
+	Offset   *int   `json:"offset,omitempty" in:"query" check:"minimum=0" jsonschema_description:"Skip count."`
+	Limit    *int   `json:"limit,omitempty" in:"query" jsonschema:"maximum=100" check:"minimum=1" jsonschema_description:"Page size."`
 	Search   string `json:"search,omitempty" in:"query" jsonschema_description:"Name filter."`
 	Sort     string `json:"sort,omitempty" in:"query" jsonschema:"enum=name_asc,enum=name_desc,enum=created_asc,enum=created_desc" jsonschema_description:"Order."`
 	Statuses string `json:"statuses,omitempty" in:"query" jsonschema_description:"E.g. ACTIVE_HEALTHY,INACTIVE."`

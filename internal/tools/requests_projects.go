@@ -32,12 +32,12 @@ type GetProject struct{ ProjectRef }
 // CreateProject leaves out the spec's deprecated fields (organization_id,
 // plan, region, kps_enabled): region_selection replaces region.
 type CreateProject struct {
-	Name             string           `json:"name" jsonschema:"required,maxLength=256" jsonschema_description:"Project name."`
-	OrganizationSlug string           `json:"organization_slug" jsonschema:"required,pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
+	Name             string           `json:"name" jsonschema:"required" check:"maxLength=256" jsonschema_description:"Project name."`
+	OrganizationSlug string           `json:"organization_slug" jsonschema:"required" check:"pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
 	DBPass           string           `json:"db_pass" secret:"true" jsonschema:"required,minLength=8" jsonschema_description:"Postgres password. Omit: user types it."`
-	RegionSelection  *RegionSelection `json:"region_selection" jsonschema:"required" jsonschema_description:"Where to run it (see list_regions)."`
-	InstanceSize     string           `json:"desired_instance_size,omitempty" jsonschema:"enum=nano,enum=micro,enum=small,enum=medium,enum=large,enum=xlarge,enum=2xlarge,enum=4xlarge,enum=8xlarge,enum=12xlarge,enum=16xlarge,enum=24xlarge,enum=24xlarge_optimized_memory,enum=24xlarge_optimized_cpu,enum=24xlarge_high_memory,enum=48xlarge,enum=48xlarge_optimized_memory,enum=48xlarge_optimized_cpu,enum=48xlarge_high_memory" jsonschema_description:"Compute size; omit for the smallest."`
-	TemplateURL      string           `json:"template_url,omitempty" jsonschema:"format=uri" jsonschema_description:"Template URL to create the project from."`
+	RegionSelection  *RegionSelection `json:"region_selection" list:"object" jsonschema:"required" jsonschema_description:"{type: specific|smartGroup, code: a region (list_regions) or americas|emea|apac}."`
+	InstanceSize     string           `json:"desired_instance_size,omitempty" jsonschema:"enum=nano,enum=micro,enum=small,enum=medium,enum=large,enum=xlarge,enum=2xlarge,enum=4xlarge,enum=8xlarge,enum=12xlarge,enum=16xlarge,enum=24xlarge,enum=24xlarge_optimized_memory,enum=24xlarge_optimized_cpu,enum=24xlarge_high_memory,enum=48xlarge,enum=48xlarge_optimized_memory,enum=48xlarge_optimized_cpu,enum=48xlarge_high_memory" jsonschema_description:"Compute size; default smallest."`
+	TemplateURL      string           `json:"template_url,omitempty" check:"format=uri" jsonschema_description:"Template to create from."`
 }
 
 // RegionSelection is the spec's oneOf of a specific region or a smart group,
@@ -68,15 +68,15 @@ type CancelProjectRestore struct{ ProjectRef }
 type ListProjectRestoreVersions struct{ ProjectRef }
 
 type ListAvailableRegions struct {
-	OrganizationSlug string `json:"organization_slug" in:"query" jsonschema:"required,pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
-	Continent        string `json:"continent,omitempty" in:"query" jsonschema:"enum=NA,enum=SA,enum=EU,enum=AF,enum=AS,enum=OC,enum=AN" jsonschema_description:"Continent code to prefer regions on."`
-	InstanceSize     string `json:"desired_instance_size,omitempty" in:"query" jsonschema:"enum=nano,enum=micro,enum=small,enum=medium,enum=large,enum=xlarge,enum=2xlarge,enum=4xlarge,enum=8xlarge,enum=12xlarge,enum=16xlarge,enum=24xlarge,enum=24xlarge_optimized_memory,enum=24xlarge_optimized_cpu,enum=24xlarge_high_memory,enum=48xlarge,enum=48xlarge_optimized_memory,enum=48xlarge_optimized_cpu,enum=48xlarge_high_memory" jsonschema_description:"Compute size; omit for the smallest."`
+	OrganizationSlug string `json:"organization_slug" in:"query" jsonschema:"required" check:"pattern=^[\\w-]+$" jsonschema_description:"Organization slug."`
+	Continent        string `json:"continent,omitempty" in:"query" jsonschema:"enum=NA,enum=SA,enum=EU,enum=AF,enum=AS,enum=OC,enum=AN" jsonschema_description:"Preferred continent."`
+	InstanceSize     string `json:"desired_instance_size,omitempty" in:"query" jsonschema:"enum=nano,enum=micro,enum=small,enum=medium,enum=large,enum=xlarge,enum=2xlarge,enum=4xlarge,enum=8xlarge,enum=12xlarge,enum=16xlarge,enum=24xlarge,enum=24xlarge_optimized_memory,enum=24xlarge_optimized_cpu,enum=24xlarge_high_memory,enum=48xlarge,enum=48xlarge_optimized_memory,enum=48xlarge_optimized_cpu,enum=48xlarge_high_memory" jsonschema_description:"Compute size; default smallest."`
 }
 
 type GetProjectHealth struct {
 	ProjectRef
-	Services  []string `json:"services" in:"query" jsonschema:"required,minItems=1,enum=auth,enum=db,enum=db_postgres_user,enum=pooler,enum=realtime,enum=rest,enum=storage,enum=pg_bouncer" jsonschema_description:"Services to check."`
-	TimeoutMS *int     `json:"timeout_ms,omitempty" in:"query" jsonschema:"minimum=0,maximum=10000" jsonschema_description:"Health check timeout in milliseconds."`
+	Services  []string `json:"services" in:"query" jsonschema:"required,enum=auth,enum=db,enum=db_postgres_user,enum=pooler,enum=realtime,enum=rest,enum=storage,enum=pg_bouncer" check:"minItems=1" jsonschema_description:"Services to check."`
+	TimeoutMS *int     `json:"timeout_ms,omitempty" in:"query" jsonschema:"maximum=10000" check:"minimum=0" jsonschema_description:"Timeout, ms."`
 }
 
 type GetUpgradeEligibility struct{ ProjectRef }
@@ -88,7 +88,7 @@ type GetUpgradeStatus struct {
 
 type UpdateProject struct {
 	ProjectRef
-	Name string `json:"name" jsonschema:"required,minLength=1,maxLength=256" jsonschema_description:"New project name."`
+	Name string `json:"name" jsonschema:"required" check:"minLength=1,maxLength=256" jsonschema_description:"New project name."`
 }
 
 // UpgradeProject leaves out the spec's optional release_channel to keep the

@@ -7,5 +7,5 @@ type SetupReadReplica struct {
 
 type RemoveReadReplica struct {
 	ProjectRef
-	DatabaseIdentifier string `json:"database_identifier" jsonschema:"required" jsonschema_description:"Replica identifier (database_config get_pooler)."`
+	DatabaseIdentifier string `json:"database_identifier" jsonschema:"required" jsonschema_description:"Replica id (from get_pooler)."`
 }

@@ -5,7 +5,7 @@ type ShutdownRealtime struct{ ProjectRef }
 
 type UpdateRealtimeConfig struct {
 	ProjectRef
-	Config RealtimeConfig `json:"config" jsonschema:"required" jsonschema_description:"Fields as get_config returns them, e.g. {\"max_concurrent_users\":500}."`
+	Config RealtimeConfig `json:"config" jsonschema:"required" jsonschema_description:"As get_realtime or get_storage shows it."`
 }
 
 // RealtimeConfig is UpdateRealtimeConfigBody.

@@ -26,7 +26,7 @@ type Secret struct {
 
 type CreateSecrets struct {
 	ProjectRef
-	Secrets []Secret `json:"secrets" secret:"true" jsonschema:"required" jsonschema_description:"Secrets."`
+	Secrets []Secret `json:"secrets" secret:"true" list:"object" jsonschema:"required" jsonschema_description:"[{name (not SUPABASE_*), value (omit: user types it)}]."`
 }
 
 // Validate refuses an empty list.

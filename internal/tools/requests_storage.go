@@ -10,7 +10,7 @@ type GetStorageConfig struct{ ProjectRef }
 // ranges, enums) before it is sent.
 type UpdateStorageConfig struct {
 	ProjectRef
-	Config StorageConfig `json:"config" list:"object" jsonschema:"required" jsonschema_description:"Fields as get_config returns them, e.g. {\"fileSizeLimit\":52428800}."`
+	Config StorageConfig `json:"config" list:"object" jsonschema:"required" jsonschema_description:"As get_storage shows, e.g. {\"fileSizeLimit\":52428800}."`
 }
 
 // StorageConfig is UpdateStorageConfigBody.

@@ -3,6 +3,7 @@ package tools
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/invopop/jsonschema"
@@ -22,12 +23,17 @@ type ExposedTool struct {
 	// NoReveal withholds the reveal argument: read-only mode never shows
 	// secrets.
 	NoReveal bool
+	// HeaderOnRead leaves the group's description out of a write tool
+	// whose _read tool is listed too and says it: the same line twice
+	// would be paid on every turn, and the name, title and operation
+	// lines already say what the write tool does.
+	HeaderOnRead bool
 }
 
 // ConfirmProperty is the argument that carries a confirmation token.
 var ConfirmProperty = ExtraProperty{
 	Name:   "confirm",
-	Schema: &jsonschema.Schema{Type: "string", Description: "Confirmation token."},
+	Schema: &jsonschema.Schema{Type: "string", Description: "From a preview."},
 }
 
 // NeedsConfirmation reports whether any enabled operation can need the
@@ -82,17 +88,22 @@ func (e *ExposedTool) OperationNames() []string {
 // Description is the tool's text followed by one line per operation: its
 // signature (required arguments plain, optional ones with "?") and summary.
 // The signatures tell the model which arguments each operation uses, so the
-// argument descriptions need not repeat it.
+// argument descriptions need not repeat it. Arguments every operation
+// requires are left out of the signatures: the schema lists them as
+// required.
 func (e *ExposedTool) Description() string {
 	var b strings.Builder
-	b.WriteString(e.Tool.Description)
-	common := e.commonArg()
-	if common != "" {
-		b.WriteString(" All take " + common + ".")
+	if !e.HeaderOnRead || e.Access != AccessWrite {
+		b.WriteString(e.Tool.Description)
 	}
+	// reveal, like confirm, applies across operations and is described
+	// once in the schema.
+	omit := append(e.commonArgs(), RevealArgument)
 	for _, op := range e.Operations {
-		b.WriteByte('\n')
-		b.WriteString(e.signatureWithout(op, common))
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.signatureWithout(op, omit))
 		b.WriteString(": ")
 		b.WriteString(op.Summary)
 		if note := e.Notes[op.Name]; note != "" {
@@ -102,27 +113,40 @@ func (e *ExposedTool) Description() string {
 	return b.String()
 }
 
-// commonArg is the project ref when every operation requires it and it is
-// visible: said once for the tool rather than in every signature.
-func (e *ExposedTool) commonArg() string {
-	if e.Hidden["ref"] || len(e.Operations) < 2 {
-		return ""
+// commonArgs are the visible arguments that every operation requires (the
+// project ref, mostly), when there are several operations: required in the
+// schema once rather than repeated in every signature. A lone operation
+// keeps its full signature.
+func (e *ExposedTool) commonArgs() []string {
+	if len(e.Operations) < 2 {
+		return nil
 	}
-	for _, op := range e.Operations {
-		if p := op.param("ref"); p == nil || !p.required {
-			return ""
+	var out []string
+	for _, p := range e.Operations[0].args() {
+		if !p.required || e.Hidden[p.name] {
+			continue
+		}
+		everywhere := true
+		for _, op := range e.Operations[1:] {
+			if q := op.param(p.name); q == nil || !q.required {
+				everywhere = false
+				break
+			}
+		}
+		if everywhere {
+			out = append(out, p.name)
 		}
 	}
-	return "ref"
+	return out
 }
 
 // signatureOf is "get(ref, fields?)": the operation and its visible arguments.
-func (e *ExposedTool) signatureOf(op *Operation) string { return e.signatureWithout(op, "") }
+func (e *ExposedTool) signatureOf(op *Operation) string { return e.signatureWithout(op, nil) }
 
-func (e *ExposedTool) signatureWithout(op *Operation, omit string) string {
+func (e *ExposedTool) signatureWithout(op *Operation, omit []string) string {
 	var parts []string
 	for _, p := range op.args() {
-		if e.Hidden[p.name] || p.name == omit {
+		if e.Hidden[p.name] || slices.Contains(omit, p.name) {
 			continue
 		}
 		if p.required {
@@ -184,7 +208,7 @@ func (e *ExposedTool) InputSchema() (json.RawMessage, error) {
 	s := &jsonschema.Schema{
 		Type:       "object",
 		Properties: props,
-		Required:   []string{"operation"},
+		Required:   append([]string{"operation"}, e.commonArgs()...),
 	}
 	return json.Marshal(s)
 }
@@ -258,7 +282,7 @@ func forListing(s *jsonschema.Schema) *jsonschema.Schema {
 	}
 	if len(s.Enum) > listedEnumMax {
 		c.Enum = nil
-		c.Description = strings.TrimSpace(fmt.Sprintf("%s One of %d values, e.g. %v, %v.", s.Description, len(s.Enum), s.Enum[0], s.Enum[1]))
+		c.Description = strings.TrimSpace(fmt.Sprintf("%s %d values, e.g. %v, %v.", s.Description, len(s.Enum), s.Enum[0], s.Enum[1]))
 	}
 	c.Items = forListing(s.Items)
 	if s.Properties != nil {
