@@ -298,25 +298,25 @@ func TestHTTPConfirmationAndItsTimeout(t *testing.T) {
 // second large body while one is held gets 503 with Retry-After.
 func TestHTTPBoundsTheBytesInProgress(t *testing.T) {
 	u := newUsers(t)
-	h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthLocal}, tune: func(o *Options) { o.MaxInflightBytes = 1 << 20 }})
+	// A body timeout longer than the test, so the held body is never cut.
+	h := startHTTP(t, u.url, httpSetup{o: HTTPOptions{Transport: "http", Auth: config.AuthLocal, BodyTimeout: 5 * time.Minute}, tune: func(o *Options) { o.MaxInflightBytes = 1 << 20 }})
 	conn, err := net.Dial("tcp", strings.TrimPrefix(h.url, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	fmt.Fprintf(conn, "POST /mcp HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{", strings.TrimPrefix(h.url, "http://"), 900<<10)
-	// The first body is now being read (it holds 900 KiB); wait until the
-	// server has reserved it, then a second one does not fit.
+	// The first body is now being read; wait until the server has reserved
+	// its 900 KiB (a second body sent before that could take the budget
+	// first), then a second one does not fit.
+	for deadline := time.Now().Add(time.Minute); h.srv.held.inUse() < 900<<10; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first body was never reserved: %d bytes held", h.srv.held.inUse())
+		}
+	}
 	body := `{"jsonrpc":"2.0","id":1,"method":"ping","x":"` + strings.Repeat("a", 800<<10) + `"}`
 	header := map[string]string{"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
-	var resp *http.Response
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		resp = rawRequest(t, "POST", h.url+"/mcp", header, body)
-		if resp.StatusCode == http.StatusServiceUnavailable || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	resp := rawRequest(t, "POST", h.url+"/mcp", header, body)
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("second large body: %d", resp.StatusCode)
 	}
