@@ -71,9 +71,14 @@ func TestFairLimiterSecondSessionNotStarved(t *testing.T) {
 	if at < 0 {
 		t.Fatal("B's request was not sent")
 	}
+	// Round robin sends one or two of A's calls ahead of B's (one turn
+	// each); a first-come queue would send every one still waiting (10 or
+	// more, checked below). The slack covers A's turns that pass while B's
+	// call travels to the limiter on a busy machine (about one per 100 ms
+	// at this rate).
 	aheadOfB := countA(reqs[:at]) - sentBefore
-	if aheadOfB > 2 {
-		t.Fatalf("%d of A's queued calls were sent before B's one call; want at most 2 (one turn each)", aheadOfB)
+	if aheadOfB > 5 {
+		t.Fatalf("%d of A's queued calls were sent before B's one call; want at most 5 (one turn each, plus travel time)", aheadOfB)
 	}
 	if waiting := aCalls - countA(reqs[:at]); waiting < 10 {
 		t.Fatalf("only %d of A's calls were still waiting when B was served: the test proves nothing", waiting)
