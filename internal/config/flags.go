@@ -3,10 +3,11 @@ package config
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/suggest"
 )
 
 // Group is a heading of --help; flags are shown in the order of Groups.
@@ -231,49 +232,9 @@ type unknownFlagError struct{ msg string }
 
 func (e *unknownFlagError) Error() string { return e.msg }
 
-// closest returns up to n candidates near name, by edit distance or by
-// one containing the other.
+// closest returns up to n candidates near name (suggest.Closest).
 func closest(name string, candidates []string, n int) []string {
-	type scored struct {
-		s string
-		d int
-	}
-	var hits []scored
-	lname := strings.ToLower(name)
-	for _, c := range candidates {
-		lc := strings.ToLower(c)
-		d := levenshtein(lname, lc)
-		if d <= max(1, len(lname)/3) || (len(lname) >= 3 && (strings.Contains(lc, lname) || strings.Contains(lname, lc))) {
-			hits = append(hits, scored{c, d})
-		}
-	}
-	slices.SortStableFunc(hits, func(a, b scored) int { return a.d - b.d })
-	var out []string
-	for _, h := range hits[:min(n, len(hits))] {
-		out = append(out, h.s)
-	}
-	return out
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return suggest.Closest(name, candidates, n, 1)
 }
 
 // Usage is the text of `supabase-mcp [command] --help`: every flag the

@@ -6,12 +6,13 @@ import (
 	"math"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/invopop/jsonschema"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/suggest"
 )
 
 // validate checks v against s and returns it with common model type slips
@@ -304,53 +305,9 @@ func compiled(p string) *regexp.Regexp {
 	return re
 }
 
-// closest returns up to n candidates near name: by edit distance, or sharing
-// a prefix or containing it.
+// closest returns up to n candidates near name (suggest.Closest).
 func closest(name string, candidates []string, n int) []string {
-	type scored struct {
-		s string
-		d int
-	}
-	var hits []scored
-	lname := strings.ToLower(name)
-	for _, c := range candidates {
-		lc := strings.ToLower(c)
-		d := levenshtein(lname, lc)
-		limit := max(2, len(lname)/3)
-		if d <= limit || (len(lname) >= 3 && (strings.Contains(lc, lname) || strings.Contains(lname, lc))) {
-			hits = append(hits, scored{c, d})
-		}
-	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].d < hits[j].d })
-	var out []string
-	for _, h := range hits {
-		if len(out) == n {
-			break
-		}
-		out = append(out, h.s)
-	}
-	return out
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return suggest.Closest(name, candidates, n, 2)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
