@@ -20,6 +20,12 @@ func TestSharedStoreKeepsTheContract(t *testing.T) {
 	if err := s.Put(ctx, "code:x", []byte("v"), time.Minute); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Put(ctx, "client:c", []byte("kept"), 0); err != nil { // clients are kept until deleted
+		t.Fatal(err)
+	}
+	if v, err := s.Get(ctx, "client:c"); err != nil || string(v) != "kept" {
+		t.Fatalf("an entry without expiry: %q %v", v, err)
+	}
 	if v, err := s.Take(ctx, "code:x"); err != nil || string(v) != "v" {
 		t.Fatalf("take: %q %v", v, err)
 	}

@@ -21,10 +21,10 @@ import (
 // Errors mean the store could not be asked (Redis unreachable): callers
 // fail closed on them. A missing key is not an error.
 type Store interface {
-	// Add stores value under key for ttl if key is absent, atomically; it
+	// Add stores value under key for ttl (0: until deleted) if key is absent, atomically; it
 	// reports false (and changes nothing) when key is already there.
 	Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
-	// Set stores value under key for ttl, replacing any value.
+	// Set stores value under key for ttl (0: until deleted), replacing any value.
 	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	// Get returns key's value; ok is false when it is absent or expired.
 	Get(ctx context.Context, key string) (value []byte, ok bool, err error)
@@ -65,7 +65,7 @@ type Memory struct {
 
 type memEntry struct {
 	value   []byte
-	expires time.Time
+	expires time.Time // zero: never (a ttl of 0, as in Redis)
 }
 
 // DefaultMemoryEntries bounds a Memory made with max <= 0.
@@ -82,9 +82,13 @@ func NewMemoryClock(max int, now func() time.Time) *Memory {
 	return &Memory{max: max, now: now, entries: map[string]memEntry{}}
 }
 
+func (e memEntry) expired(now time.Time) bool {
+	return !e.expires.IsZero() && !now.Before(e.expires)
+}
+
 func (m *Memory) liveLocked(key string, now time.Time) (memEntry, bool) {
 	e, ok := m.entries[key]
-	if ok && !now.Before(e.expires) {
+	if ok && e.expired(now) {
 		delete(m.entries, key)
 		return memEntry{}, false
 	}
@@ -94,7 +98,7 @@ func (m *Memory) liveLocked(key string, now time.Time) (memEntry, bool) {
 func (m *Memory) putLocked(key string, value []byte, ttl time.Duration, now time.Time) {
 	if _, exists := m.entries[key]; !exists && len(m.entries) >= m.max {
 		for k, e := range m.entries { // expired entries first
-			if !now.Before(e.expires) {
+			if e.expired(now) {
 				delete(m.entries, k)
 			}
 		}
@@ -105,7 +109,11 @@ func (m *Memory) putLocked(key string, value []byte, ttl time.Duration, now time
 			delete(m.entries, k)
 		}
 	}
-	m.entries[key] = memEntry{value: append([]byte(nil), value...), expires: now.Add(ttl)}
+	e := memEntry{value: append([]byte(nil), value...)}
+	if ttl > 0 {
+		e.expires = now.Add(ttl)
+	}
+	m.entries[key] = e
 }
 
 // Add implements Store.
@@ -162,7 +170,7 @@ func (m *Memory) Live() int {
 	defer m.mu.Unlock()
 	now := m.now()
 	for k, e := range m.entries {
-		if !now.Before(e.expires) {
+		if e.expired(now) {
 			delete(m.entries, k)
 		}
 	}
@@ -177,7 +185,7 @@ func (m *Memory) Count(keep func(value []byte) bool) int {
 	now, n := m.now(), 0
 	for k, e := range m.entries {
 		switch {
-		case !now.Before(e.expires):
+		case e.expired(now):
 			delete(m.entries, k)
 		case keep(e.value):
 			n++

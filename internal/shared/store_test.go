@@ -25,6 +25,14 @@ func TestStoresAddOnceTakeOnce(t *testing.T) {
 			if ok, err := st.Add(ctx, "k", []byte("v2"), time.Minute); ok || err != nil {
 				t.Fatalf("second add replaced the entry: %v %v", ok, err)
 			}
+			// A ttl of 0 keeps the entry until it is deleted, in both
+			// stores alike (Redis's SET without expiry).
+			if err := st.Set(ctx, "forever", []byte("v"), 0); err != nil {
+				t.Fatal(err)
+			}
+			if v, ok, err := st.Get(ctx, "forever"); !ok || err != nil || string(v) != "v" {
+				t.Fatalf("an entry stored with ttl 0: %q %v %v", v, ok, err)
+			}
 			var won atomic.Int32
 			var wg sync.WaitGroup
 			for range 50 {
