@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -226,57 +225,4 @@ func plainNumbers(v any) any {
 		return out
 	}
 	return v
-}
-
-// answerFromStore is the generic lifecycle of a resource at a path: writes
-// store the body (PATCH merges, PUT and POST replace), reads return the
-// stored value over the response's spec shape, DELETE forgets it. Callers
-// hold s.mu.
-func (s *Server) answerFromStore(w http.ResponseWriter, r *http.Request, op *tools.Operation, body any) {
-	if s.configs == nil {
-		s.configs = map[string]map[string]any{}
-	}
-	key := r.URL.Path
-	shape := s.shapes.of(op.Method, op.Path)
-	obj, isObj := plainNumbers(body).(map[string]any)
-	switch op.Method {
-	case http.MethodPatch, http.MethodPut, http.MethodPost:
-		if isObj {
-			cur := s.configs[key]
-			if cur == nil || op.Method != http.MethodPatch {
-				cur = map[string]any{}
-			}
-			maps.Copy(cur, obj)
-			s.configs[key] = cur
-		}
-	case http.MethodDelete:
-		delete(s.configs, key)
-	}
-	if shape.Empty || op.Method == http.MethodHead {
-		writeEmpty(w, shape.Status)
-		return
-	}
-	if op.Method == http.MethodDelete {
-		writeJSON(w, shape.Status, shape.Example)
-		return
-	}
-	writeJSON(w, shape.Status, merged(shape.Example, s.configs[key]))
-}
-
-// merged lays stored fields over an example object (other examples as they
-// are, or the stored object when there is no example).
-func merged(example any, stored map[string]any) any {
-	ex, ok := example.(map[string]any)
-	if !ok {
-		if example == nil && stored != nil {
-			return stored
-		}
-		if example == nil {
-			return map[string]any{}
-		}
-		return example
-	}
-	out := maps.Clone(ex)
-	maps.Copy(out, stored)
-	return out
 }

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -146,7 +147,6 @@ func TestGenericAnswersEveryOperation(t *testing.T) {
 		t.Fatal(err)
 	}
 	fixtures := Fixtures()
-	_, do := genericOnly(t)
 	for _, tl := range cat.Tools {
 		e := &tools.ExposedTool{Tool: tl, Operations: tl.Operations}
 		for _, op := range tl.Operations {
@@ -175,6 +175,7 @@ func TestGenericAnswersEveryOperation(t *testing.T) {
 			if req.Body != nil {
 				json.Unmarshal(req.Body, &body)
 			}
+			_, do := genericOnly(t) // each operation on the seed, as a new one would be
 			code, b := do(req.Method, u, body)
 			if code >= 300 {
 				t.Errorf("%s: %s %s: %d %s", op.QualifiedName(), req.Method, req.Path, code, b)
@@ -182,6 +183,79 @@ func TestGenericAnswersEveryOperation(t *testing.T) {
 			}
 			if op.QualifiedName() != "organizations_read.get_entitlements" && op.Method != "HEAD" {
 				wantSpecResponse(t, op.Method, op.Path, code, b)
+			}
+		}
+	}
+}
+
+// A path whose GET answers a list is a collection: POST adds an item, the
+// item's own path reads, changes and deletes it, and a deleted or unknown
+// item is a 404.
+func TestGenericCollection(t *testing.T) {
+	t.Parallel()
+	_, do := genericOnly(t)
+	keys := projectPath(SeedProjectActive, "/api-keys")
+	code, b := do("POST", keys, map[string]any{"type": "secret", "name": "ci_key"})
+	wantStatus(t, code, http.StatusCreated, b)
+	id, _ := decode[map[string]any](t, b)["id"].(string)
+	if id == "" {
+		t.Fatalf("created item has no id: %s", b)
+	}
+	code, b = do("GET", keys, nil)
+	wantStatus(t, code, http.StatusOK, b)
+	if list := decode[[]map[string]any](t, b); len(list) != 1 || list[0]["name"] != "ci_key" {
+		t.Fatalf("list after POST = %s", b)
+	}
+	code, b = do("PATCH", keys+"/"+id, map[string]any{"name": "ci_key_2"})
+	wantStatus(t, code, http.StatusOK, b)
+	code, b = do("GET", keys+"/"+id, nil)
+	wantStatus(t, code, http.StatusOK, b)
+	if got := decode[map[string]any](t, b); got["name"] != "ci_key_2" || got["type"] != "secret" {
+		t.Fatalf("item after PATCH = %s", b)
+	}
+	code, b = do("DELETE", keys+"/"+id, nil)
+	wantStatus(t, code, http.StatusOK, b)
+	code, b = do("GET", keys+"/"+id, nil)
+	wantStatus(t, code, http.StatusNotFound, b)
+	code, b = do("DELETE", keys+"/"+id, nil)
+	wantStatus(t, code, http.StatusNotFound, b)
+}
+
+// Seed files load, are named for tools.yaml groups, and give every project,
+// created ones too, its own copy of the "{ref}" documents.
+func TestSeedFiles(t *testing.T) {
+	seed, err := loadSeed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := tools.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := map[string]bool{}
+	for _, tl := range cat.Tools {
+		groups[tl.Group] = true
+	}
+	names, _ := fs.Glob(seedFiles, "seed/*.json")
+	for _, n := range names {
+		if g := strings.TrimSuffix(strings.TrimPrefix(n, "seed/"), ".json"); !groups[g] {
+			t.Errorf("%s is not named for a tools.yaml group", n)
+		}
+	}
+	for k := range seed.Answers {
+		if method, p, ok := strings.Cut(k, " "); !ok || !strings.HasPrefix(p, "/v1/") || strings.ToUpper(method) != method {
+			t.Errorf("answer key %q is not \"METHOD /v1/...\"", k)
+		}
+	}
+	s := New(Options{Token: "tok"})
+	defer s.Close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.addProject(Project{Name: "fresh"}, "")
+	for k := range seed.Documents {
+		if strings.Contains(k, "{ref}") {
+			if _, ok := s.docs[strings.ReplaceAll(k, "{ref}", p.Ref)]; !ok {
+				t.Errorf("new project has no %s", k)
 			}
 		}
 	}

@@ -4,7 +4,8 @@ package sandbox
 // can build valid calls for any operation without knowing the seed. A key
 // "tool.operation.arg" overrides "arg" for one operation.
 func Fixtures() map[string]any {
-	out := map[string]any{}
+	seed, _ := loadSeed()
+	out := seed.Fixtures
 	for _, group := range []map[string]any{
 		coreFixtures(),
 		branchesFixtures(),

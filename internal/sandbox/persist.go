@@ -19,7 +19,7 @@ type snapshot struct {
 	Branches   []savedBranch                `json:"branches"`
 	Functions  map[string][]savedFunction   `json:"functions"`
 	Secrets    map[string]map[string]string `json:"secrets"`
-	Configs    map[string]map[string]any    `json:"configs"`
+	Documents  map[string]any               `json:"documents"`
 }
 
 type savedBranch struct {
@@ -73,14 +73,17 @@ func (s *Server) loadState(path string) error {
 			s.secrets[ref][name] = secretState{value: v}
 		}
 	}
-	s.configs = snap.Configs
+	s.docs = snap.Documents
+	if s.docs == nil {
+		s.docs = map[string]any{}
+	}
 	return nil
 }
 
 // saveState writes the state to path (through a temporary file, so a crash
 // never leaves half a file). Callers hold s.mu.
 func (s *Server) saveState(path string) error {
-	snap := snapshot{Migrations: s.migs, Functions: map[string][]savedFunction{}, Secrets: map[string]map[string]string{}, Configs: s.configs}
+	snap := snapshot{Migrations: s.migs, Functions: map[string][]savedFunction{}, Secrets: map[string]map[string]string{}, Documents: s.docs}
 	for _, p := range s.projs {
 		snap.Projects = append(snap.Projects, p.Project)
 	}

@@ -212,6 +212,7 @@ func isAbsURL(s string) bool {
 // V1ProjectRefResponse.
 func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request, p *projectState) {
 	s.projs = slices.DeleteFunc(s.projs, func(q *projectState) bool { return q == p })
+	s.forgetDocuments("/v1/projects/" + p.Ref + "/")
 	delete(s.migs, p.Ref)
 	if s.extra != nil {
 		delete(s.extra.projects, p.Ref)

@@ -129,10 +129,11 @@ type Server struct {
 	functions map[string][]*functionState       // by project ref
 	secrets   map[string]map[string]secretState // by project ref, then name
 	apiKeys   map[string]*apiKeysState          // by project ref
-	configs   map[string]map[string]any         // by request path: what the generic handler stored (catalogue.go)
+	docs      map[string]any                    // by request path: the generic handler's documents (documents.go)
 
 	catalogue *tools.Catalogue // the operations the generic handler answers
 	shapes    shapeTable       // their spec-derived response shapes
+	seedData  seedFile         // the groups' seed data (seed/*.json)
 	stateErr  error            // the last failure to save Options.StateFile
 	groups    map[string]any   // endpoint-group state by type and ref (groupState)
 }
@@ -140,7 +141,8 @@ type Server struct {
 // New starts a fake API on 127.0.0.1 seeded with two organizations, three
 // projects and a couple of migrations (see the Seed* constants).
 func New(opts Options) *Server {
-	s := &Server{opts: opts, mux: http.NewServeMux(), migs: map[string][]Migration{}, shapes: loadShapes()}
+	s := &Server{opts: opts, mux: http.NewServeMux(), migs: map[string][]Migration{}, shapes: loadShapes(), docs: map[string]any{}}
+	s.seedData, _ = loadSeed() // embedded; its test checks it loads
 	if cat, err := tools.Default(); err == nil {
 		s.catalogue = cat
 	}

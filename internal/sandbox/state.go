@@ -118,6 +118,7 @@ func (s *Server) seed() {
 		{Version: "20250115093000", Name: "create_profiles", Statements: []string{"create table public.profiles (id uuid primary key, name text)"}},
 		{Version: "20250116120000", Name: "add_profiles_email", Statements: []string{"alter table public.profiles add column email text"}},
 	}
+	s.seedDocuments("")
 }
 
 // addProject fills defaults and stores p; target != "" makes p.Status
@@ -154,6 +155,7 @@ func (s *Server) addProject(p Project, target string) *projectState {
 	ps.transition(p.Status, target, s.opts.TransitionReads)
 	s.projs = slices.DeleteFunc(s.projs, func(q *projectState) bool { return q.Ref == p.Ref })
 	s.projs = append(s.projs, ps)
+	s.seedDocuments(p.Ref)
 	return ps
 }
 
