@@ -8,10 +8,12 @@ import (
 )
 
 // Several tokens of one user: each is accepted, the profile is the same
-// user, and with RateLimitPerUser the limit counts them together.
+// user, and with CountRateLimitPerUser the limit counts them together.
 func TestTokensOfOneUserShareTheRateLimit(t *testing.T) {
 	t.Parallel()
-	s := newServer(t, func(o *Options) { o.Tokens = []string{"second-token"}; o.RateLimitPerUser = true })
+	s := newServer(t)
+	s.AcceptToken("second-token")
+	s.CountRateLimitPerUser()
 	s.SetRateLimit(2)
 	for _, tok := range []string{testToken, "second-token"} {
 		code, _, b := call(t, s, "GET", "/v1/profile", nil, "Authorization", "Bearer "+tok)
@@ -29,10 +31,11 @@ func TestTokensOfOneUserShareTheRateLimit(t *testing.T) {
 	wantStatus(t, code, http.StatusUnauthorized, b)
 }
 
-// Without RateLimitPerUser the limit counts per token.
+// Without CountRateLimitPerUser the limit counts per token.
 func TestRateLimitPerTokenByDefault(t *testing.T) {
 	t.Parallel()
-	s := newServer(t, func(o *Options) { o.Tokens = []string{"second-token"} })
+	s := newServer(t)
+	s.AcceptToken("second-token")
 	s.SetRateLimit(1)
 	for _, tok := range []string{testToken, "second-token"} {
 		code, _, b := call(t, s, "GET", "/v1/profile", nil, "Authorization", "Bearer "+tok)

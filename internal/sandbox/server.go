@@ -38,7 +38,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -69,12 +68,6 @@ type Options struct {
 	// parties could have written, for tests of the untrusted-data boundary.
 	Injection string
 
-	// Tokens are further bearer tokens of the same user as Token (GET
-	// /v1/profile answers that user for each of them).
-	Tokens []string
-	// RateLimitPerUser makes SetRateLimit count the requests of all of a
-	// user's tokens together rather than per token.
-	RateLimitPerUser bool
 	// Chaos, when set, fails or slows requests at random (faults.go).
 	Chaos *Chaos
 	// StateFile, when set, is where the state is loaded from at start (if
@@ -286,15 +279,11 @@ func (s *Server) StateError() error {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !oauthPaths[r.URL.Path] { // the OAuth endpoints are how a token is obtained
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || (token != s.opts.Token && !slices.Contains(s.opts.Tokens, token) && !s.acceptsOAuthToken(token) && !s.users.accepts(token)) {
+		if !ok || (token != s.opts.Token && !s.acceptsOAuthToken(token) && !s.users.accepts(token)) {
 			writeError(w, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
-		key := s.users.rateKey(token)
-		if s.opts.RateLimitPerUser {
-			key = userAlice // every token of Options.Tokens is alice's
-		}
-		if !s.rate.allow(w, key) {
+		if !s.rate.allow(w, s.users.rateKey(token)) {
 			return
 		}
 	}
