@@ -9,17 +9,23 @@ import (
 	"path/filepath"
 )
 
-// snapshot is the state Options.StateFile keeps across restarts: what a
-// user's agent creates (projects, branches, functions, migrations, secrets
-// and the generic store). Organizations and the smaller groups' state start
-// from the seed each time.
+// snapshot is the state Options.StateFile keeps across restarts: all of it
+// (organizations, projects, branches, functions, migrations, secrets and
+// every group's documents).
 type snapshot struct {
-	Projects   []Project                    `json:"projects"`
-	Migrations map[string][]Migration       `json:"migrations"`
-	Branches   []savedBranch                `json:"branches"`
-	Functions  map[string][]savedFunction   `json:"functions"`
-	Secrets    map[string]map[string]string `json:"secrets"`
-	Documents  map[string]any               `json:"documents"`
+	Organizations []savedOrg                   `json:"organizations"`
+	Projects      []Project                    `json:"projects"`
+	Migrations    map[string][]Migration       `json:"migrations"`
+	Branches      []savedBranch                `json:"branches"`
+	Functions     map[string][]savedFunction   `json:"functions"`
+	Secrets       map[string]map[string]string `json:"secrets"`
+	Documents     map[string]any               `json:"documents"`
+}
+
+type savedOrg struct {
+	Organization
+	Plan    string   `json:"plan"`
+	Members []Member `json:"members"`
 }
 
 type savedBranch struct {
@@ -48,6 +54,13 @@ func (s *Server) loadState(path string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if snap.Organizations != nil {
+		s.orgs = nil
+		for _, o := range snap.Organizations {
+			o.Organization.Plan = o.Plan
+			s.orgs = append(s.orgs, &orgState{o.Organization, o.Members})
+		}
+	}
 	s.projs = nil
 	for _, p := range snap.Projects {
 		s.addProject(p, "")
@@ -84,6 +97,9 @@ func (s *Server) loadState(path string) error {
 // never leaves half a file). Callers hold s.mu.
 func (s *Server) saveState(path string) error {
 	snap := snapshot{Migrations: s.migs, Functions: map[string][]savedFunction{}, Secrets: map[string]map[string]string{}, Documents: s.docs}
+	for _, o := range s.orgs {
+		snap.Organizations = append(snap.Organizations, savedOrg{o.Organization, o.Plan, o.members})
+	}
 	for _, p := range s.projs {
 		snap.Projects = append(snap.Projects, p.Project)
 	}

@@ -74,6 +74,8 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	wantStatus(t, code, http.StatusCreated, b)
 	code, _, b = call(t, s, "PATCH", projectPath(SeedProjectActive, "/config/auth"), map[string]any{"site_url": "https://kept.test"})
 	wantStatus(t, code, http.StatusOK, b)
+	code, _, b = call(t, s, "POST", "/v1/organizations", map[string]any{"name": "Kept Org"})
+	wantStatus(t, code, http.StatusCreated, b)
 	if err := s.StateError(); err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +90,16 @@ func TestStateFileSurvivesRestart(t *testing.T) {
 	wantStatus(t, code, http.StatusOK, b)
 	if !strings.Contains(string(b), "kept-branch") || !strings.Contains(string(b), SeedBranchPreviewName) {
 		t.Fatalf("branches after restart: %s", b)
+	}
+	code, _, b = call(t, s2, "GET", projectPath(SeedProjectActive, "/config/auth"), nil)
+	wantStatus(t, code, http.StatusOK, b)
+	if !strings.Contains(string(b), "https://kept.test") {
+		t.Fatalf("auth config after restart: %s", b)
+	}
+	code, _, b = call(t, s2, "GET", "/v1/organizations", nil)
+	wantStatus(t, code, http.StatusOK, b)
+	if !strings.Contains(string(b), "Kept Org") {
+		t.Fatalf("organizations after restart: %s", b)
 	}
 	if len(s2.Projects()) < 4 || len(s2.Migrations(SeedProjectActive)) != 2 {
 		t.Fatalf("projects %d, migrations %d after restart", len(s2.Projects()), len(s2.Migrations(SeedProjectActive)))
