@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -57,14 +56,8 @@ type branchState struct {
 
 type branchStore struct{ list []*branchState }
 
-// Enums of CreateBranchBody and UpdateBranchBody.
-var (
-	branchStatuses         = []string{"CREATING_PROJECT", "RUNNING_MIGRATIONS", "MIGRATIONS_PASSED", "MIGRATIONS_FAILED", "FUNCTIONS_DEPLOYED", "FUNCTIONS_FAILED"}
-	branchReleaseChannels  = []string{"internal", "alpha", "beta", "ga", "withdrawn", "preview"}
-	branchPostgresEngines  = []string{"15", "17", "17-oriole"}
-	branchInstanceSizes    = append([]string{"pico"}, instanceSizes...)
-	postgresVersionsByName = map[string]string{"15": "15.8.1.085", "17": "17.4.1.054", "17-oriole": "17.0.1.084-orioledb"}
-)
+// postgresVersionsByName is the version a branch's engine runs.
+var postgresVersionsByName = map[string]string{"15": "15.8.1.085", "17": "17.4.1.054", "17-oriole": "17.0.1.084-orioledb"}
 
 // uuidFrom derives a version-4-shaped UUID from seed; seeded objects use a
 // fixed seed so tests can name them, new objects a random one.
@@ -195,24 +188,6 @@ type createBranchBody struct {
 	NotifyURL           *string           `json:"notify_url"`
 }
 
-func (b *createBranchBody) validate() string {
-	switch {
-	case b.BranchName == nil || *b.BranchName == "":
-		return "branch_name is required"
-	case b.DesiredInstanceSize != nil && !slices.Contains(branchInstanceSizes, *b.DesiredInstanceSize):
-		return fmt.Sprintf("desired_instance_size %q is not a valid instance size", *b.DesiredInstanceSize)
-	case b.ReleaseChannel != nil && !slices.Contains(branchReleaseChannels, *b.ReleaseChannel):
-		return fmt.Sprintf("release_channel %q is not a valid release channel", *b.ReleaseChannel)
-	case b.PostgresEngine != nil && !slices.Contains(branchPostgresEngines, *b.PostgresEngine):
-		return "postgres_engine must be 15, 17 or 17-oriole"
-	case b.Region != nil && !isRegion(*b.Region):
-		return fmt.Sprintf("region %q is not a supported region", *b.Region)
-	case b.NotifyURL != nil && !isAbsURL(*b.NotifyURL):
-		return "notify_url must be an absolute URL"
-	}
-	return ""
-}
-
 func ptrOr[T any](p *T, def T) T {
 	if p == nil {
 		return def
@@ -224,11 +199,7 @@ func ptrOr[T any](p *T, def T) T {
 // without branches it first enables branching, which adds the default branch.
 func (s *Server) createBranch(w http.ResponseWriter, r *http.Request, p *projectState) {
 	var body createBranchBody
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	if msg := body.validate(); msg != "" {
-		badRequest(w, "%s", msg)
+	if !s.decodeValid(w, r, &body) {
 		return
 	}
 	existing := s.projectBranches(p.Ref)
@@ -300,18 +271,7 @@ type updateBranchBody struct {
 
 func (s *Server) updateBranch(w http.ResponseWriter, r *http.Request, b *branchState) {
 	var body updateBranchBody
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	switch {
-	case body.BranchName != nil && *body.BranchName == "":
-		badRequest(w, "branch_name must not be empty")
-		return
-	case body.Status != nil && !slices.Contains(branchStatuses, *body.Status):
-		badRequest(w, "status %q is not a valid branch status", *body.Status)
-		return
-	case body.NotifyURL != nil && !isAbsURL(*body.NotifyURL):
-		badRequest(w, "notify_url must be an absolute URL")
+	if !s.decodeValid(w, r, &body) {
 		return
 	}
 	if body.BranchName != nil && *body.BranchName != b.Name {

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -21,10 +20,6 @@ func (s *Server) databaseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /v1/projects/{ref}/database/migrations", s.rollbackMigrations)
 	mux.HandleFunc("GET /v1/projects/{ref}/database/migrations/{version}", s.withProject(s.getMigration))
 	mux.HandleFunc("PATCH /v1/projects/{ref}/database/migrations/{version}", s.withProject(s.patchMigration))
-	mux.HandleFunc("GET /v1/projects/{ref}/types/typescript", s.withProject(s.typescriptTypes))
-	mux.HandleFunc("GET /v1/projects/{ref}/database/openapi", s.withProject(s.postgrestOpenAPI))
-	mux.HandleFunc("GET /v1/projects/{ref}/database/context", s.withProject(s.databaseContext))
-	mux.HandleFunc("POST /v1/projects/{ref}/database/webhooks/enable", s.withProject(s.enableWebhooks))
 }
 
 // readOnlyQueryBody is V1ReadOnlyQueryBody; runQueryBody is V1RunQueryBody.
@@ -317,76 +312,7 @@ func (s *Server) rollbackMigrations(w http.ResponseWriter, r *http.Request) {
 
 var schemaName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*$`) })
 
-// schemaList parses a comma-separated list of schema names.
-func schemaList(w http.ResponseWriter, v string) ([]string, bool) {
-	names := strings.Split(cmp.Or(v, "public"), ",")
-	for i, n := range names {
-		names[i] = strings.TrimSpace(n)
-		if !schemaName().MatchString(names[i]) {
-			badRequest(w, "invalid schema name %q", names[i])
-			return nil, false
-		}
-	}
-	return names, true
-}
 
-// typescriptTypes is TypescriptResponse for the seeded profiles table (in
-// public) and empty other schemas.
-func (s *Server) typescriptTypes(w http.ResponseWriter, r *http.Request, p *projectState) {
-	schemas, ok := schemaList(w, r.URL.Query().Get("included_schemas"))
-	if !ok {
-		return
-	}
-	var b strings.Builder
-	b.WriteString("export type Json =\n  | string\n  | number\n  | boolean\n  | null\n  | { [key: string]: Json | undefined }\n  | Json[]\n\nexport type Database = {\n")
-	for _, sc := range schemas {
-		tables := "{\n      [_ in never]: never\n    }"
-		if sc == "public" {
-			tables = "{\n      profiles: {\n        Row: { email: string | null; id: string; name: string | null }\n" +
-				"        Insert: { email?: string | null; id: string; name?: string | null }\n" +
-				"        Update: { email?: string | null; id?: string; name?: string | null }\n        Relationships: []\n      }\n    }"
-		}
-		fmt.Fprintf(&b, "  %s: {\n    Tables: %s\n    Views: {\n      [_ in never]: never\n    }\n    Functions: {\n      [_ in never]: never\n    }\n    Enums: {\n      [_ in never]: never\n    }\n  }\n", sc, tables)
-	}
-	b.WriteString("}\n")
-	writeJSON(w, http.StatusOK, map[string]string{"types": b.String()})
-}
 
-// postgrestOpenAPI is PostgREST's OpenAPI (Swagger 2.0) document of a schema.
-func (s *Server) postgrestOpenAPI(w http.ResponseWriter, r *http.Request, p *projectState) {
-	schema := cmp.Or(r.URL.Query().Get("schema"), "public")
-	if !schemaName().MatchString(schema) {
-		badRequest(w, "invalid schema name %q", schema)
-		return
-	}
-	paths := map[string]any{"/": map[string]any{"get": map[string]any{"summary": "OpenAPI description (this document)", "tags": []string{"Introspection"}}}}
-	defs := map[string]any{}
-	if schema == "public" {
-		paths["/profiles"] = map[string]any{"get": map[string]any{"tags": []string{"profiles"}, "responses": map[string]any{"200": map[string]any{"description": "OK"}}}}
-		defs["profiles"] = map[string]any{"type": "object", "required": []string{"id"}, "properties": map[string]any{
-			"id":   map[string]string{"format": "uuid", "type": "string", "description": "Note:\nThis is a Primary Key.<pk/>"},
-			"name": map[string]string{"format": "text", "type": "string"}, "email": map[string]string{"format": "text", "type": "string"},
-		}}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"swagger": "2.0", "info": map[string]string{"title": "standard public schema", "version": "12.2.3"},
-		"host": p.Ref + ".supabase.co", "basePath": "/", "schemes": []string{"https"},
-		"consumes": []string{"application/json"}, "produces": []string{"application/json"},
-		"paths": paths, "definitions": defs,
-	})
-}
 
-// databaseContext is GetProjectDbMetadataResponse.
-func (s *Server) databaseContext(w http.ResponseWriter, r *http.Request, p *projectState) {
-	var schemas []map[string]string
-	for _, n := range []string{"auth", "extensions", "graphql", "public", "realtime", "storage"} {
-		schemas = append(schemas, map[string]string{"name": n})
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"databases": []any{map[string]any{"name": "postgres", "schemas": schemas}}})
-}
 
-// enableWebhooks answers 201 with no body, also when already enabled.
-func (s *Server) enableWebhooks(w http.ResponseWriter, r *http.Request, p *projectState) {
-	s.extrasOf(p.Ref).webhooks = true
-	writeEmpty(w, http.StatusCreated)
-}

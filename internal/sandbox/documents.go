@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -26,7 +27,8 @@ type seedFile struct {
 	Fixtures map[string]any `json:"fixtures"`
 	// Documents are what GETs of these paths answer until a write changes
 	// them. "{ref}" in a path stands for every project: each project,
-	// seeded or created, starts with its own copy.
+	// seeded or created, starts with its own copy, with its ref for "{ref}"
+	// in the document's strings too.
 	Documents map[string]any `json:"documents"`
 	// Answers are fixed answers to "METHOD /path" (typically the API's
 	// errors, such as a free plan's 402), given before the documents.
@@ -90,7 +92,7 @@ func (s *Server) seedDocuments(ref string) {
 		case ref == "" && !strings.Contains(key, "{ref}"):
 			s.docs[key] = clone(v)
 		case ref != "" && strings.Contains(key, "{ref}"):
-			s.docs[strings.ReplaceAll(key, "{ref}", ref)] = clone(v)
+			s.docs[strings.ReplaceAll(key, "{ref}", ref)] = cloneFor(v, ref)
 		}
 	}
 }
@@ -101,10 +103,17 @@ func (s *Server) forgetDocuments(prefix string) {
 }
 
 // clone deep-copies a JSON value.
-func clone(v any) any {
+func clone(v any) any { return cloneFor(v, "") }
+
+// cloneFor deep-copies a JSON value, putting ref for "{ref}" in its strings
+// (a project's host names and URLs).
+func cloneFor(v any, ref string) any {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil
+	}
+	if ref != "" {
+		raw = bytes.ReplaceAll(raw, []byte("{ref}"), []byte(ref))
 	}
 	var out any
 	_ = json.Unmarshal(raw, &out)

@@ -73,7 +73,6 @@ func TestConfigValidation(t *testing.T) {
 		{"GET", "/analytics/endpoints/usage.api-counts?interval=2hr", nil, "interval must be one of"},
 		{"GET", "/analytics/endpoints/functions.combined-stats?interval=1hr", nil, "function_id is required"},
 		{"GET", "/advisors/security?lint_type=auth", nil, "lint_type"},
-		{"GET", "/types/typescript?included_schemas=public,x-y", nil, "invalid schema name"},
 		{"PATCH", "/actions/" + SeedActionRunID + "/status", map[string]any{"migrte": "RUNNING"}, "unknown step"},
 		{"PATCH", "/actions/" + SeedActionRunID + "/status", map[string]any{"seed": "DONE"}, "status must be one of"},
 		{"GET", "/actions?limit=5", nil, "limit must be"},

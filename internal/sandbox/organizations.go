@@ -14,7 +14,6 @@ func (s *Server) organizationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/organizations/{slug}", s.withOrg(s.getOrganization))
 	mux.HandleFunc("GET /v1/organizations/{slug}/members", s.withOrg(s.listMembers))
 	mux.HandleFunc("GET /v1/organizations/{slug}/projects", s.withOrg(s.listOrgProjects))
-	mux.HandleFunc("GET /v1/organizations/{slug}/entitlements", s.withOrg(s.orgEntitlements))
 	mux.HandleFunc("GET /v1/organizations/{slug}/project-claim/{token}", s.withOrg(s.previewProjectClaim))
 	mux.HandleFunc("POST /v1/organizations/{slug}/project-claim/{token}", s.withOrg(s.claimProject))
 	mux.HandleFunc("GET /v1/profile", s.profile)
@@ -194,26 +193,6 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"gotrue_id": s.users.profileID(), "primary_email": "alice@acme.test", "username": "alice"})
 }
 
-// orgEntitlements is V1ListEntitlementsResponse: a few entitlements of each
-// kind (boolean, numeric, set), depending on the plan.
-func (s *Server) orgEntitlements(w http.ResponseWriter, r *http.Request, o *orgState) {
-	paid := o.Plan != "free"
-	days := 1
-	variants := []string{}
-	if paid {
-		days, variants = 7, []string{"7", "14", "28"}
-	}
-	entitlement := func(key, typ string, access bool, config map[string]any) map[string]any {
-		config["enabled"] = access
-		return map[string]any{"feature": map[string]string{"key": key, "type": typ}, "hasAccess": access, "type": typ, "config": config}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"entitlements": []any{
-		entitlement("custom_domain", "boolean", paid, map[string]any{}),
-		entitlement("log.retention_days", "numeric", true, map[string]any{"value": days, "unlimited": false, "unit": "days"}),
-		entitlement("branching_limit", "numeric", paid, map[string]any{"value": 50, "unlimited": false, "unit": "branches"}),
-		entitlement("pitr.available_variants", "set", paid, map[string]any{"set": variants}),
-	}})
-}
 
 // findClaim returns the project whose claim token is token, or nil.
 // Callers hold s.mu.

@@ -4,11 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -16,7 +13,6 @@ import (
 func (s *Server) projectRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/projects", s.listProjects)
 	mux.HandleFunc("POST /v1/projects", s.createProject)
-	mux.HandleFunc("GET /v1/projects/available-regions", s.availableRegions)
 	mux.HandleFunc("GET /v1/projects/{ref}", s.withProject(s.getProject))
 	mux.HandleFunc("DELETE /v1/projects/{ref}", s.withProject(s.deleteProject))
 	mux.HandleFunc("POST /v1/projects/{ref}/pause", s.withProject(s.pauseProject))
@@ -39,34 +35,9 @@ var projectStatuses = []string{
 	"REMOVED", "RESTORING", "UPGRADING", "PAUSING", "RESTORE_FAILED", "RESTARTING", "PAUSE_FAILED", "RESIZING",
 }
 
-// regions is the spec's region enum with display names, in the spec's order.
-var regions = []struct{ code, name string }{
-	{"us-east-1", "East US (North Virginia)"}, {"us-east-2", "East US (Ohio)"},
-	{"us-west-1", "West US (North California)"}, {"us-west-2", "West US (Oregon)"},
-	{"ap-east-1", "East Asia (Hong Kong)"}, {"ap-southeast-1", "Southeast Asia (Singapore)"},
-	{"ap-northeast-1", "Northeast Asia (Tokyo)"}, {"ap-northeast-2", "Northeast Asia (Seoul)"},
-	{"ap-southeast-2", "Oceania (Sydney)"}, {"eu-west-1", "West EU (Ireland)"},
-	{"eu-west-2", "West Europe (London)"}, {"eu-west-3", "West EU (Paris)"},
-	{"eu-north-1", "North EU (Stockholm)"}, {"eu-central-1", "Central EU (Frankfurt)"},
-	{"eu-central-2", "Central Europe (Zurich)"}, {"ca-central-1", "Canada (Central)"},
-	{"ap-south-1", "South Asia (Mumbai)"}, {"sa-east-1", "South America (São Paulo)"},
-}
-
 // smartGroups maps a smart region group to its name and the region it picks.
 var smartGroups = []struct{ code, name, region string }{
 	{"americas", "Americas", "us-east-1"}, {"emea", "Europe", "eu-central-1"}, {"apac", "Asia-Pacific", "ap-southeast-1"},
-}
-
-var instanceSizes = []string{
-	"nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
-	"24xlarge", "24xlarge_optimized_memory", "24xlarge_optimized_cpu", "24xlarge_high_memory", "48xlarge",
-	"48xlarge_optimized_memory", "48xlarge_optimized_cpu", "48xlarge_high_memory",
-}
-
-var slugPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w-]+$`) })
-
-func isRegion(code string) bool {
-	return slices.ContainsFunc(regions, func(r struct{ code, name string }) bool { return r.code == code })
 }
 
 // smartGroupRegion is the region a smart group picks, "" for an unknown group.
@@ -77,17 +48,6 @@ func smartGroupRegion(group string) string {
 		}
 	}
 	return ""
-}
-
-// regionGroup is the smart group a region belongs to.
-func regionGroup(code string) string {
-	switch {
-	case strings.HasPrefix(code, "eu-"):
-		return "emea"
-	case strings.HasPrefix(code, "ap-"):
-		return "apac"
-	}
-	return "americas"
 }
 
 func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
@@ -116,74 +76,43 @@ type v1ProjectResponse struct {
 	Status           string `json:"status"`
 }
 
-// createProjectBody is V1CreateProjectBody.
+// createProjectBody is what createProject uses of V1CreateProjectBody
+// (decodeValid checks the rest).
 type createProjectBody struct {
-	DBPass           string  `json:"db_pass"`
 	Name             string  `json:"name"`
-	OrganizationID   *string `json:"organization_id"` // deprecated, accepted and ignored
 	OrganizationSlug string  `json:"organization_slug"`
-	Plan             *string `json:"plan"`
 	Region           *string `json:"region"`
 	RegionSelection  *struct {
 		Type string `json:"type"`
 		Code string `json:"code"`
 	} `json:"region_selection"`
-	KPSEnabled          *bool   `json:"kps_enabled"`
-	DesiredInstanceSize *string `json:"desired_instance_size"`
-	TemplateURL         *string `json:"template_url"`
 }
 
-// validate checks the body against the spec and resolves the region.
-func (b *createProjectBody) validate() (region string, err error) {
+// region resolves the body's region (a smart group picks one of its own).
+func (b *createProjectBody) region() (string, error) {
 	rs := b.RegionSelection
 	switch {
-	case strings.TrimSpace(b.Name) == "":
-		return "", errors.New("name is required")
-	case utf8.RuneCountInString(b.Name) > 256:
-		return "", errors.New("name must be at most 256 characters")
-	case b.DBPass == "":
-		return "", errors.New("db_pass is required")
-	case b.OrganizationSlug == "":
-		return "", errors.New("organization_slug is required")
-	case !slugPattern().MatchString(b.OrganizationSlug):
-		return "", errors.New(`organization_slug must match ^[\w-]+$`)
-	case b.Plan != nil && *b.Plan != "free" && *b.Plan != "pro":
-		return "", errors.New("plan must be free or pro")
-	case b.DesiredInstanceSize != nil && !slices.Contains(instanceSizes, *b.DesiredInstanceSize):
-		return "", fmt.Errorf("desired_instance_size %q is not a valid instance size", *b.DesiredInstanceSize)
-	case b.TemplateURL != nil && !isAbsURL(*b.TemplateURL):
-		return "", errors.New("template_url must be an absolute URL")
 	case b.Region != nil && rs != nil:
 		return "", errors.New("Only one of region or region_selection can be specified")
 	case b.Region != nil:
-		if !isRegion(*b.Region) {
-			return "", fmt.Errorf("region must be a supported region code, got %q", *b.Region)
-		}
 		return *b.Region, nil
 	case rs == nil:
 		return "", errors.New("region or region_selection is required")
-	case rs.Type == "specific":
-		if !isRegion(rs.Code) {
-			return "", fmt.Errorf("region_selection.code must be a supported region code, got %q", rs.Code)
-		}
-		return rs.Code, nil
 	case rs.Type == "smartGroup":
-		if region = smartGroupRegion(rs.Code); region == "" {
-			return "", fmt.Errorf("region_selection.code must be americas, emea or apac, got %q", rs.Code)
+		if region := smartGroupRegion(rs.Code); region != "" {
+			return region, nil
 		}
-		return region, nil
+		return "", fmt.Errorf("region_selection.code must be americas, emea or apac, got %q", rs.Code)
 	}
-	return "", errors.New("region_selection.type must be specific or smartGroup")
+	return rs.Code, nil
 }
 
-// createProject adds a COMING_UP project that settles to ACTIVE_HEALTHY
-// after Options.TransitionReads reads.
 func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 	var body createProjectBody
-	if !decodeBody(w, r, &body) {
+	if !s.decodeValid(w, r, &body) {
 		return
 	}
-	region, err := body.validate()
+	region, err := body.region()
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -201,11 +130,6 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 		ID: p.ID, Ref: p.Ref, OrganizationID: p.OrganizationID, OrganizationSlug: p.OrganizationSlug,
 		Name: p.Name, Region: p.Region, CreatedAt: p.CreatedAt, Status: p.Status,
 	})
-}
-
-func isAbsURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && u.Scheme != "" && u.Host != ""
 }
 
 // deleteProject removes the project and its migrations; the answer is
@@ -449,55 +373,3 @@ func (s *Server) deleteClaimToken(w http.ResponseWriter, r *http.Request, p *pro
 
 func nowStamp() string { return time.Now().UTC().Format(createdAtLayout) }
 
-// availableRegions is RegionsInfo; organization_slug is required, continent
-// picks the recommended smart group.
-func (s *Server) availableRegions(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	slug := q.Get("organization_slug")
-	if slug == "" {
-		badRequest(w, "organization_slug is required")
-		return
-	}
-	group := "americas"
-	switch c := q.Get("continent"); c {
-	case "", "NA", "SA", "AN":
-	case "EU", "AF":
-		group = "emea"
-	case "AS", "OC":
-		group = "apac"
-	default:
-		badRequest(w, "continent must be one of NA, SA, EU, AF, AS, OC, AN")
-		return
-	}
-	if v := q.Get("desired_instance_size"); v != "" && !slices.Contains(instanceSizes, v) {
-		badRequest(w, "desired_instance_size %q is not a valid instance size", v)
-		return
-	}
-	s.mu.Lock()
-	org := s.findOrg(slug)
-	s.mu.Unlock()
-	if org == nil {
-		writeError(w, http.StatusNotFound, "Organization not found")
-		return
-	}
-	var groups, all, recommended []map[string]string
-	var recGroup map[string]string
-	for _, g := range smartGroups {
-		m := map[string]string{"name": g.name, "code": g.code, "type": "smartGroup"}
-		groups = append(groups, m)
-		if g.code == group {
-			recGroup = m
-		}
-	}
-	for _, rg := range regions {
-		m := map[string]string{"name": rg.name, "code": rg.code, "type": "specific", "provider": "AWS"}
-		all = append(all, m)
-		if regionGroup(rg.code) == group {
-			recommended = append(recommended, m)
-		}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"recommendations": map[string]any{"smartGroup": recGroup, "specific": recommended},
-		"all":             map[string]any{"smartGroup": groups, "specific": all},
-	})
-}

@@ -44,7 +44,7 @@ func (s *Server) setupReadReplica(w http.ResponseWriter, r *http.Request, p *pro
 	if !decodeBody(w, r, &body) {
 		return
 	}
-	if body.ReadReplicaRegion == nil || !isRegion(*body.ReadReplicaRegion) {
+	if body.ReadReplicaRegion == nil || *body.ReadReplicaRegion == "" {
 		badRequest(w, "read_replica_region is required and must be a supported region code")
 		return
 	}
