@@ -311,8 +311,3 @@ func (s *Server) rollbackMigrations(w http.ResponseWriter, r *http.Request) {
 }
 
 var schemaName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*$`) })
-
-
-
-
-

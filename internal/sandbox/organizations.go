@@ -193,7 +193,6 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"gotrue_id": s.users.profileID(), "primary_email": "alice@acme.test", "username": "alice"})
 }
 
-
 // findClaim returns the project whose claim token is token, or nil.
 // Callers hold s.mu.
 func (s *Server) findClaim(token string) *projectState {

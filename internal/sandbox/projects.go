@@ -372,4 +372,3 @@ func (s *Server) deleteClaimToken(w http.ResponseWriter, r *http.Request, p *pro
 }
 
 func nowStamp() string { return time.Now().UTC().Format(createdAtLayout) }
-
