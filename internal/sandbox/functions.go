@@ -46,8 +46,7 @@ type functionState struct {
 }
 
 var (
-	newFunctionSlug  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`) })
-	functionStatuses = []string{"ACTIVE", "REMOVED", "THROTTLED"}
+	newFunctionSlug = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`) })
 )
 
 // projectFunctions returns a project's functions, seeding on first use.
@@ -185,17 +184,14 @@ func (s *Server) createFunction(w http.ResponseWriter, r *http.Request, p *proje
 		Body      *string `json:"body"`
 		VerifyJWT *bool   `json:"verify_jwt"`
 	}
-	if !decodeBody(w, r, &body) {
+	if !s.decodeValid(w, r, &body) {
 		return
 	}
-	switch {
-	case body.Slug == nil || body.Name == nil || body.Body == nil:
+	if body.Slug == nil || body.Name == nil || body.Body == nil {
 		badRequest(w, "slug, name and body are required")
 		return
-	case !newFunctionSlug().MatchString(*body.Slug):
-		badRequest(w, "slug must match %s", newFunctionSlug())
-		return
-	case s.findFunction(p.Ref, *body.Slug) != nil:
+	}
+	if s.findFunction(p.Ref, *body.Slug) != nil {
 		badRequest(w, "Function %s already exists", *body.Slug)
 		return
 	}
@@ -211,7 +207,7 @@ func (s *Server) updateFunction(w http.ResponseWriter, r *http.Request, p *proje
 		Body      *string `json:"body"`
 		VerifyJWT *bool   `json:"verify_jwt"`
 	}
-	if !decodeBody(w, r, &body) {
+	if !s.decodeValid(w, r, &body) {
 		return
 	}
 	f.Name = ptrOr(body.Name, f.Name)
@@ -251,53 +247,22 @@ func (s *Server) functionBody(w http.ResponseWriter, r *http.Request, p *project
 }
 
 // bulkUpdateFunctions is BulkUpdateFunctionBody: each record creates or
-// replaces the function with its slug (metadata only; code stays).
+// replaces the metadata of the function with its slug (the code stays).
 func (s *Server) bulkUpdateFunctions(w http.ResponseWriter, r *http.Request, p *projectState) {
-	var body []struct {
-		ID             *string `json:"id"`
-		Slug           *string `json:"slug"`
-		Name           *string `json:"name"`
-		Status         *string `json:"status"`
-		Version        *int    `json:"version"`
-		CreatedAt      *int64  `json:"created_at"`
-		VerifyJWT      *bool   `json:"verify_jwt"`
-		ImportMap      *bool   `json:"import_map"`
-		EntrypointPath *string `json:"entrypoint_path"`
-		ImportMapPath  *string `json:"import_map_path"`
-		EzbrSHA256     *string `json:"ezbr_sha256"`
-	}
-	if !decodeBody(w, r, &body) {
+	var body []map[string]any
+	if !s.decodeValid(w, r, &body) {
 		return
-	}
-	for i, it := range body {
-		switch {
-		case it.ID == nil || it.Slug == nil || it.Name == nil || it.Status == nil || it.Version == nil:
-			badRequest(w, "[%d]: id, slug, name, status and version are required", i)
-			return
-		case !newFunctionSlug().MatchString(*it.Slug):
-			badRequest(w, "[%d].slug must match %s", i, newFunctionSlug())
-			return
-		case !slices.Contains(functionStatuses, *it.Status):
-			badRequest(w, "[%d].status must be one of %s", i, strings.Join(functionStatuses, ", "))
-			return
-		}
 	}
 	now := time.Now().UnixMilli()
 	out := []Function{}
-	for _, it := range body {
-		f := &functionState{}
-		if old := s.findFunction(p.Ref, *it.Slug); old != nil {
+	for _, rec := range body {
+		slug, _ := rec["slug"].(string)
+		f := &functionState{Function: Function{CreatedAt: now}}
+		if old := s.findFunction(p.Ref, slug); old != nil {
 			f.Function, f.files = old.Function, old.files
-		} else {
-			f.CreatedAt = now
 		}
-		f.ID, f.Slug, f.Name, f.Status, f.Version = *it.ID, *it.Slug, *it.Name, *it.Status, *it.Version
-		f.CreatedAt = ptrOr(it.CreatedAt, f.CreatedAt)
-		f.VerifyJWT = ptrOr(it.VerifyJWT, f.VerifyJWT)
-		f.ImportMap = ptrOr(it.ImportMap, f.ImportMap)
-		f.EntrypointPath = ptrOr(it.EntrypointPath, f.EntrypointPath)
-		f.ImportMapPath = ptrOr(it.ImportMapPath, f.ImportMapPath)
-		f.EzbrSHA256 = ptrOr(it.EzbrSHA256, f.EzbrSHA256)
+		raw, _ := json.Marshal(rec)
+		_ = json.Unmarshal(raw, &f.Function) // validated: the record's fields over the old ones
 		f.UpdatedAt = now
 		s.putFunction(p.Ref, f)
 		out = append(out, f.Function)

@@ -137,10 +137,6 @@ func TestFunctionBodiesAreValidated(t *testing.T) {
 			code, _, body := call(t, s, "PUT", base, []map[string]any{{"id": "1", "slug": "x", "name": "x", "status": "ACTIVE"}})
 			return code, body
 		},
-		"update unknown field": func() (int, []byte) {
-			code, _, body := call(t, s, "PATCH", base+"/"+SeedFunctionSlug, map[string]any{"code": "x"})
-			return code, body
-		},
 	} {
 		if code, body := c(); code != http.StatusBadRequest {
 			t.Errorf("%s: status %d, want 400; %s", name, code, body)
