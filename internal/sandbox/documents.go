@@ -134,7 +134,14 @@ func (s *Server) answerFromStore(w http.ResponseWriter, r *http.Request, op *too
 		return
 	}
 	shape := s.shapes.of(op.Method, op.Path)
-	body = plainNumbers(body)
+	body = plainNumbers(body) // a copy
+	if m, ok := body.(map[string]any); ok {
+		for k := range m {
+			if op.IsSecretParam(k) {
+				delete(m, k) // a password is neither kept (nor saved with --sandbox-state) nor echoed
+			}
+		}
+	}
 	out, status := s.applyDocument(op, key, body, shape.Example)
 	if status != 0 {
 		writeError(w, status, "Not found")
