@@ -205,7 +205,7 @@ func (s *Server) applyDocument(op *tools.Operation, key string, body, example an
 			for i := range list {
 				list[i] = overlay(list[i], obj)
 			}
-			break
+			return overlay(example, obj), 0 // the answer is the change, not the list
 		}
 		s.docs[key] = overlay(s.docs[key], obj)
 	case http.MethodDelete:

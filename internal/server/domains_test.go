@@ -3,12 +3,10 @@ package server
 import (
 	"strings"
 	"testing"
-
-	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
-// Custom hostname: initialize, reverify, activate, and the vanity subdomain
-// then reports the custom domain in use; delete goes back to nothing.
+// Custom hostname: initialize, reverify, activate and delete each send what
+// the API expects; delete always sends remove_addon.
 func TestCustomHostnameLifecycle(t *testing.T) {
 	h := newHarness(t, setup{})
 	call := func(op string, extra ...any) map[string]any {
@@ -18,30 +16,24 @@ func TestCustomHostnameLifecycle(t *testing.T) {
 		}
 		return args
 	}
-	h.fails("domains_read", call("get_hostname"), "Supabase API error 404", "initialize one first")
-	got := decodeJSON[map[string]any](t, h.ok("domains_write", call("initialize_hostname", "custom_hostname", "Auth.Initech.test")))
-	if got["status"] != "2_initiated" || got["custom_hostname"] != "auth.initech.test" {
-		t.Fatalf("initialize = %v", got)
-	}
-	if !strings.Contains(h.ok("domains_read", call("get_hostname")), `"_cf-custom-hostname.auth.initech.test"`) {
+	// The seeded project's hostname, with its ownership TXT record.
+	if !strings.Contains(h.ok("domains_read", map[string]any{"operation": "get_hostname", "ref": activeRef}), `"_cf-custom-hostname.api.acme.test"`) {
 		t.Fatal("get_hostname lacks the ownership TXT record")
 	}
-	h.fails("domains_write", call("activate_hostname"), "Supabase API error 400", "not verified yet")
-	if got := decodeJSON[map[string]any](t, h.ok("domains_write", call("reverify_hostname"))); got["status"] != "3_challenge_verified" {
-		t.Fatalf("reverify = %v", got)
+	h.ok("domains_write", call("initialize_hostname", "custom_hostname", "auth.initech.test"))
+	if last := lastRequest(h); last.Method != "POST" || string(last.Body) != `{"custom_hostname":"auth.initech.test"}` {
+		t.Fatalf("initialize sent %s %s", last.Method, last.Body)
 	}
-	if got := decodeJSON[map[string]any](t, h.ok("domains_write", call("activate_hostname"))); got["status"] != "5_services_reconfigured" {
-		t.Fatalf("activate = %v", got)
+	for _, op := range []string{"reverify_hostname", "activate_hostname"} {
+		h.ok("domains_write", call(op))
+		if last := lastRequest(h); last.Method != "POST" || !strings.HasSuffix(last.Path, "/custom-hostname/"+strings.TrimSuffix(op, "_hostname")) {
+			t.Fatalf("%s sent %s %s", op, last.Method, last.Path)
+		}
 	}
-	if got := decodeJSON[map[string]any](t, h.ok("domains_read", call("get_vanity"))); got["status"] != "custom-domain-used" {
-		t.Fatalf("get_vanity with an active custom hostname = %v", got)
-	}
-	h.fails("domains_write", call("activate_vanity", "vanity_subdomain", "initech"), "Supabase API error 400", "custom hostname")
 	h.ok("domains_write", call("delete_hostname", "remove_addon", true))
 	if q := lastQuery(h, "DELETE"); q != "remove_addon=true" {
 		t.Fatalf("delete query = %q", q)
 	}
-	h.fails("domains_read", call("get_hostname"), "Supabase API error 404")
 
 	// remove_addon is always sent: the API's default, spelled out.
 	h.ok("domains_write", map[string]any{"operation": "delete_hostname", "ref": activeRef})
@@ -69,26 +61,27 @@ func lastQuery(h *harness, method string) string {
 
 func TestVanitySubdomain(t *testing.T) {
 	h := newHarness(t, setup{})
-	avail := func(ref, sub string) bool {
-		return decodeJSON[map[string]bool](t, h.ok("domains_read", map[string]any{"operation": "check_vanity", "ref": ref, "vanity_subdomain": sub}))["available"]
-	}
-	// The seeded project holds acme-prod, so another project cannot have it.
-	if avail(pausedRef, sandbox.SeedVanitySubdomain) || !avail(pausedRef, "acme-staging") {
-		t.Fatal("availability ignores the subdomain in use")
-	}
-	h.ok("domains_write", map[string]any{"operation": "activate_vanity", "ref": pausedRef, "vanity_subdomain": "acme-staging"})
-	got := decodeJSON[map[string]any](t, h.ok("domains_read", map[string]any{"operation": "get_vanity", "ref": pausedRef}))
-	if got["status"] != "active" || got["custom_domain"] != "acme-staging.supabase.co" {
+	got := decodeJSON[map[string]any](t, h.ok("domains_read", map[string]any{"operation": "get_vanity", "ref": activeRef}))
+	if got["status"] != "active" || got["custom_domain"] != "acme-prod.supabase.co" {
 		t.Fatalf("get_vanity = %v", got)
 	}
-	if avail(activeRef, "acme-staging") {
-		t.Fatal("an active subdomain is still available")
+	h.ok("domains_read", map[string]any{"operation": "check_vanity", "ref": pausedRef, "vanity_subdomain": "acme-staging"})
+	h.ok("domains_write", map[string]any{"operation": "activate_vanity", "ref": pausedRef, "vanity_subdomain": "acme-staging"})
+	for _, path := range []string{"check-availability", "activate"} {
+		if n := h.requestsTo("POST", "/v1/projects/"+pausedRef+"/vanity-subdomain/"+path); n != 1 {
+			t.Fatalf("%d POSTs to %s", n, path)
+		}
 	}
-	h.fails("domains_write", map[string]any{"operation": "activate_vanity", "ref": activeRef, "vanity_subdomain": "acme-staging"}, "Supabase API error 400", "not available")
+	if last := lastRequest(h); string(last.Body) != `{"vanity_subdomain":"acme-staging"}` {
+		t.Fatalf("activate_vanity sent %s", last.Body)
+	}
 	h.ok("domains_write", map[string]any{"operation": "delete_vanity", "ref": pausedRef})
-	h.fails("domains_write", map[string]any{"operation": "delete_vanity", "ref": pausedRef}, "Supabase API error 404")
-	if !avail(activeRef, "acme-staging") {
-		t.Fatal("a deleted subdomain is not free again")
+	if n := h.requestsTo("DELETE", "/v1/projects/"+pausedRef+"/vanity-subdomain"); n != 1 {
+		t.Fatalf("delete_vanity sent %d DELETEs", n)
 	}
+	before := len(h.api.Requests())
 	h.fails("domains_read", map[string]any{"operation": "check_vanity", "ref": activeRef, "vanity_subdomain": "acme.supabase.co"}, "lowercase letters, digits and inner hyphens")
+	if n := len(h.api.Requests()); n != before {
+		t.Fatal("a bad subdomain reached the API")
+	}
 }
