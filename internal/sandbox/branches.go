@@ -199,7 +199,7 @@ func ptrOr[T any](p *T, def T) T {
 // without branches it first enables branching, which adds the default branch.
 func (s *Server) createBranch(w http.ResponseWriter, r *http.Request, p *projectState) {
 	var body createBranchBody
-	if !s.decodeValid(w, r, &body) {
+	if !decodeJSON(w, r, &body) {
 		return
 	}
 	existing := s.projectBranches(p.Ref)
@@ -271,7 +271,7 @@ type updateBranchBody struct {
 
 func (s *Server) updateBranch(w http.ResponseWriter, r *http.Request, b *branchState) {
 	var body updateBranchBody
-	if !s.decodeValid(w, r, &body) {
+	if !decodeJSON(w, r, &body) {
 		return
 	}
 	if body.BranchName != nil && *body.BranchName != b.Name {

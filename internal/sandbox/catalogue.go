@@ -71,15 +71,10 @@ func handled(mux *http.ServeMux, op *tools.Operation) bool {
 // operations may share an endpoint) and answers it from the store.
 func (s *Server) withCatalogue(ops []*tools.Operation) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var body any
-		raw, _ := readBody(r)
-		if len(bytes.TrimSpace(raw)) > 0 && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.UseNumber()
-			if err := dec.Decode(&body); err != nil {
-				badRequest(w, "Invalid request body: %v", err)
-				return
-			}
+		body, err := jsonBody(r)
+		if err != nil {
+			badRequest(w, "Invalid request body: %v", err)
+			return
 		}
 		var firstErr error
 		var matched *tools.Operation
@@ -161,6 +156,58 @@ var (
 	finisher    = reflect.TypeFor[tools.Finisher]()
 	bodyEncoder = reflect.TypeFor[tools.BodyEncoder]()
 )
+
+// jsonBody is r's JSON body as generic values (nil when there is none or it
+// is of another type, such as a multipart upload); the body stays readable.
+func jsonBody(r *http.Request) (any, error) {
+	raw, _ := readBody(r)
+	if ct := r.Header.Get("Content-Type"); len(bytes.TrimSpace(raw)) == 0 || ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return nil, nil
+	}
+	var body any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	err := dec.Decode(&body)
+	return body, err
+}
+
+// validRoute validates a request to a hand-written handler the way the
+// generic handler validates its own: with the catalogue operation of the
+// route it matches (the server's own request types), so no handler keeps a
+// copy of the API's field rules. Routes outside the catalogue (OAuth, the
+// profile) pass; a failure is answered with a 400.
+func (s *Server) validRoute(w http.ResponseWriter, r *http.Request) bool {
+	_, pattern := s.mux.Handler(r)
+	method, tmpl, ok := strings.Cut(pattern, " ")
+	if !ok || method != r.Method {
+		return true
+	}
+	segs, vals := strings.Split(tmpl, "/"), strings.Split(r.URL.Path, "/")
+	for i, seg := range segs {
+		if strings.HasPrefix(seg, "{") && len(segs) == len(vals) {
+			r.SetPathValue(strings.Trim(seg, "{}"), vals[i])
+		}
+	}
+	if strings.Contains(tmpl, "{ref}") { // an unknown project is the handler's 404, whatever the body
+		s.mu.Lock()
+		p := s.findProject(r.PathValue("ref"))
+		s.mu.Unlock()
+		if p == nil {
+			return true
+		}
+	}
+	body, err := jsonBody(r)
+	if err == nil {
+		err = s.validateFor(r, tmpl, body)
+	} else {
+		err = fmt.Errorf("Invalid request body: %w", err)
+	}
+	if err != nil {
+		badRequest(w, "%v", err)
+		return false
+	}
+	return true
+}
 
 // validateFor validates a request to one catalogue path (for hand-written
 // handlers that store what the generic one would not).

@@ -184,7 +184,7 @@ func (s *Server) createFunction(w http.ResponseWriter, r *http.Request, p *proje
 		Body      *string `json:"body"`
 		VerifyJWT *bool   `json:"verify_jwt"`
 	}
-	if !s.decodeValid(w, r, &body) {
+	if !decodeJSON(w, r, &body) {
 		return
 	}
 	if body.Slug == nil || body.Name == nil || body.Body == nil {
@@ -207,7 +207,7 @@ func (s *Server) updateFunction(w http.ResponseWriter, r *http.Request, p *proje
 		Body      *string `json:"body"`
 		VerifyJWT *bool   `json:"verify_jwt"`
 	}
-	if !s.decodeValid(w, r, &body) {
+	if !decodeJSON(w, r, &body) {
 		return
 	}
 	f.Name = ptrOr(body.Name, f.Name)
@@ -250,7 +250,7 @@ func (s *Server) functionBody(w http.ResponseWriter, r *http.Request, p *project
 // replaces the metadata of the function with its slug (the code stays).
 func (s *Server) bulkUpdateFunctions(w http.ResponseWriter, r *http.Request, p *projectState) {
 	var body []map[string]any
-	if !s.decodeValid(w, r, &body) {
+	if !decodeJSON(w, r, &body) {
 		return
 	}
 	now := time.Now().UnixMilli()

@@ -109,7 +109,7 @@ func (b *createProjectBody) region() (string, error) {
 
 func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
 	var body createProjectBody
-	if !s.decodeValid(w, r, &body) {
+	if !decodeJSON(w, r, &body) {
 		return
 	}
 	region, err := body.region()

@@ -287,6 +287,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !s.validRoute(w, r) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -333,28 +336,10 @@ func decodeBody(w http.ResponseWriter, r *http.Request, dst any) bool {
 	return true
 }
 
-// decodeValid validates the request with its catalogue operation (the
-// server's own request types: the route's pattern names the operation) and
-// decodes the JSON body into dst, so hand-written handlers keep no copy of
-// the API's field rules. It reports whether both succeeded; on failure the
-// answer is a 400.
-func (s *Server) decodeValid(w http.ResponseWriter, r *http.Request, dst any) bool {
+// decodeJSON decodes the JSON body into dst (validRoute has checked it
+// against the operation), answering 400 when it is not JSON.
+func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) bool {
 	raw, _ := readBody(r)
-	var body any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&body); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = errors.New("request body is required")
-		}
-		badRequest(w, "Invalid request body: %v", strings.TrimPrefix(err.Error(), "json: "))
-		return false
-	}
-	_, path, _ := strings.Cut(r.Pattern, " ")
-	if err := s.validateFor(r, path, body); err != nil {
-		badRequest(w, "%v", err)
-		return false
-	}
 	if err := json.Unmarshal(raw, dst); err != nil {
 		badRequest(w, "Invalid request body: %v", strings.TrimPrefix(err.Error(), "json: "))
 		return false
