@@ -196,6 +196,9 @@ func (s *Server) getVanitySubdomain(w http.ResponseWriter, r *http.Request, st *
 var (
 	vanityRE       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`) })
 	reservedVanity = []string{"api", "app", "www", "admin", "auth", "dashboard", "db", "studio", "supabase"}
+	hostnameRE     = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
+	})
 )
 
 // vanityBody decodes VanitySubdomainBody and checks its format.

@@ -14,12 +14,11 @@ import (
 // and the generic store). Organizations and the smaller groups' state start
 // from the seed each time.
 type snapshot struct {
-	Projects   []Project                    `json:"projects"`
-	Migrations map[string][]Migration       `json:"migrations"`
-	Branches   []savedBranch                `json:"branches"`
-	Functions  map[string][]savedFunction   `json:"functions"`
-	Secrets    map[string]map[string]string `json:"secrets"`
-	Documents  map[string]any               `json:"documents"`
+	Projects   []Project                  `json:"projects"`
+	Migrations map[string][]Migration     `json:"migrations"`
+	Branches   []savedBranch              `json:"branches"`
+	Functions  map[string][]savedFunction `json:"functions"`
+	Documents  map[string]any             `json:"documents"`
 }
 
 type savedBranch struct {
@@ -66,13 +65,6 @@ func (s *Server) loadState(path string) error {
 			s.functions[ref] = append(s.functions[ref], &functionState{Function: f.Function, files: f.Files})
 		}
 	}
-	s.secrets = map[string]map[string]secretState{}
-	for ref, m := range snap.Secrets {
-		s.secrets[ref] = map[string]secretState{}
-		for name, v := range m {
-			s.secrets[ref][name] = secretState{value: v}
-		}
-	}
 	s.docs = snap.Documents
 	if s.docs == nil {
 		s.docs = map[string]any{}
@@ -83,7 +75,7 @@ func (s *Server) loadState(path string) error {
 // saveState writes the state to path (through a temporary file, so a crash
 // never leaves half a file). Callers hold s.mu.
 func (s *Server) saveState(path string) error {
-	snap := snapshot{Migrations: s.migs, Functions: map[string][]savedFunction{}, Secrets: map[string]map[string]string{}, Documents: s.docs}
+	snap := snapshot{Migrations: s.migs, Functions: map[string][]savedFunction{}, Documents: s.docs}
 	for _, p := range s.projs {
 		snap.Projects = append(snap.Projects, p.Project)
 	}
@@ -94,12 +86,6 @@ func (s *Server) saveState(path string) error {
 	for ref, fns := range s.functions {
 		for _, f := range fns {
 			snap.Functions[ref] = append(snap.Functions[ref], savedFunction{f.Function, f.files})
-		}
-	}
-	for ref, m := range s.secrets {
-		snap.Secrets[ref] = map[string]string{}
-		for name, v := range m {
-			snap.Secrets[ref][name] = v.value
 		}
 	}
 	raw, err := json.MarshalIndent(snap, "", "  ")
