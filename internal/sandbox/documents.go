@@ -115,9 +115,11 @@ func clone(v any) any {
 // A path whose document is a list (or an object holding one list) is a
 // collection: POST adds an item, and the path one segment longer names an
 // item (by its id, name, slug or the path parameter's own field) for GET,
-// PATCH, PUT and DELETE. Any other path holds one document: PATCH merges
-// into it, PUT and POST replace it, GET returns it over the spec's example
-// of the response, DELETE forgets it. Callers hold s.mu.
+// PATCH, PUT and DELETE; a POST of a JSON array adds each item and a DELETE
+// of one removes the items it names (secrets). Any other path holds one
+// document: PATCH merges into it, PUT and POST replace it (a PUT or PATCH
+// without a body stores its query arguments), GET returns it over the
+// spec's example of the response, DELETE forgets it. Callers hold s.mu.
 func (s *Server) answerFromStore(w http.ResponseWriter, r *http.Request, op *tools.Operation, body any) {
 	key := r.URL.Path
 	if a, ok := s.seedData.Answers[op.Method+" "+key]; ok {
