@@ -124,13 +124,19 @@ func cloneFor(v any, ref string) any {
 // A path whose document is a list (or an object holding one list) is a
 // collection: POST adds an item, and the path one segment longer names an
 // item (by its id, name, slug or the path parameter's own field) for GET,
-// PATCH, PUT and DELETE. Any other path holds one document: PATCH merges
-// into it, PUT and POST replace it, GET returns it over the spec's example
-// of the response, DELETE forgets it. Callers hold s.mu.
+// PATCH, PUT and DELETE; a POST of a JSON array adds each item and a DELETE
+// of one removes the items it names (secrets). Any other path holds one
+// document: PATCH merges into it, PUT and POST replace it (a PUT or PATCH
+// without a body stores its query arguments), GET returns it over the
+// spec's example of the response, DELETE forgets it. Callers hold s.mu.
 func (s *Server) answerFromStore(w http.ResponseWriter, r *http.Request, op *tools.Operation, body any) {
 	key := r.URL.Path
 	if a, ok := s.seedData.Answers[op.Method+" "+key]; ok {
-		writeJSON(w, a.Status, a.Body)
+		if a.Body == nil {
+			writeEmpty(w, a.Status)
+		} else {
+			writeJSON(w, a.Status, a.Body)
+		}
 		return
 	}
 	shape := s.shapes.of(op.Method, op.Path)
@@ -141,6 +147,9 @@ func (s *Server) answerFromStore(w http.ResponseWriter, r *http.Request, op *too
 				delete(m, k) // a password is neither kept (nor saved with --sandbox-state) nor echoed
 			}
 		}
+	}
+	if body == nil && (op.Method == http.MethodPut || op.Method == http.MethodPatch) {
+		body = queryDocument(op, r) // a setting given in the query (enabled=false)
 	}
 	out, status := s.applyDocument(op, key, body, shape.Example)
 	if status != 0 {
@@ -180,13 +189,30 @@ func (s *Server) applyDocument(op *tools.Operation, key string, body, example an
 		return overlay(example, items[i]), 0
 	}
 	obj, isObj := body.(map[string]any)
+	batch, isBatch := body.([]any)
 	switch op.Method {
 	case http.MethodPost:
-		if c, ok := s.collectionAt(key, s.shapes.of(http.MethodGet, op.Path).Example); ok && isObj {
+		if c, ok := s.collectionAt(key, s.shapes.of(http.MethodGet, op.Path).Example); ok && isBatch {
+			items := c.items() // a batch (secrets): each item replaces the one of the same name
+			for _, it := range batch {
+				if i := slices.IndexFunc(items, func(o any) bool { return named(o, itemName(it)) }); i >= 0 {
+					items[i] = it
+				} else {
+					items = append(items, it)
+				}
+			}
+			c.set(items)
+			return example, 0
+		} else if ok && isObj {
 			item := overlay(example, obj)
 			if m, ok := item.(map[string]any); ok {
-				if f := s.itemParam(op.Path); f != "" && m[f] == nil {
-					m[f] = sideUUID() // the API names new items by an id it makes up
+				if f := s.itemParam(op.Path); f != "" {
+					if _, ok := m[f]; !ok && m["id"] != nil {
+						f = "id" // {provider_id} names the provider's id
+					}
+					if obj[f] == nil {
+						m[f] = freshName(m[f]) // the API names new items by an id it makes up
+					}
 				}
 			}
 			c.set(append(c.items(), item))
@@ -209,6 +235,12 @@ func (s *Server) applyDocument(op *tools.Operation, key string, body, example an
 		}
 		s.docs[key] = overlay(s.docs[key], obj)
 	case http.MethodDelete:
+		if c, ok := s.collectionAt(key, nil); ok && isBatch { // a list of names to delete
+			c.set(slices.DeleteFunc(c.items(), func(it any) bool {
+				return slices.ContainsFunc(batch, func(name any) bool { return named(it, fmt.Sprint(name)) })
+			}))
+			return example, 0
+		}
 		delete(s.docs, key)
 		return example, 0
 	}
@@ -300,16 +332,66 @@ func (s *Server) itemPath(op *tools.Operation, key string) (docList, bool) {
 		return docList{}, false
 	}
 	name := path.Base(key)
-	c.names = func(item any) bool {
-		m, _ := item.(map[string]any)
-		for _, f := range []string{param, "id", "name", "slug"} {
-			if v, ok := m[f]; ok && fmt.Sprint(v) == name {
-				return true
-			}
-		}
-		return false
-	}
+	c.names = func(item any) bool { return named(item, name, param) }
 	return c, true
+}
+
+// named reports whether item's field, "id", "name" or "slug" is name.
+func named(item any, name string, field ...string) bool {
+	m, _ := item.(map[string]any)
+	for _, f := range append(field, "id", "name", "slug") {
+		if v, ok := m[f]; ok && name != "" && fmt.Sprint(v) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// freshName is a new name for an item, shaped like the spec's example of
+// one (a project ref is 20 letters; an integer id stays the example's).
+func freshName(example any) any {
+	switch v := example.(type) {
+	case string:
+		if len(v) == 20 && strings.Trim(v, "abcdefghijklmnopqrstuvwxyz") == "" {
+			return randomLetters(20)
+		}
+	case nil:
+	default:
+		return v
+	}
+	return sideUUID()
+}
+
+// itemName is how paths name an item: its id, name or slug.
+func itemName(item any) string {
+	m, _ := item.(map[string]any)
+	for _, f := range []string{"id", "name", "slug"} {
+		if v, ok := m[f]; ok {
+			return fmt.Sprint(v)
+		}
+	}
+	return ""
+}
+
+// queryDocument is the query arguments of op as a document, or nil.
+func queryDocument(op *tools.Operation, r *http.Request) any {
+	doc := map[string]any{}
+	for _, name := range op.Params() {
+		if vals, ok := r.URL.Query()[name]; ok && op.ParamIn(name) == "query" {
+			doc[name] = queryArg(op.ParamType(name), vals)
+		}
+	}
+	if len(doc) == 0 {
+		return nil
+	}
+	return doc
+}
+
+// Document is a copy of the document stored at path, or nil (for tests).
+func (s *Server) Document(path string) any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return clone(s.docs[path])
 }
 
 // itemParam is the path parameter that names an item of the collection at

@@ -13,13 +13,12 @@ import (
 // (organizations, projects, branches, functions, migrations, secrets and
 // every group's documents).
 type snapshot struct {
-	Organizations []savedOrg                   `json:"organizations"`
-	Projects      []Project                    `json:"projects"`
-	Migrations    map[string][]Migration       `json:"migrations"`
-	Branches      []savedBranch                `json:"branches"`
-	Functions     map[string][]savedFunction   `json:"functions"`
-	Secrets       map[string]map[string]string `json:"secrets"`
-	Documents     map[string]any               `json:"documents"`
+	Organizations []savedOrg                 `json:"organizations"`
+	Projects      []Project                  `json:"projects"`
+	Migrations    map[string][]Migration     `json:"migrations"`
+	Branches      []savedBranch              `json:"branches"`
+	Functions     map[string][]savedFunction `json:"functions"`
+	Documents     map[string]any             `json:"documents"`
 }
 
 type savedOrg struct {
@@ -79,13 +78,6 @@ func (s *Server) loadState(path string) error {
 			s.functions[ref] = append(s.functions[ref], &functionState{Function: f.Function, files: f.Files})
 		}
 	}
-	s.secrets = map[string]map[string]secretState{}
-	for ref, m := range snap.Secrets {
-		s.secrets[ref] = map[string]secretState{}
-		for name, v := range m {
-			s.secrets[ref][name] = secretState{value: v}
-		}
-	}
 	s.docs = snap.Documents
 	if s.docs == nil {
 		s.docs = map[string]any{}
@@ -96,7 +88,7 @@ func (s *Server) loadState(path string) error {
 // saveState writes the state to path (through a temporary file, so a crash
 // never leaves half a file). Callers hold s.mu.
 func (s *Server) saveState(path string) error {
-	snap := snapshot{Migrations: s.migs, Functions: map[string][]savedFunction{}, Secrets: map[string]map[string]string{}, Documents: s.docs}
+	snap := snapshot{Migrations: s.migs, Functions: map[string][]savedFunction{}, Documents: s.docs}
 	for _, o := range s.orgs {
 		snap.Organizations = append(snap.Organizations, savedOrg{o.Organization, o.Plan, o.members})
 	}
@@ -110,12 +102,6 @@ func (s *Server) saveState(path string) error {
 	for ref, fns := range s.functions {
 		for _, f := range fns {
 			snap.Functions[ref] = append(snap.Functions[ref], savedFunction{f.Function, f.files})
-		}
-	}
-	for ref, m := range s.secrets {
-		snap.Secrets[ref] = map[string]string{}
-		for name, v := range m {
-			snap.Secrets[ref][name] = v.value
 		}
 	}
 	raw, err := json.MarshalIndent(snap, "", "  ")

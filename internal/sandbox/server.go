@@ -118,11 +118,9 @@ type Server struct {
 	extra  *extraState // created on first use, see extras.go
 
 	// Endpoint-group state, created on first use by the group's handlers.
-	branches  *branchStore                      // every project's branches
-	functions map[string][]*functionState       // by project ref
-	secrets   map[string]map[string]secretState // by project ref, then name
-	apiKeys   map[string]*apiKeysState          // by project ref
-	docs      map[string]any                    // by request path: the generic handler's documents (documents.go)
+	branches  *branchStore                // every project's branches
+	functions map[string][]*functionState // by project ref
+	docs      map[string]any              // by request path: the generic handler's documents (documents.go)
 
 	catalogue *tools.Catalogue // the operations the generic handler answers
 	shapes    shapeTable       // their spec-derived response shapes
