@@ -4,11 +4,13 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
@@ -117,7 +119,9 @@ func clone(v any) any {
 // item (by its id, name, slug or the path parameter's own field) for GET,
 // PATCH, PUT and DELETE. Any other path holds one document: PATCH merges
 // into it, PUT and POST replace it, GET returns it over the spec's example
-// of the response, DELETE forgets it. Callers hold s.mu.
+// of the response, DELETE forgets it. A document that is a string is
+// answered as text/plain; a HEAD of a list answers its count in
+// X-Total-Count. Callers hold s.mu.
 func (s *Server) answerFromStore(w http.ResponseWriter, r *http.Request, op *tools.Operation, body any) {
 	key := r.URL.Path
 	if a, ok := s.seedData.Answers[op.Method+" "+key]; ok {
@@ -130,6 +134,22 @@ func (s *Server) answerFromStore(w http.ResponseWriter, r *http.Request, op *too
 	if status != 0 {
 		writeError(w, status, "Not found")
 		return
+	}
+	if text, ok := out.(string); ok { // a text/plain answer, such as a run's logs
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(shape.Status)
+		io.WriteString(w, text)
+		return
+	}
+	if op.Method == http.MethodHead {
+		// A HEAD of a list answers its length (the API's count endpoints).
+		if _, isList := s.shapes.of(http.MethodGet, op.Path).Example.([]any); isList {
+			n := 0
+			if c, ok := s.collectionAt(key, nil); ok {
+				n = len(c.items())
+			}
+			w.Header().Set("X-Total-Count", strconv.Itoa(n))
+		}
 	}
 	if shape.Empty || op.Method == http.MethodHead {
 		writeEmpty(w, shape.Status)
@@ -154,7 +174,7 @@ func (s *Server) applyDocument(op *tools.Operation, key string, body, example an
 			if op.Method == http.MethodPut {
 				item = keepNames(item)
 			}
-			items[i] = overlay(item, obj)
+			items[i] = mergePatch(item, obj)
 		case http.MethodDelete:
 			out := items[i]
 			c.set(slices.Delete(items, i, i+1))
@@ -187,11 +207,13 @@ func (s *Server) applyDocument(op *tools.Operation, key string, body, example an
 		}
 		if list, ok := s.docs[key].([]any); ok { // a list of settings (the pooler's): each takes the change
 			for i := range list {
-				list[i] = overlay(list[i], obj)
+				m, _ := list[i].(map[string]any)
+				list[i] = mergePatch(m, obj)
 			}
 			break
 		}
-		s.docs[key] = overlay(s.docs[key], obj)
+		m, _ := s.docs[key].(map[string]any)
+		s.docs[key] = mergePatch(m, obj)
 	case http.MethodDelete:
 		delete(s.docs, key)
 		return example, 0
@@ -319,6 +341,23 @@ func keepNames(item map[string]any) map[string]any {
 		if v, ok := item[f]; ok {
 			out[f] = v
 		}
+	}
+	return out
+}
+
+// mergePatch is doc changed by a PATCH body: objects merge field by field
+// at every depth, as in a JSON merge patch (a nested config keeps the
+// settings the body leaves out); any other value, null too, replaces.
+func mergePatch(doc, patch map[string]any) map[string]any {
+	out := make(map[string]any, len(doc)+len(patch))
+	maps.Copy(out, doc)
+	for k, v := range patch {
+		pm, okp := v.(map[string]any)
+		dm, okd := doc[k].(map[string]any)
+		if okp && okd {
+			v = mergePatch(dm, pm)
+		}
+		out[k] = v
 	}
 	return out
 }
