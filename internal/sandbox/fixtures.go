@@ -21,14 +21,6 @@ func Fixtures() map[string]any {
 		billingFixtures(),
 		jitAccessFixtures(),
 		cliLoginRoleFixtures(),
-		analyticsFixtures(),
-		advisorsFixtures(),
-		storageFixtures(),
-		postgrestFixtures(),
-		pgsodiumFixtures(),
-		realtimeFixtures(),
-		snippetsFixtures(),
-		actionsFixtures(),
 	} {
 		for k, v := range group {
 			out[k] = v

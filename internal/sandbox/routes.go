@@ -26,14 +26,6 @@ func (s *Server) routes() {
 		s.billingRoutes,
 		s.jitAccessRoutes,
 		s.cliLoginRoleRoutes,
-		s.analyticsRoutes,
-		s.advisorsRoutes,
-		s.storageRoutes,
-		s.postgrestRoutes,
-		s.pgsodiumRoutes,
-		s.realtimeRoutes,
-		s.snippetsRoutes,
-		s.actionsRoutes,
 		s.oauthRoutes,
 	} {
 		group(s.mux)
