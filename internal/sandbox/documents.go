@@ -5,11 +5,13 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
@@ -126,9 +128,11 @@ func cloneFor(v any, ref string) any {
 // item (by its id, name, slug or the path parameter's own field) for GET,
 // PATCH, PUT and DELETE; a POST of a JSON array adds each item and a DELETE
 // of one removes the items it names (secrets). Any other path holds one
-// document: PATCH merges into it, PUT and POST replace it (a PUT or PATCH
-// without a body stores its query arguments), GET returns it over the
-// spec's example of the response, DELETE forgets it. Callers hold s.mu.
+// document: PATCH merges into it (nested objects field by field), PUT and
+// POST replace it (a PUT or PATCH without a body stores its query
+// arguments), GET returns it over the spec's example of the response, DELETE
+// forgets it. A document that is a string is answered as text/plain; a HEAD
+// of a list answers its count in X-Total-Count. Callers hold s.mu.
 func (s *Server) answerFromStore(w http.ResponseWriter, r *http.Request, op *tools.Operation, body any) {
 	key := r.URL.Path
 	if a, ok := s.seedData.Answers[op.Method+" "+key]; ok {
@@ -156,6 +160,22 @@ func (s *Server) answerFromStore(w http.ResponseWriter, r *http.Request, op *too
 		writeError(w, status, "Not found")
 		return
 	}
+	if text, ok := out.(string); ok { // a text/plain answer, such as a run's logs
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(shape.Status)
+		io.WriteString(w, text)
+		return
+	}
+	if op.Method == http.MethodHead {
+		// A HEAD of a list answers its length (the API's count endpoints).
+		if _, isList := s.shapes.of(http.MethodGet, op.Path).Example.([]any); isList {
+			n := 0
+			if c, ok := s.collectionAt(key, nil); ok {
+				n = len(c.items())
+			}
+			w.Header().Set("X-Total-Count", strconv.Itoa(n))
+		}
+	}
 	if shape.Empty || op.Method == http.MethodHead {
 		writeEmpty(w, shape.Status)
 		return
@@ -179,7 +199,7 @@ func (s *Server) applyDocument(op *tools.Operation, key string, body, example an
 			if op.Method == http.MethodPut {
 				item = keepNames(item)
 			}
-			items[i] = overlay(item, obj)
+			items[i] = mergePatch(item, obj)
 		case http.MethodDelete:
 			out := items[i]
 			c.set(slices.Delete(items, i, i+1))
@@ -229,11 +249,13 @@ func (s *Server) applyDocument(op *tools.Operation, key string, body, example an
 		}
 		if list, ok := s.docs[key].([]any); ok { // a list of settings (the pooler's): each takes the change
 			for i := range list {
-				list[i] = overlay(list[i], obj)
+				m, _ := list[i].(map[string]any)
+				list[i] = mergePatch(m, obj)
 			}
 			return overlay(example, obj), 0 // the answer is the change, not the list
 		}
-		s.docs[key] = overlay(s.docs[key], obj)
+		m, _ := s.docs[key].(map[string]any)
+		s.docs[key] = mergePatch(m, obj)
 	case http.MethodDelete:
 		if c, ok := s.collectionAt(key, nil); ok && isBatch { // a list of names to delete
 			c.set(slices.DeleteFunc(c.items(), func(it any) bool {
@@ -417,6 +439,23 @@ func keepNames(item map[string]any) map[string]any {
 		if v, ok := item[f]; ok {
 			out[f] = v
 		}
+	}
+	return out
+}
+
+// mergePatch is doc changed by a PATCH body: objects merge field by field
+// at every depth, as in a JSON merge patch (a nested config keeps the
+// settings the body leaves out); any other value, null too, replaces.
+func mergePatch(doc, patch map[string]any) map[string]any {
+	out := make(map[string]any, len(doc)+len(patch))
+	maps.Copy(out, doc)
+	for k, v := range patch {
+		pm, okp := v.(map[string]any)
+		dm, okd := doc[k].(map[string]any)
+		if okp && okd {
+			v = mergePatch(dm, pm)
+		}
+		out[k] = v
 	}
 	return out
 }

@@ -10,14 +10,6 @@ func Fixtures() map[string]any {
 		coreFixtures(),
 		branchesFixtures(),
 		functionsFixtures(),
-		analyticsFixtures(),
-		advisorsFixtures(),
-		storageFixtures(),
-		postgrestFixtures(),
-		pgsodiumFixtures(),
-		realtimeFixtures(),
-		snippetsFixtures(),
-		actionsFixtures(),
 	} {
 		for k, v := range group {
 			out[k] = v

@@ -15,14 +15,6 @@ func (s *Server) routes() {
 		s.databaseRoutes,
 		s.branchesRoutes,
 		s.functionsRoutes,
-		s.analyticsRoutes,
-		s.advisorsRoutes,
-		s.storageRoutes,
-		s.postgrestRoutes,
-		s.pgsodiumRoutes,
-		s.realtimeRoutes,
-		s.snippetsRoutes,
-		s.actionsRoutes,
 		s.oauthRoutes,
 	} {
 		group(s.mux)

@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 )
 
 // groupState returns the state an endpoint group keeps for project ref (auth
@@ -31,6 +33,10 @@ func sideUUID() string {
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
+
+var uuidPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+})
 
 // pathUUID reads a UUID path value, answering 400 when it is not one.
 func pathUUID(w http.ResponseWriter, r *http.Request, name string) (string, bool) {

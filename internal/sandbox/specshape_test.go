@@ -31,7 +31,7 @@ func wantSpecResponse(t *testing.T, method, template string, status int, body []
 	}
 	mt := resp.Value.Content.Get("application/json")
 	if mt == nil || mt.Schema == nil {
-		if len(body) != 0 {
+		if len(body) != 0 && resp.Value.Content.Get("text/plain") == nil {
 			t.Errorf("%s %s: the spec has no response body, got %s", method, template, body)
 		}
 		return

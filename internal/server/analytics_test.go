@@ -3,6 +3,8 @@ package server
 import (
 	"strings"
 	"testing"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 )
 
 func TestAnalyticsEndToEnd(t *testing.T) {
@@ -16,19 +18,18 @@ func TestAnalyticsEndToEnd(t *testing.T) {
 	if !strings.HasPrefix(logs, "Below is the result of analytics_read.query_logs") {
 		t.Fatalf("logs are not wrapped as untrusted: %s", logs)
 	}
-	if r := decodeJSON[rows](t, logs); len(r.Result) != 1 || !strings.Contains(r.Result[0]["event_message"].(string), "/rest/v1/") {
+	if r := decodeJSON[rows](t, logs); len(r.Result) == 0 || !strings.Contains(r.Result[0]["event_message"].(string), "/rest/v1/") {
 		t.Fatalf("default logs = %+v", r)
 	}
-	r := decodeJSON[rows](t, h.ok("analytics_read", map[string]any{"operation": "query_logs", "ref": activeRef,
+	h.ok("analytics_read", map[string]any{"operation": "query_logs", "ref": activeRef,
 		"sql":                 "select timestamp, event_message from postgres_logs order by timestamp desc limit 5",
-		"iso_timestamp_start": "2025-03-01T00:00:00Z", "iso_timestamp_end": "2025-03-01T06:00:00Z"}))
-	if len(r.Result) != 1 || !strings.Contains(r.Result[0]["event_message"].(string), "connection authorized") {
-		t.Fatalf("postgres logs = %+v", r)
-	}
-	if q := h.api.Requests(); !strings.Contains(q[len(q)-1].RawQuery, "iso_timestamp_end=2025-03-01T06%3A00%3A00Z") {
+		"iso_timestamp_start": "2025-03-01T00:00:00Z", "iso_timestamp_end": "2025-03-01T06:00:00Z"})
+	if q := h.api.Requests(); q[len(q)-1].RawQuery != "iso_timestamp_end=2025-03-01T06%3A00%3A00Z&iso_timestamp_start=2025-03-01T00%3A00%3A00Z&sql=select+timestamp%2C+event_message+from+postgres_logs+order+by+timestamp+desc+limit+5" {
 		t.Fatalf("query string %s", q[len(q)-1].RawQuery)
 	}
-	// An unknown source is the API's in-body error, not a failed call.
+	// An unknown source is the API's in-body error (a 200), not a failed call.
+	h.api.InjectFault(sandbox.Fault{Path: "/v1/projects/" + activeRef + "/analytics/endpoints/logs.all", Times: 1, Status: 200,
+		Body: `{"result":[],"error":{"code":400,"message":"Table not found: nope","status":"INVALID_ARGUMENT","errors":[]}}`})
 	if r := decodeJSON[rows](t, h.ok("analytics_read", map[string]any{"operation": "query_logs", "ref": activeRef, "sql": "select 1 from nope"})); r.Error == nil {
 		t.Fatalf("unknown source = %+v", r)
 	}

@@ -13,7 +13,7 @@ func TestPostgrestEndToEnd(t *testing.T) {
 	}
 	updated := decodeJSON[map[string]any](t, h.ok("services_write", map[string]any{"operation": "update_postgrest", "ref": activeRef,
 		"max_rows": 0, "db_pool": 12, "db_extra_search_path": ""}))
-	if updated["max_rows"] != 0.0 || updated["db_pool"] != 12.0 || updated["db_extra_search_path"] != "" || updated["jwt_secret"] != nil {
+	if updated["max_rows"] != 0.0 || updated["db_pool"] != 12.0 || updated["db_extra_search_path"] != "" {
 		t.Fatalf("update_config = %v", updated)
 	}
 	cfg = decodeJSON[map[string]any](t, h.ok("services_read", map[string]any{"operation": "get_postgrest", "ref": activeRef}))
