@@ -145,10 +145,12 @@ func (s *Server) answerFromStore(w http.ResponseWriter, r *http.Request, op *too
 	}
 	shape := s.shapes.of(op.Method, op.Path)
 	body = plainNumbers(body) // a copy
-	if m, ok := body.(map[string]any); ok {
-		for k := range m {
-			if op.IsSecretParam(k) {
-				delete(m, k) // a password is neither kept (nor saved with --sandbox-state) nor echoed
+	if _, readable := s.shapes["GET "+op.Path]; !readable {
+		if m, ok := body.(map[string]any); ok {
+			for k := range m {
+				if op.IsSecretParam(k) {
+					delete(m, k) // a write-only secret (a password) is neither kept, saved with --sandbox-state, nor echoed
+				}
 			}
 		}
 	}
