@@ -77,7 +77,7 @@ func parsePGConfig(dsn string) (*pgConfig, error) {
 		settings[k] = v
 	}
 
-	c := &pgConfig{host: "localhost", port: "5432", sslMode: "prefer"}
+	c := &pgConfig{host: defaultPGHost(), port: "5432", sslMode: "prefer"}
 	if u := os.Getenv("USER"); u != "" {
 		c.user = u
 	}
@@ -126,6 +126,17 @@ func parsePGConfig(dsn string) (*pgConfig, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// defaultPGHost is the Unix socket directory of a local server, as pgconn
+// chose it, else localhost.
+func defaultPGHost() string {
+	for _, dir := range []string{"/var/run/postgresql", "/private/tmp", "/tmp"} {
+		if _, err := os.Stat(dir); err == nil {
+			return dir
+		}
+	}
+	return "localhost"
 }
 
 func parsePGURL(dsn string) (map[string]string, error) {
@@ -571,7 +582,7 @@ func (c *pgConn) results(ctx context.Context) (*pgResult, error) {
 			}
 		case 'D':
 			row, ok := parseDataRow(body)
-			if cur == nil || !ok {
+			if cur == nil || !ok || len(row) != len(cur.FieldDescriptions) {
 				c.broken = true
 				return nil, errProtocol
 			}
@@ -593,7 +604,7 @@ func (c *pgConn) results(ctx context.Context) (*pgResult, error) {
 				c.txStatus = body[0]
 			}
 			if qerr != nil {
-				return nil, qerr
+				return nil, c.ioError(ctx, qerr) // a cancelled statement ends with the context's error
 			}
 			return last, nil
 		case 'W': // COPY BOTH (replication): cannot continue

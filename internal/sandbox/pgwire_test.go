@@ -3,19 +3,30 @@ package sandbox
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/pbkdf2"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"io"
+	"math/big"
 	"net"
+	"os"
 	osexec "os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The sandbox's PostgreSQL client exists so that a normal start of the
@@ -146,7 +157,7 @@ func startFakeBackend(t *testing.T, serve func(b *fakeBackend)) string {
 }
 
 // startup reads the startup packet (answering an SSLRequest with ssl first)
-// and returns its parameters, or nil when the client hung up.
+// and returns its parameters, or nil when the client hung up or TLS begins.
 func (b *fakeBackend) startup(ssl byte) map[string]string {
 	for {
 		var h [8]byte
@@ -157,6 +168,9 @@ func (b *fakeBackend) startup(ssl byte) map[string]string {
 		io.ReadFull(b.r, body)
 		if binary.BigEndian.Uint32(h[4:]) == 80877103 {
 			b.nc.Write([]byte{ssl})
+			if ssl == 'S' {
+				return nil // the caller does the TLS handshake and reads the startup
+			}
 			continue
 		}
 		kv := splitCStrings(body)
@@ -342,5 +356,69 @@ func TestPGConnectTLSRefused(t *testing.T) {
 	})
 	if _, err := connectTo(t, url+"?sslmode=prefer&application_name=t"); err != nil {
 		t.Errorf("prefer without TLS: %v", err)
+	}
+}
+
+// testCA writes a self-signed certificate for 127.0.0.1 and returns the
+// server's TLS config and the certificate's file.
+func testCA(t *testing.T) (*tls.Config, string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "sandbox test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "root.crt")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, path
+}
+
+func TestPGConnectTLS(t *testing.T) {
+	serverTLS, root := testCA(t)
+	_, otherRoot := testCA(t)
+	for _, tc := range []struct {
+		query string
+		ok    bool
+	}{
+		{"sslmode=require", true}, // unverified
+		{"sslmode=verify-full&sslrootcert=" + root, true},
+		{"sslmode=verify-ca&sslrootcert=" + root, true},
+		{"sslmode=verify-full&sslrootcert=" + otherRoot, false},
+		{"sslmode=verify-ca&sslrootcert=" + otherRoot, false},
+		{"sslmode=require&sslrootcert=" + otherRoot, false},                    // as verify-ca, like libpq
+		{"sslmode=verify-ca&sslrootcert=" + root + "&host=localhost", true},    // the name is not checked
+		{"sslmode=verify-full&sslrootcert=" + root + "&host=localhost", false}, // the name is checked
+	} {
+		url := startFakeBackend(t, func(b *fakeBackend) {
+			b.startup('S')
+			tc := tls.Server(b.nc, serverTLS)
+			if err := tc.Handshake(); err != nil {
+				return // refused by the client
+			}
+			b.nc, b.r = tc, bufio.NewReader(tc)
+			if p := b.startup(0); p["user"] != "tester" {
+				t.Errorf("startup over TLS: %v", p)
+			}
+			b.ready()
+			b.read()
+		})
+		_, err := connectTo(t, url+"?"+tc.query)
+		if err != nil && !strings.Contains(err.Error(), "TLS") {
+			t.Errorf("%s: error %v, want a TLS error", tc.query, err)
+		}
+		if tc.ok != (err == nil) {
+			t.Errorf("%s: error %v", tc.query, err)
+		}
 	}
 }
