@@ -108,10 +108,12 @@ func parsePGConfig(dsn string) (*pgConfig, error) {
 			}
 			c.connectTimeout = time.Duration(n) * time.Second
 		case "sslrootcert", "sslcert", "sslkey", "sslsni":
-		case "target_session_attrs":
-			if v != "any" {
-				return nil, fmt.Errorf("target_session_attrs=%s is not supported", v)
+		case "target_session_attrs", "gssencmode", "sslnegotiation":
+			if v != "any" && v != "disable" && v != "prefer" && v != "postgres" {
+				return nil, fmt.Errorf("%s=%s is not supported", k, v)
 			}
+		case "passfile", "service", "servicefile", "sslpassword", "krbsrvname", "krbspn", "hostaddr":
+			return nil, fmt.Errorf("%s is not supported: give the connection details in the URL", k)
 		default: // like libpq's options, and pgconn: a run-time parameter
 			c.params = append(c.params, [2]string{k, v})
 		}

@@ -90,6 +90,8 @@ func TestPGConfig(t *testing.T) {
 		"postgres://u:hunter2@h/db?target_session_attrs=read-write",
 		"host=h password='hunter2",
 		"postgres://u:hunter2@h/db?sslrootcert=/nonexistent/root.crt",
+		"postgres://u:hunter2@h/db?service=mine",
+		"postgres://u:hunter2@h/db?gssencmode=require",
 	} {
 		_, err := parsePGConfig(bad)
 		if err == nil {
