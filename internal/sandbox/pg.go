@@ -8,11 +8,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // readOnlyRole is the role read-only queries run as, standing in for the real
@@ -41,22 +36,21 @@ BEGIN
   END IF;
 END $$`
 
-// dbPool is a small bounded pool of pgconn connections. pgconn (rather than
-// pgx or pgxpool) gives direct access to the simple protocol's per-statement
-// results, which is how the real API answers multi-statement queries.
+// dbPool is a small bounded pool of pgConn sessions (pgwire.go), which give
+// the simple protocol's per-statement results: that is how the real API
+// answers multi-statement queries.
 //
 // Like a pooled backend, a session keeps its state from one call to the
 // next: settings, session-level locks, prepared statements. Read-only and
 // read-write sessions are pooled apart (the real API connects as different
 // users), so a read-only session is only ever reused for read-only queries.
 type dbPool struct {
-	cfg    *pgconn.Config
+	cfg    *pgConfig
 	cfgErr error
 	sem    chan struct{} // one token per open connection
-	types  *pgtype.Map   // read-only use: array element types
 
 	mu     sync.Mutex
-	idle   [2][]*pgconn.PgConn // by mode: [0] read-write, [1] read-only
+	idle   [2][]*pgConn // by mode: [0] read-write, [1] read-only
 	closed bool
 
 	roleMu    sync.Mutex
@@ -64,15 +58,8 @@ type dbPool struct {
 }
 
 func newDBPool(url string, size int) *dbPool {
-	cfg, err := pgconn.ParseConfig(url)
-	if err == nil {
-		// Cancel the running statement on the server when the HTTP client goes
-		// away, instead of only breaking the socket.
-		cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
-			return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: time.Second}
-		}
-	}
-	return &dbPool{cfg: cfg, cfgErr: err, sem: make(chan struct{}, size), types: pgtype.NewMap()}
+	cfg, err := parsePGConfig(url)
+	return &dbPool{cfg: cfg, cfgErr: err, sem: make(chan struct{}, size)}
 }
 
 func modeIndex(readOnly bool) int {
@@ -82,7 +69,7 @@ func modeIndex(readOnly bool) int {
 	return 0
 }
 
-func (p *dbPool) acquire(ctx context.Context, readOnly bool) (*pgconn.PgConn, error) {
+func (p *dbPool) acquire(ctx context.Context, readOnly bool) (*pgConn, error) {
 	if p.cfgErr != nil {
 		return nil, fmt.Errorf("sandbox: invalid DatabaseURL: %w", p.cfgErr)
 	}
@@ -104,16 +91,16 @@ func (p *dbPool) acquire(ctx context.Context, readOnly bool) (*pgconn.PgConn, er
 		p.mu.Unlock()
 		// The session is reused as it is (a pooled backend does not reset
 		// it); the ping only proves it is alive.
-		if err := c.Ping(ctx); err == nil {
+		if _, err := c.simpleQuery(ctx, ""); err == nil {
 			return c, nil
 		}
-		c.Close(ctx)
+		c.close()
 		if ctx.Err() != nil {
 			<-p.sem
 			return nil, ctx.Err()
 		}
 	}
-	c, err := pgconn.ConnectConfig(ctx, p.cfg)
+	c, err := pgConnect(ctx, p.cfg)
 	if err != nil {
 		<-p.sem
 		return nil, err
@@ -123,18 +110,16 @@ func (p *dbPool) acquire(ctx context.Context, readOnly bool) (*pgconn.PgConn, er
 
 // release returns c to the pool of its mode, or closes it when it is in a
 // transaction or broken.
-func (p *dbPool) release(c *pgconn.PgConn, readOnly, reuse bool) {
+func (p *dbPool) release(c *pgConn, readOnly, reuse bool) {
 	p.mu.Lock()
-	reuse = reuse && !p.closed && !c.IsClosed() && c.TxStatus() == 'I'
+	reuse = reuse && !p.closed && !c.isClosed() && c.txStatus == 'I'
 	if reuse {
 		mode := modeIndex(readOnly)
 		p.idle[mode] = append(p.idle[mode], c)
 	}
 	p.mu.Unlock()
 	if !reuse {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		c.Close(ctx)
-		cancel()
+		c.close()
 	}
 	<-p.sem
 }
@@ -142,27 +127,14 @@ func (p *dbPool) release(c *pgconn.PgConn, readOnly, reuse bool) {
 func (p *dbPool) close() {
 	p.mu.Lock()
 	idle := append(p.idle[0], p.idle[1]...)
-	p.idle, p.closed = [2][]*pgconn.PgConn{}, true
+	p.idle, p.closed = [2][]*pgConn{}, true
 	p.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
 	for _, c := range idle {
-		c.Close(ctx)
+		c.close()
 	}
 }
 
-// exec runs sql with the simple protocol and returns the last statement's
-// result (nil when there was none).
-func exec(ctx context.Context, c *pgconn.PgConn, sql string) (*pgconn.Result, error) {
-	mrr := c.Exec(ctx, sql)
-	var last *pgconn.Result
-	for mrr.NextResult() {
-		last = mrr.ResultReader().Read()
-	}
-	return last, mrr.Close()
-}
-
-func (p *dbPool) ensureReadOnlyRole(ctx context.Context, c *pgconn.PgConn) error {
+func (p *dbPool) ensureReadOnlyRole(ctx context.Context, c *pgConn) error {
 	p.roleMu.Lock()
 	defer p.roleMu.Unlock()
 	var err error
@@ -170,9 +142,9 @@ func (p *dbPool) ensureReadOnlyRole(ctx context.Context, c *pgconn.PgConn) error
 		if p.roleReady {
 			return nil
 		}
-		if _, err = exec(ctx, c, setupReadOnlyRole); err == nil {
+		if _, err = c.simpleQuery(ctx, setupReadOnlyRole); err == nil {
 			p.roleReady = true
-		} else if ctx.Err() != nil || c.IsClosed() {
+		} else if ctx.Err() != nil || c.isClosed() {
 			break
 		}
 	}
@@ -209,30 +181,29 @@ func (p *dbPool) query(ctx context.Context, sql string, params []any, readOnly b
 			"SET SESSION ROLE " + readOnlyRole + "; SET SESSION default_transaction_read_only = on",
 			"BEGIN; SET TRANSACTION READ ONLY; SET LOCAL ROLE " + readOnlyRole,
 		} {
-			if _, err := exec(ctx, c, s); err != nil {
+			if _, err := c.simpleQuery(ctx, s); err != nil {
 				return nil, fmt.Errorf("sandbox: cannot start read-only transaction: %v", err)
 			}
 		}
 	}
 
-	var res *pgconn.Result
+	var res *pgResult
 	var qerr error
 	if len(params) == 0 { // like node-postgres: [] still means the simple protocol
-		res, qerr = exec(ctx, c, sql)
+		res, qerr = c.simpleQuery(ctx, sql)
 	} else {
 		values := make([][]byte, len(params))
 		for i, v := range params {
 			values[i] = encodeParam(v)
 		}
-		res = c.ExecParams(ctx, sql, values, nil, nil, nil).Read()
-		qerr = res.Err
+		res, qerr = c.execParams(ctx, sql, values)
 	}
 
 	// End any transaction (read-only ones always roll back); a connection
 	// that cannot be cleaned is closed by release.
 	reuse = true
-	if readOnly || c.TxStatus() != 'I' {
-		_, err := exec(ctx, c, "ROLLBACK")
+	if readOnly || c.txStatus != 'I' {
+		_, err := c.simpleQuery(ctx, "ROLLBACK")
 		reuse = err == nil
 	}
 	if qerr != nil {
@@ -258,7 +229,15 @@ func encodeParam(v any) []byte {
 	return fmt.Append(nil, v) // json.Number, bool
 }
 
-var arrayEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+// escapeArrayElement backslash-escapes \ and " inside a quoted element.
+func escapeArrayElement(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' || s[i] == '"' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+}
 
 func arrayLiteral(items []any) string {
 	var b strings.Builder
@@ -275,7 +254,7 @@ func arrayLiteral(items []any) string {
 		default:
 			s := string(encodeParam(it))
 			b.WriteByte('"')
-			b.WriteString(arrayEscaper.Replace(s))
+			escapeArrayElement(&b, s)
 			b.WriteByte('"')
 		}
 	}
@@ -311,7 +290,7 @@ func (r row) MarshalJSON() ([]byte, error) {
 
 // rows converts a text-format result to JSON-friendly rows. A repeated column
 // name keeps its first position and its last value, as a JS object would.
-func (p *dbPool) rows(res *pgconn.Result) []row {
+func (p *dbPool) rows(res *pgResult) []row {
 	out := []row{}
 	if res == nil {
 		return out
@@ -346,23 +325,19 @@ func (p *dbPool) value(oid uint32, text []byte) any {
 		return nil
 	}
 	switch oid {
-	case pgtype.BoolOID:
+	case oidBool:
 		return string(text) == "t"
-	case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID, pgtype.OIDOID, pgtype.Float4OID, pgtype.Float8OID, pgtype.NumericOID:
+	case oidInt2, oidInt4, oidInt8, oidOID, oidFloat4, oidFloat8, oidNumeric:
 		if json.Valid(text) { // not NaN or Infinity
 			return json.Number(text)
 		}
-	case pgtype.JSONOID, pgtype.JSONBOID:
+	case oidJSON, oidJSONB:
 		return json.RawMessage(text)
 	default:
-		if t, ok := p.types.TypeForOID(oid); ok {
-			// box arrays use ';' between elements: leave them as text
-			if ac, ok := t.Codec.(*pgtype.ArrayCodec); ok && ac.ElementType.OID != pgtype.BoxOID {
-				elem := ac.ElementType.OID
-				ap := arrayParser{s: string(text), conv: func(s []byte) any { return p.value(elem, s) }}
-				if v, ok := ap.array(); ok && ap.i == len(ap.s) {
-					return v
-				}
+		if elem, ok := arrayElementOID(oid); ok {
+			ap := arrayParser{s: string(text), conv: func(s []byte) any { return p.value(elem, s) }}
+			if v, ok := ap.array(); ok && ap.i == len(ap.s) {
+				return v
 			}
 		}
 	}
@@ -433,7 +408,7 @@ func (p *arrayParser) array() ([]any, bool) {
 }
 
 func isPgError(err error) bool {
-	var pe *pgconn.PgError
+	var pe *pgError
 	return errors.As(err, &pe)
 }
 
@@ -441,7 +416,7 @@ func isPgError(err error) bool {
 // "Failed to run sql query: ERROR:  42P01: relation \"x\" does not exist",
 // followed by psql-style LINE/DETAIL/HINT lines when PostgreSQL gives them.
 func sqlErrorMessage(err error, query string) string {
-	var pe *pgconn.PgError
+	var pe *pgError
 	if !errors.As(err, &pe) {
 		return "Failed to run sql query: " + err.Error()
 	}
@@ -480,4 +455,125 @@ func plainJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// Type OIDs of the built-in types that value converts.
+const (
+	oidBool    = 16
+	oidInt8    = 20
+	oidInt2    = 21
+	oidInt4    = 23
+	oidOID     = 26
+	oidJSON    = 114
+	oidFloat4  = 700
+	oidFloat8  = 701
+	oidNumeric = 1700
+	oidJSONB   = 3802
+)
+
+// arrayElementOID gives the element type of a built-in array type (the ones
+// pgx knew). box[] is left out: its elements are separated by ';', so it
+// stays text.
+func arrayElementOID(oid uint32) (uint32, bool) {
+	switch oid {
+	case 143: // xml[]
+		return 142, true
+	case 199: // json[]
+		return 114, true
+	case 271: // xid8[]
+		return 5069, true
+	case 629: // line[]
+		return 628, true
+	case 651: // cidr[]
+		return 650, true
+	case 719: // circle[]
+		return 718, true
+	case 1000: // bool[]
+		return 16, true
+	case 1001: // bytea[]
+		return 17, true
+	case 1002: // char[]
+		return 18, true
+	case 1003: // name[]
+		return 19, true
+	case 1005: // int2[]
+		return 21, true
+	case 1007: // int4[]
+		return 23, true
+	case 1009: // text[]
+		return 25, true
+	case 1010: // tid[]
+		return 27, true
+	case 1011: // xid[]
+		return 28, true
+	case 1012: // cid[]
+		return 29, true
+	case 1014: // bpchar[]
+		return 1042, true
+	case 1015: // varchar[]
+		return 1043, true
+	case 1016: // int8[]
+		return 20, true
+	case 1017: // point[]
+		return 600, true
+	case 1018: // lseg[]
+		return 601, true
+	case 1019: // path[]
+		return 602, true
+	case 1021: // float4[]
+		return 700, true
+	case 1022: // float8[]
+		return 701, true
+	case 1027: // polygon[]
+		return 604, true
+	case 1028: // oid[]
+		return 26, true
+	case 1034: // aclitem[]
+		return 1033, true
+	case 1040: // macaddr[]
+		return 829, true
+	case 1041: // inet[]
+		return 869, true
+	case 1115: // timestamp[]
+		return 1114, true
+	case 1182: // date[]
+		return 1082, true
+	case 1183: // time[]
+		return 1083, true
+	case 1185: // timestamptz[]
+		return 1184, true
+	case 1187: // interval[]
+		return 1186, true
+	case 1231: // numeric[]
+		return 1700, true
+	case 1561: // bit[]
+		return 1560, true
+	case 1563: // varbit[]
+		return 1562, true
+	case 2287: // record[]
+		return 2249, true
+	case 2951: // uuid[]
+		return 2950, true
+	case 3643: // tsvector[]
+		return 3614, true
+	case 3807: // jsonb[]
+		return 3802, true
+	case 3905: // int4range[]
+		return 3904, true
+	case 3907: // numrange[]
+		return 3906, true
+	case 3909: // tsrange[]
+		return 3908, true
+	case 3911: // tstzrange[]
+		return 3910, true
+	case 3913: // daterange[]
+		return 3912, true
+	case 3927: // int8range[]
+		return 3926, true
+	case 4073: // jsonpath[]
+		return 4072, true
+	case 6442: // oid8[]
+		return 6437, true
+	}
+	return 0, false
 }
