@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/supabase-mcp/supabase-mcp/internal/pgwire"
 	"strings"
 	"sync"
 )
@@ -36,7 +37,7 @@ BEGIN
   END IF;
 END $$`
 
-// dbPool is a small bounded pool of pgConn sessions (pgwire.go), which give
+// dbPool is a small bounded pool of pgwire.Conn sessions (internal/pgwire), which give
 // the simple protocol's per-statement results: that is how the real API
 // answers multi-statement queries.
 //
@@ -45,12 +46,12 @@ END $$`
 // read-write sessions are pooled apart (the real API connects as different
 // users), so a read-only session is only ever reused for read-only queries.
 type dbPool struct {
-	cfg    *pgConfig
+	cfg    *pgwire.Config
 	cfgErr error
 	sem    chan struct{} // one token per open connection
 
 	mu     sync.Mutex
-	idle   [2][]*pgConn // by mode: [0] read-write, [1] read-only
+	idle   [2][]*pgwire.Conn // by mode: [0] read-write, [1] read-only
 	closed bool
 
 	roleMu    sync.Mutex
@@ -58,7 +59,7 @@ type dbPool struct {
 }
 
 func newDBPool(url string, size int) *dbPool {
-	cfg, err := parsePGConfig(url)
+	cfg, err := pgwire.ParseConfig(url)
 	return &dbPool{cfg: cfg, cfgErr: err, sem: make(chan struct{}, size)}
 }
 
@@ -69,7 +70,7 @@ func modeIndex(readOnly bool) int {
 	return 0
 }
 
-func (p *dbPool) acquire(ctx context.Context, readOnly bool) (*pgConn, error) {
+func (p *dbPool) acquire(ctx context.Context, readOnly bool) (*pgwire.Conn, error) {
 	if p.cfgErr != nil {
 		return nil, fmt.Errorf("sandbox: invalid DatabaseURL: %w", p.cfgErr)
 	}
@@ -91,16 +92,16 @@ func (p *dbPool) acquire(ctx context.Context, readOnly bool) (*pgConn, error) {
 		p.mu.Unlock()
 		// The session is reused as it is (a pooled backend does not reset
 		// it); the ping only proves it is alive.
-		if _, err := c.simpleQuery(ctx, ""); err == nil {
+		if _, err := c.SimpleQuery(ctx, ""); err == nil {
 			return c, nil
 		}
-		c.close()
+		c.Close()
 		if ctx.Err() != nil {
 			<-p.sem
 			return nil, ctx.Err()
 		}
 	}
-	c, err := pgConnect(ctx, p.cfg)
+	c, err := pgwire.Connect(ctx, p.cfg)
 	if err != nil {
 		<-p.sem
 		return nil, err
@@ -110,16 +111,16 @@ func (p *dbPool) acquire(ctx context.Context, readOnly bool) (*pgConn, error) {
 
 // release returns c to the pool of its mode, or closes it when it is in a
 // transaction or broken.
-func (p *dbPool) release(c *pgConn, readOnly, reuse bool) {
+func (p *dbPool) release(c *pgwire.Conn, readOnly, reuse bool) {
 	p.mu.Lock()
-	reuse = reuse && !p.closed && !c.isClosed() && c.txStatus == 'I'
+	reuse = reuse && !p.closed && !c.Broken() && c.Idle()
 	if reuse {
 		mode := modeIndex(readOnly)
 		p.idle[mode] = append(p.idle[mode], c)
 	}
 	p.mu.Unlock()
 	if !reuse {
-		c.close()
+		c.Close()
 	}
 	<-p.sem
 }
@@ -127,14 +128,14 @@ func (p *dbPool) release(c *pgConn, readOnly, reuse bool) {
 func (p *dbPool) close() {
 	p.mu.Lock()
 	idle := append(p.idle[0], p.idle[1]...)
-	p.idle, p.closed = [2][]*pgConn{}, true
+	p.idle, p.closed = [2][]*pgwire.Conn{}, true
 	p.mu.Unlock()
 	for _, c := range idle {
-		c.close()
+		c.Close()
 	}
 }
 
-func (p *dbPool) ensureReadOnlyRole(ctx context.Context, c *pgConn) error {
+func (p *dbPool) ensureReadOnlyRole(ctx context.Context, c *pgwire.Conn) error {
 	p.roleMu.Lock()
 	defer p.roleMu.Unlock()
 	var err error
@@ -142,9 +143,9 @@ func (p *dbPool) ensureReadOnlyRole(ctx context.Context, c *pgConn) error {
 		if p.roleReady {
 			return nil
 		}
-		if _, err = c.simpleQuery(ctx, setupReadOnlyRole); err == nil {
+		if _, err = c.SimpleQuery(ctx, setupReadOnlyRole); err == nil {
 			p.roleReady = true
-		} else if ctx.Err() != nil || c.isClosed() {
+		} else if ctx.Err() != nil || c.Broken() {
 			break
 		}
 	}
@@ -181,29 +182,29 @@ func (p *dbPool) query(ctx context.Context, sql string, params []any, readOnly b
 			"SET SESSION ROLE " + readOnlyRole + "; SET SESSION default_transaction_read_only = on",
 			"BEGIN; SET TRANSACTION READ ONLY; SET LOCAL ROLE " + readOnlyRole,
 		} {
-			if _, err := c.simpleQuery(ctx, s); err != nil {
+			if _, err := c.SimpleQuery(ctx, s); err != nil {
 				return nil, fmt.Errorf("sandbox: cannot start read-only transaction: %v", err)
 			}
 		}
 	}
 
-	var res *pgResult
+	var res *pgwire.Result
 	var qerr error
 	if len(params) == 0 { // like node-postgres: [] still means the simple protocol
-		res, qerr = c.simpleQuery(ctx, sql)
+		res, qerr = c.SimpleQuery(ctx, sql)
 	} else {
 		values := make([][]byte, len(params))
 		for i, v := range params {
 			values[i] = encodeParam(v)
 		}
-		res, qerr = c.execParams(ctx, sql, values)
+		res, qerr = c.ExecParams(ctx, sql, values)
 	}
 
 	// End any transaction (read-only ones always roll back); a connection
 	// that cannot be cleaned is closed by release.
 	reuse = true
-	if readOnly || c.txStatus != 'I' {
-		_, err := c.simpleQuery(ctx, "ROLLBACK")
+	if readOnly || !c.Idle() {
+		_, err := c.SimpleQuery(ctx, "ROLLBACK")
 		reuse = err == nil
 	}
 	if qerr != nil {
@@ -290,7 +291,7 @@ func (r row) MarshalJSON() ([]byte, error) {
 
 // rows converts a text-format result to JSON-friendly rows. A repeated column
 // name keeps its first position and its last value, as a JS object would.
-func (p *dbPool) rows(res *pgResult) []row {
+func (p *dbPool) rows(res *pgwire.Result) []row {
 	out := []row{}
 	if res == nil {
 		return out
@@ -408,7 +409,7 @@ func (p *arrayParser) array() ([]any, bool) {
 }
 
 func isPgError(err error) bool {
-	var pe *pgError
+	var pe *pgwire.Error
 	return errors.As(err, &pe)
 }
 
@@ -416,7 +417,7 @@ func isPgError(err error) bool {
 // "Failed to run sql query: ERROR:  42P01: relation \"x\" does not exist",
 // followed by psql-style LINE/DETAIL/HINT lines when PostgreSQL gives them.
 func sqlErrorMessage(err error, query string) string {
-	var pe *pgError
+	var pe *pgwire.Error
 	if !errors.As(err, &pe) {
 		return "Failed to run sql query: " + err.Error()
 	}

@@ -1,12 +1,12 @@
-package sandbox
-
-// A small PostgreSQL client (protocol 3.0) for the sandbox's SQL endpoints.
+// Package pgwire is a small PostgreSQL client (protocol 3.0) for the
+// sandbox's SQL endpoints.
 // It replaces pgconn, whose dependencies (pgtype, golang.org/x/text's
 // precis and case tables, database/sql, encoding/xml) were initialised at
 // every start of supabase-mcp, sandbox or not. It speaks just what pg.go
 // needs: the simple protocol with per-statement results, one extended
 // query with text parameters, TLS per sslmode, trust/password/md5/SCRAM
 // authentication and cancellation through a context.
+package pgwire
 
 import (
 	"bufio"
@@ -33,8 +33,8 @@ import (
 	"time"
 )
 
-// pgConfig is a parsed connection string.
-type pgConfig struct {
+// Config is a parsed connection string.
+type Config struct {
 	host, port               string // host is a directory for a Unix socket
 	user, password, database string
 	sslMode                  string
@@ -43,16 +43,16 @@ type pgConfig struct {
 	params                   [][2]string // startup parameters: application_name, options, any other key
 }
 
-func (c *pgConfig) network() (string, string) {
+func (c *Config) network() (string, string) {
 	if strings.HasPrefix(c.host, "/") {
 		return "unix", filepath.Join(c.host, ".s.PGSQL."+c.port)
 	}
 	return "tcp", net.JoinHostPort(c.host, c.port)
 }
 
-// parsePGConfig reads a postgres:// URL or a keyword/value string, with
+// ParseConfig reads a postgres:// URL or a keyword/value string, with
 // libpq's environment variables as defaults.
-func parsePGConfig(dsn string) (*pgConfig, error) {
+func ParseConfig(dsn string) (*Config, error) {
 	settings := map[string]string{}
 	for _, kv := range [][2]string{
 		{"PGHOST", "host"}, {"PGPORT", "port"}, {"PGUSER", "user"}, {"PGPASSWORD", "password"},
@@ -77,7 +77,7 @@ func parsePGConfig(dsn string) (*pgConfig, error) {
 		settings[k] = v
 	}
 
-	c := &pgConfig{host: defaultPGHost(), port: "5432", sslMode: "prefer"}
+	c := &Config{host: defaultPGHost(), port: "5432", sslMode: "prefer"}
 	if u := os.Getenv("USER"); u != "" {
 		c.user = u
 	}
@@ -221,7 +221,7 @@ func parsePGKeywords(dsn string) (map[string]string, error) {
 // server offers it, unverified); require (unverified, unless sslrootcert is
 // given: then as verify-ca); verify-ca (the chain); verify-full (the chain
 // and the host name).
-func tlsConfig(c *pgConfig, s map[string]string) (*tls.Config, error) {
+func tlsConfig(c *Config, s map[string]string) (*tls.Config, error) {
 	if c.sslMode == "disable" || strings.HasPrefix(c.host, "/") {
 		return nil, nil
 	}
@@ -273,30 +273,30 @@ func tlsConfig(c *pgConfig, s map[string]string) (*tls.Config, error) {
 	return cfg, nil
 }
 
-// pgError is an ErrorResponse from the server.
-type pgError struct {
+// Error is an ErrorResponse from the server.
+type Error struct {
 	Severity, Code, Message, Detail, Hint string
 	Position                              int // 1-based character index into the query, or 0
 }
 
-func (e *pgError) Error() string { return e.Severity + ": " + e.Message + " (SQLSTATE " + e.Code + ")" }
+func (e *Error) Error() string { return e.Severity + ": " + e.Message + " (SQLSTATE " + e.Code + ")" }
 
-// pgField is one column of a row description.
-type pgField struct {
+// Field is one column of a row description.
+type Field struct {
 	Name        string
 	DataTypeOID uint32
 }
 
-// pgResult is one statement's result: its columns and rows, in text format
+// Result is one statement's result: its columns and rows, in text format
 // (nil for NULL).
-type pgResult struct {
-	FieldDescriptions []pgField
+type Result struct {
+	FieldDescriptions []Field
 	Rows              [][][]byte
 }
 
-// pgConn is one session. It is not safe for concurrent use.
-type pgConn struct {
-	cfg       *pgConfig
+// Conn is one session. It is not safe for concurrent use.
+type Conn struct {
+	cfg       *Config
 	nc        net.Conn
 	r         *bufio.Reader
 	pid       uint32
@@ -305,7 +305,7 @@ type pgConn struct {
 	broken    bool // a network or protocol error, or a cancellation: close it
 }
 
-func pgConnect(ctx context.Context, cfg *pgConfig) (*pgConn, error) {
+func Connect(ctx context.Context, cfg *Config) (*Conn, error) {
 	if cfg.connectTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, cfg.connectTimeout)
@@ -317,7 +317,7 @@ func pgConnect(ctx context.Context, cfg *pgConfig) (*pgConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &pgConn{cfg: cfg, nc: nc}
+	c := &Conn{cfg: cfg, nc: nc}
 	if dl, ok := ctx.Deadline(); ok {
 		nc.SetDeadline(dl)
 	}
@@ -334,7 +334,7 @@ func pgConnect(ctx context.Context, cfg *pgConfig) (*pgConn, error) {
 	return c, nil
 }
 
-func (c *pgConn) startup(ctx context.Context) error {
+func (c *Conn) startup(ctx context.Context) error {
 	if c.cfg.tls != nil {
 		if _, err := c.nc.Write([]byte{0, 0, 0, 8, 4, 210, 22, 47}); err != nil { // SSLRequest
 			return err
@@ -429,7 +429,7 @@ func (c *pgConn) startup(ctx context.Context) error {
 			}
 			c.pid, c.secretKey = binary.BigEndian.Uint32(body), append([]byte(nil), body[4:]...)
 		case 'E':
-			return parsePGError(body)
+			return parseError(body)
 		case 'Z':
 			c.txStatus = body[0]
 			return nil
@@ -442,7 +442,7 @@ func (c *pgConn) startup(ctx context.Context) error {
 
 var errProtocol = errors.New("unexpected message from the server")
 
-func (c *pgConn) sendPassword(p string) error {
+func (c *Conn) sendPassword(p string) error {
 	if p == "" {
 		return errors.New("the server asks for a password: give one in the URL")
 	}
@@ -451,14 +451,14 @@ func (c *pgConn) sendPassword(p string) error {
 
 // send writes one message whose first five bytes are its type and room for
 // its length.
-func (c *pgConn) send(msg []byte) error {
+func (c *Conn) send(msg []byte) error {
 	binary.BigEndian.PutUint32(msg[1:], uint32(len(msg)-1))
 	_, err := c.nc.Write(msg)
 	return err
 }
 
 // receive reads one message.
-func (c *pgConn) receive() (byte, []byte, error) {
+func (c *Conn) receive() (byte, []byte, error) {
 	var h [5]byte
 	if _, err := io.ReadFull(c.r, h[:]); err != nil {
 		return 0, nil, err
@@ -477,7 +477,7 @@ func (c *pgConn) receive() (byte, []byte, error) {
 // watch ties one round trip to ctx: when ctx ends, the server is asked to
 // cancel the statement, and a second later the socket gives up. The session
 // is then marked broken (its protocol state is unknown to the caller).
-func (c *pgConn) watch(ctx context.Context) (stop func()) {
+func (c *Conn) watch(ctx context.Context) (stop func()) {
 	cancelled := make(chan struct{})
 	after := context.AfterFunc(ctx, func() {
 		defer close(cancelled)
@@ -496,7 +496,7 @@ func (c *pgConn) watch(ctx context.Context) (stop func()) {
 // cancelRequest asks the server, on a new connection, to cancel what this
 // session runs (like pgconn, without TLS: the request carries no secret but
 // the key).
-func (c *pgConn) cancelRequest() {
+func (c *Conn) cancelRequest() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	network, addr := c.cfg.network()
@@ -518,7 +518,7 @@ func (c *pgConn) cancelRequest() {
 
 // simpleQuery runs sql with the simple protocol (several statements allowed)
 // and returns the last statement's result (nil when there was none).
-func (c *pgConn) simpleQuery(ctx context.Context, sql string) (*pgResult, error) {
+func (c *Conn) SimpleQuery(ctx context.Context, sql string) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -532,7 +532,7 @@ func (c *pgConn) simpleQuery(ctx context.Context, sql string) (*pgResult, error)
 
 // execParams runs one statement with the extended protocol and text
 // parameters ($1..; nil is NULL).
-func (c *pgConn) execParams(ctx context.Context, sql string, params [][]byte) (*pgResult, error) {
+func (c *Conn) ExecParams(ctx context.Context, sql string, params [][]byte) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -566,8 +566,8 @@ func (c *pgConn) execParams(ctx context.Context, sql string, params [][]byte) (*
 
 // results reads until ReadyForQuery and returns the last statement's result
 // and the first error.
-func (c *pgConn) results(ctx context.Context) (*pgResult, error) {
-	var cur, last *pgResult
+func (c *Conn) results(ctx context.Context) (*Result, error) {
+	var cur, last *Result
 	var qerr error
 	for {
 		typ, body, err := c.receive()
@@ -577,7 +577,7 @@ func (c *pgConn) results(ctx context.Context) (*pgResult, error) {
 		}
 		switch typ {
 		case 'T':
-			cur = &pgResult{FieldDescriptions: parseRowDescription(body)}
+			cur = &Result{FieldDescriptions: parseRowDescription(body)}
 			if cur.FieldDescriptions == nil {
 				c.broken = true
 				return nil, errProtocol
@@ -591,12 +591,12 @@ func (c *pgConn) results(ctx context.Context) (*pgResult, error) {
 			cur.Rows = append(cur.Rows, row)
 		case 'C', 'I': // command complete, empty query
 			if cur == nil {
-				cur = &pgResult{}
+				cur = &Result{}
 			}
 			last, cur = cur, nil
 		case 'E':
 			if qerr == nil {
-				qerr = parsePGError(body)
+				qerr = parseError(body)
 			}
 			cur = nil
 		case 'G': // COPY ... FROM STDIN: nothing to send
@@ -624,16 +624,16 @@ func (c *pgConn) results(ctx context.Context) (*pgResult, error) {
 }
 
 // ioError reports a cancellation as the context's error.
-func (c *pgConn) ioError(ctx context.Context, err error) error {
+func (c *Conn) ioError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	return err
 }
 
-func (c *pgConn) isClosed() bool { return c.broken }
+func (c *Conn) Broken() bool { return c.broken }
 
-func (c *pgConn) close() {
+func (c *Conn) Close() {
 	if !c.broken {
 		c.nc.SetDeadline(time.Now().Add(time.Second))
 		c.nc.Write([]byte{'X', 0, 0, 0, 4}) // Terminate
@@ -642,19 +642,19 @@ func (c *pgConn) close() {
 	c.nc.Close()
 }
 
-func parseRowDescription(b []byte) []pgField {
+func parseRowDescription(b []byte) []Field {
 	if len(b) < 2 {
 		return nil
 	}
 	n := int(binary.BigEndian.Uint16(b))
 	b = b[2:]
-	fields := make([]pgField, 0, n)
+	fields := make([]Field, 0, n)
 	for range n {
 		i := strings.IndexByte(string(b), 0)
 		if i < 0 || len(b) < i+1+18 {
 			return nil
 		}
-		fields = append(fields, pgField{Name: string(b[:i]), DataTypeOID: binary.BigEndian.Uint32(b[i+1+6:])})
+		fields = append(fields, Field{Name: string(b[:i]), DataTypeOID: binary.BigEndian.Uint32(b[i+1+6:])})
 		b = b[i+1+18:]
 	}
 	return fields
@@ -684,8 +684,8 @@ func parseDataRow(b []byte) ([][]byte, bool) {
 	return row, true
 }
 
-func parsePGError(b []byte) *pgError {
-	e := &pgError{}
+func parseError(b []byte) *Error {
+	e := &Error{}
 	for len(b) > 1 {
 		code := b[0]
 		i := strings.IndexByte(string(b[1:]), 0)
@@ -816,3 +816,7 @@ func hmacSHA256(key []byte, msg string) []byte {
 	h.Write([]byte(msg))
 	return h.Sum(nil)
 }
+
+// Idle reports whether the session is outside a transaction (as of the
+// last ReadyForQuery), so that it can be reused.
+func (c *Conn) Idle() bool { return c.txStatus == 'I' }

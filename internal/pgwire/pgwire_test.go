@@ -1,4 +1,4 @@
-package sandbox
+package pgwire
 
 import (
 	"bufio"
@@ -22,29 +22,11 @@ import (
 	"math/big"
 	"net"
 	"os"
-	osexec "os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
-
-// The sandbox's PostgreSQL client exists so that a normal start of the
-// server does not link (and initialise) pgx and golang.org/x/text: keep
-// them out of the package's non-test dependencies.
-func TestSandboxDoesNotLinkHeavyPostgresDrivers(t *testing.T) {
-	out, err := osexec.Command("go", "list", "-deps", ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		for _, banned := range []string{"github.com/jackc/", "github.com/lib/pq", "golang.org/x/text/", "database/sql", "encoding/xml"} {
-			if strings.HasPrefix(dep, banned) {
-				t.Errorf("internal/sandbox depends on %s: every start of supabase-mcp would initialise it", dep)
-			}
-		}
-	}
-}
 
 func TestPGConfig(t *testing.T) {
 	t.Setenv("PGHOST", "")
@@ -53,7 +35,7 @@ func TestPGConfig(t *testing.T) {
 	t.Setenv("PGDATABASE", "")
 	t.Setenv("PGUSER", "")
 	t.Setenv("PGPORT", "")
-	c, err := parsePGConfig("postgres://alice:s%40cret@db.example:6543/app?sslmode=verify-full&application_name=x&search_path=s")
+	c, err := ParseConfig("postgres://alice:s%40cret@db.example:6543/app?sslmode=verify-full&application_name=x&search_path=s")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +47,7 @@ func TestPGConfig(t *testing.T) {
 		t.Errorf("startup parameters %v, want application_name and search_path", c.params)
 	}
 
-	c, err = parsePGConfig(`host=/var/run/postgresql port=5433 user=bob password='it\'s a \\ me' dbname=d`)
+	c, err = ParseConfig(`host=/var/run/postgresql port=5433 user=bob password='it\'s a \\ me' dbname=d`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +57,7 @@ func TestPGConfig(t *testing.T) {
 
 	t.Setenv("PGPASSWORD", "from-env")
 	t.Setenv("PGDATABASE", "envdb")
-	c, err = parsePGConfig("postgres://carol@localhost")
+	c, err = ParseConfig("postgres://carol@localhost")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +75,7 @@ func TestPGConfig(t *testing.T) {
 		"postgres://u:hunter2@h/db?service=mine",
 		"postgres://u:hunter2@h/db?gssencmode=require",
 	} {
-		_, err := parsePGConfig(bad)
+		_, err := ParseConfig(bad)
 		if err == nil {
 			t.Errorf("%s: no error", bad)
 		} else if strings.Contains(err.Error(), "hunter2") {
@@ -213,15 +195,15 @@ func (b *fakeBackend) refuse() {
 	b.write('E', appendCStrings(nil, "SERROR", "VERROR", "C28P01", `Mpassword authentication failed for user "tester"`, ""))
 }
 
-func connectTo(t *testing.T, url string) (*pgConn, error) {
+func connectTo(t *testing.T, url string) (*Conn, error) {
 	t.Helper()
-	cfg, err := parsePGConfig(url)
+	cfg, err := ParseConfig(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := pgConnect(context.Background(), cfg)
+	c, err := Connect(context.Background(), cfg)
 	if err == nil {
-		t.Cleanup(c.close)
+		t.Cleanup(c.Close)
 	}
 	return c, err
 }
@@ -300,7 +282,7 @@ func TestPGConnectSCRAM(t *testing.T) {
 }
 
 func errCode(err error) string {
-	var pe *pgError
+	var pe *Error
 	if errors.As(err, &pe) {
 		return pe.Code
 	}
