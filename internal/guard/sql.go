@@ -1053,30 +1053,8 @@ func relationNames(stmt *pgquery.Node) map[string]string {
 	return m
 }
 
-// sameExpression compares two expressions, ignoring where they stand.
-func sameExpression(a, b *pgquery.Node) bool {
-	return proto.Equal(withoutLocations(a), withoutLocations(b))
-}
 
-func withoutLocations(n *pgquery.Node) proto.Message {
-	c := proto.Clone(n)
-	visit(c.ProtoReflect(), func(m protoreflect.Message) bool {
-		if fd := m.Descriptor().Fields().ByName("location"); fd != nil {
-			m.Clear(fd)
-		}
-		return true
-	})
-	return c
-}
 
-func hasColumn(n *pgquery.Node) bool {
-	found := false
-	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
-		_, found = m.Interface().(*pgquery.ColumnRef)
-		return !found
-	})
-	return found
-}
 
 // visit calls f on every message of the tree, depth first, until f returns
 // false.

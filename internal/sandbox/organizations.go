@@ -196,9 +196,9 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 // findClaim returns the project whose claim token is token, or nil.
 // Callers hold s.mu.
 func (s *Server) findClaim(token string) *projectState {
-	for ref, pe := range s.extras().projects {
-		if pe.claim != nil && pe.claim.Token == token {
-			return s.findProject(ref)
+	for _, p := range s.projs {
+		if p.claim != nil && p.claim.Token == token {
+			return p
 		}
 	}
 	return nil
@@ -220,7 +220,7 @@ func (s *Server) previewProjectClaim(w http.ResponseWriter, r *http.Request, o *
 	if src := s.findOrg(p.OrganizationSlug); src != nil {
 		source = src.Plan
 	}
-	c := s.extrasOf(p.Ref).claim
+	c := p.claim
 	writeJSON(w, http.StatusOK, map[string]any{
 		"project": map[string]string{"ref": p.Ref, "name": p.Name},
 		"preview": map[string]any{
@@ -242,7 +242,7 @@ func (s *Server) claimProject(w http.ResponseWriter, r *http.Request, o *orgStat
 		badRequest(w, "The project already belongs to this organization")
 	default:
 		p.OrganizationSlug, p.OrganizationID = o.Slug, o.Slug
-		s.extrasOf(p.Ref).claim = nil
+		p.claim = nil
 		writeEmpty(w, http.StatusNoContent)
 	}
 }

@@ -14,11 +14,17 @@ import (
 // every group's documents).
 type snapshot struct {
 	Organizations []savedOrg                 `json:"organizations"`
-	Projects      []Project                  `json:"projects"`
+	Projects      []savedProject             `json:"projects"`
 	Migrations    map[string][]Migration     `json:"migrations"`
 	Branches      []savedBranch              `json:"branches"`
 	Functions     map[string][]savedFunction `json:"functions"`
 	Documents     map[string]any             `json:"documents"`
+}
+
+type savedProject struct {
+	Project
+	Claim   *claimToken   `json:"claim,omitempty"`
+	Upgrade *upgradeState `json:"upgrade,omitempty"`
 }
 
 type savedOrg struct {
@@ -62,7 +68,8 @@ func (s *Server) loadState(path string) error {
 	}
 	s.projs = nil
 	for _, p := range snap.Projects {
-		s.addProject(p, "")
+		ps := s.addProject(p.Project, "")
+		ps.claim, ps.upgrade = p.Claim, p.Upgrade
 	}
 	s.migs = snap.Migrations
 	if s.migs == nil {
@@ -93,7 +100,7 @@ func (s *Server) saveState(path string) error {
 		snap.Organizations = append(snap.Organizations, savedOrg{o.Organization, o.Plan, o.members})
 	}
 	for _, p := range s.projs {
-		snap.Projects = append(snap.Projects, p.Project)
+		snap.Projects = append(snap.Projects, savedProject{p.Project, p.claim, p.upgrade})
 	}
 	for _, b := range s.branchStoreLocked().list {
 		snap.Branches = append(snap.Branches, savedBranch{b.Branch, b.postgresEngine, b.releaseChannel})

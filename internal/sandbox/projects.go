@@ -138,9 +138,6 @@ func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request, p *projec
 	s.projs = slices.DeleteFunc(s.projs, func(q *projectState) bool { return q == p })
 	s.forgetDocuments("/v1/projects/" + p.Ref + "/")
 	delete(s.migs, p.Ref)
-	if s.extra != nil {
-		delete(s.extra.projects, p.Ref)
-	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": p.numID, "ref": p.Ref, "name": p.Name})
 }
 
@@ -264,8 +261,8 @@ func (s *Server) upgradeEligibility(w http.ResponseWriter, r *http.Request, p *p
 // starts; the fake's upgrades complete at once. A tracking_id other than the
 // latest upgrade's is a 404.
 func (s *Server) upgradeStatus(w http.ResponseWriter, r *http.Request, p *projectState) {
-	u := s.extrasOf(p.Ref).upgrade
-	if id := r.URL.Query().Get("tracking_id"); id != "" && (u == nil || u.trackingID != id) {
+	u := p.upgrade
+	if id := r.URL.Query().Get("tracking_id"); id != "" && (u == nil || u.TrackingID != id) {
 		writeError(w, http.StatusNotFound, "Upgrade not found")
 		return
 	}
@@ -274,15 +271,16 @@ func (s *Server) upgradeStatus(w http.ResponseWriter, r *http.Request, p *projec
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"databaseUpgradeStatus": map[string]any{
-		"initiated_at": u.initiatedAt, "latest_status_at": u.initiatedAt, "target_version": u.target,
+		"initiated_at": u.InitiatedAt, "latest_status_at": u.InitiatedAt, "target_version": u.Target,
 		"progress": "10_completed_post_physical_backup", "status": 2,
 	}})
 }
 
 // upgradeState is the latest Postgres upgrade of a project.
 type upgradeState struct {
-	trackingID, initiatedAt string
-	target                  int
+	TrackingID  string `json:"tracking_id"`
+	InitiatedAt string `json:"initiated_at"`
+	Target      int    `json:"target"`
 }
 
 // upgradeProject is UpgradeDatabaseBody -> 201 ProjectUpgradeInitiateResponse.
@@ -306,11 +304,11 @@ func (s *Server) upgradeProject(w http.ResponseWriter, r *http.Request, p *proje
 	case p.Database.PostgresEngine == "17" || body.TargetVersion != "17":
 		badRequest(w, "Project %s cannot be upgraded to Postgres %s: see upgrade/eligibility", p.Ref, body.TargetVersion)
 	default:
-		u := &upgradeState{trackingID: randomHex(16), initiatedAt: nowStamp(), target: 17}
-		s.extrasOf(p.Ref).upgrade = u
+		u := &upgradeState{TrackingID: randomHex(16), InitiatedAt: nowStamp(), Target: 17}
+		p.upgrade = u
 		p.Database.PostgresEngine, p.Database.Version = "17", "17.4.1.054"
 		p.transition("UPGRADING", StatusActiveHealthy, s.opts.TransitionReads)
-		writeJSON(w, http.StatusCreated, map[string]string{"tracking_id": u.trackingID})
+		writeJSON(w, http.StatusCreated, map[string]string{"tracking_id": u.TrackingID})
 	}
 }
 
@@ -341,7 +339,7 @@ type claimToken struct {
 
 // getClaimToken is ProjectClaimTokenResponse: the token itself is not shown.
 func (s *Server) getClaimToken(w http.ResponseWriter, r *http.Request, p *projectState) {
-	c := s.extrasOf(p.Ref).claim
+	c := p.claim
 	if c == nil {
 		writeError(w, http.StatusNotFound, "Project has no claim token")
 		return
@@ -357,17 +355,16 @@ func (s *Server) createClaimToken(w http.ResponseWriter, r *http.Request, p *pro
 	c := &claimToken{Token: randomHex(20), CreatedAt: nowStamp(), CreatedBy: userAlice,
 		ExpiresAt: time.Now().UTC().Add(24 * time.Hour).Format(createdAtLayout)}
 	c.Alias = c.Token[:8]
-	s.extrasOf(p.Ref).claim = c
+	p.claim = c
 	writeJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) deleteClaimToken(w http.ResponseWriter, r *http.Request, p *projectState) {
-	pe := s.extrasOf(p.Ref)
-	if pe.claim == nil {
+	if p.claim == nil {
 		writeError(w, http.StatusNotFound, "Project has no claim token")
 		return
 	}
-	pe.claim = nil
+	p.claim = nil
 	writeEmpty(w, http.StatusNoContent)
 }
 

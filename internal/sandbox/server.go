@@ -115,7 +115,6 @@ type Server struct {
 	projs  []*projectState
 	migs   map[string][]Migration // by project ref
 	nextID int
-	extra  *extraState // created on first use, see extras.go
 
 	// Endpoint-group state, created on first use by the group's handlers.
 	branches  *branchStore                // every project's branches
@@ -126,7 +125,6 @@ type Server struct {
 	shapes    shapeTable       // their spec-derived response shapes
 	seedData  seedFile         // the groups' seed data (seed/*.json)
 	stateErr  error            // the last failure to save Options.StateFile
-	groups    map[string]any   // endpoint-group state by type and ref (groupState)
 }
 
 // New starts a fake API on 127.0.0.1 seeded with two organizations, three

@@ -1,6 +1,9 @@
 package sandbox
 
 import (
+	crand "crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -71,10 +74,11 @@ type orgState struct {
 
 type projectState struct {
 	Project
-	numID     int            // the integer id of V1ProjectRefResponse
-	target    string         // status the current transitional status settles to, "" if none
-	readsLeft int            // API reads that still see the transitional status
-	groups    map[string]any // endpoint-group state (perProject)
+	numID     int           // the integer id of V1ProjectRefResponse
+	target    string        // status the current transitional status settles to, "" if none
+	readsLeft int           // API reads that still see the transitional status
+	claim     *claimToken   // lets another organization claim the project
+	upgrade   *upgradeState // the latest Postgres upgrade
 }
 
 const (
@@ -84,12 +88,20 @@ const (
 
 // Seeded state; refs and slugs are fixed so tests can name them.
 const (
-	SeedOrgAcme          = "acme-corp"            // plan pro, members alice (Owner) and bob
-	SeedOrgGlobex        = "globex-labs"          // plan free, member carol (Owner)
-	SeedProjectActive    = "abcdefghijklmnopqrst" // acme-corp, ACTIVE_HEALTHY, us-east-1, two migrations
-	SeedProjectPaused    = "bcdefghijklmnopqrstu" // acme-corp, INACTIVE, eu-central-1
-	SeedProjectComing    = "cdefghijklmnopqrstuv" // globex-labs, COMING_UP (stays so), ap-southeast-1
-	SeedProjectRestoring = "defghijklmnopqrstuvw" // globex-labs, RESTORING (stays so), eu-west-2
+	SeedOrgAcme          = "acme-corp"                                // plan pro, members alice (Owner) and bob
+	SeedOrgGlobex        = "globex-labs"                              // plan free, member carol (Owner)
+	SeedProjectActive    = "abcdefghijklmnopqrst"                     // acme-corp, ACTIVE_HEALTHY, us-east-1, two migrations
+	SeedProjectPaused    = "bcdefghijklmnopqrstu"                     // acme-corp, INACTIVE, eu-central-1
+	SeedProjectComing    = "cdefghijklmnopqrstuv"                     // globex-labs, COMING_UP (stays so), ap-southeast-1
+	SeedProjectRestoring = "defghijklmnopqrstuvw"                     // globex-labs, RESTORING (stays so), eu-west-2
+	SeedClaimToken       = "0123456789abcdef0123456789abcdef01234567" // claims SeedProjectComing
+)
+
+// Seeded users (the members of the seeded organizations); alice owns the
+// access token.
+const (
+	userAlice = "7d5a2f9e-3c1b-4e8a-9f6d-2b4c8e1a0f31"
+	userCarol = "3e8f1a6c-9b4d-4f2e-a7c5-1d3b6e9f2a84"
 )
 
 // seed fills the initial state.
@@ -117,6 +129,9 @@ func (s *Server) seed() {
 	s.migs[SeedProjectActive] = []Migration{
 		{Version: "20250115093000", Name: "create_profiles", Statements: []string{"create table public.profiles (id uuid primary key, name text)"}},
 		{Version: "20250116120000", Name: "add_profiles_email", Statements: []string{"alter table public.profiles add column email text"}},
+	}
+	s.findProject(SeedProjectComing).claim = &claimToken{
+		Token: SeedClaimToken, CreatedAt: "2025-01-17T09:30:00.000Z", ExpiresAt: "2099-01-01T00:00:00.000Z", CreatedBy: userCarol,
 	}
 	s.seedDocuments("")
 }
@@ -268,4 +283,19 @@ func randomLetters(n int) string {
 		b[i] = byte('a' + rand.IntN(26))
 	}
 	return string(b)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = crand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// sideUUID is a random version 4 UUID.
+func sideUUID() string {
+	var b [16]byte
+	_, _ = crand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

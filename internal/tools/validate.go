@@ -234,32 +234,7 @@ func kindOf(v any) string {
 	return "a value of another type"
 }
 
-// jsonKind names the JSON type of a value. Error texts name the argument
-// and what was expected, never the value: it may be a password.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case float64:
-		return "a number"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return "another type"
-}
 
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
 
 func inEnum(enum []any, v any) bool {
 	for _, e := range enum {
