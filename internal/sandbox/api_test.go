@@ -99,7 +99,7 @@ func TestSeededState(t *testing.T) {
 	}
 	code, _, body = call(t, s, "GET", "/v1/organizations/"+SeedOrgAcme+"/members", nil)
 	wantStatus(t, code, http.StatusOK, body)
-	if m := decode[[]Member](t, body); len(m) != 2 || m[0].RoleName != "Owner" {
+	if m := decode[[]map[string]any](t, body); len(m) != 2 || m[0]["role_name"] != "Owner" {
 		t.Errorf("members %s", body)
 	}
 	code, _, body = call(t, s, "GET", "/v1/organizations/nope/members", nil)

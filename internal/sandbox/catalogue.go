@@ -98,6 +98,10 @@ func (s *Server) withCatalogue(ops []*tools.Operation) http.HandlerFunc {
 			writeError(w, http.StatusNotFound, "Project not found")
 			return
 		}
+		if slug := r.PathValue("slug"); strings.Contains(matched.Path, "{slug}") && s.findOrg(slug) == nil {
+			writeError(w, http.StatusNotFound, "Organization not found")
+			return
+		}
 		s.answerFromStore(w, r, matched, body)
 	}
 }

@@ -12,7 +12,6 @@ func (s *Server) organizationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/organizations", s.listOrganizations)
 	mux.HandleFunc("POST /v1/organizations", s.createOrganization)
 	mux.HandleFunc("GET /v1/organizations/{slug}", s.withOrg(s.getOrganization))
-	mux.HandleFunc("GET /v1/organizations/{slug}/members", s.withOrg(s.listMembers))
 	mux.HandleFunc("GET /v1/organizations/{slug}/projects", s.withOrg(s.listOrgProjects))
 	mux.HandleFunc("GET /v1/organizations/{slug}/project-claim/{token}", s.withOrg(s.previewProjectClaim))
 	mux.HandleFunc("POST /v1/organizations/{slug}/project-claim/{token}", s.withOrg(s.claimProject))
@@ -86,10 +85,6 @@ func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request, o *orgS
 		"opt_in_tags":              []string{},
 		"allowed_release_channels": []string{"ga", "preview"},
 	})
-}
-
-func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, o *orgState) {
-	writeJSON(w, http.StatusOK, append([]Member{}, o.members...))
 }
 
 // orgProject is an item of OrganizationProjectsResponse.

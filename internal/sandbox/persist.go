@@ -29,8 +29,7 @@ type savedProject struct {
 
 type savedOrg struct {
 	Organization
-	Plan    string   `json:"plan"`
-	Members []Member `json:"members"`
+	Plan string `json:"plan"`
 }
 
 type savedBranch struct {
@@ -63,7 +62,7 @@ func (s *Server) loadState(path string) error {
 		s.orgs = nil
 		for _, o := range snap.Organizations {
 			o.Organization.Plan = o.Plan
-			s.orgs = append(s.orgs, &orgState{o.Organization, o.Members})
+			s.orgs = append(s.orgs, &orgState{o.Organization})
 		}
 	}
 	s.projs = nil
@@ -97,7 +96,7 @@ func (s *Server) loadState(path string) error {
 func (s *Server) saveState(path string) error {
 	snap := snapshot{Migrations: s.migs, Functions: map[string][]savedFunction{}, Documents: s.docs}
 	for _, o := range s.orgs {
-		snap.Organizations = append(snap.Organizations, savedOrg{o.Organization, o.Plan, o.members})
+		snap.Organizations = append(snap.Organizations, savedOrg{o.Organization, o.Plan})
 	}
 	for _, p := range s.projs {
 		snap.Projects = append(snap.Projects, savedProject{p.Project, p.claim, p.upgrade})

@@ -26,15 +26,6 @@ type Organization struct {
 	Plan string `json:"-"` // reported by GET /v1/organizations/{slug}
 }
 
-// Member is V1OrganizationMemberResponse.
-type Member struct {
-	UserID     string `json:"user_id"`
-	UserName   string `json:"user_name"`
-	Email      string `json:"email,omitempty"`
-	RoleName   string `json:"role_name"`
-	MFAEnabled bool   `json:"mfa_enabled"`
-}
-
 // ProjectDatabase is the database object of V1ProjectWithDatabaseResponse.
 type ProjectDatabase struct {
 	Host           string `json:"host"`
@@ -67,10 +58,7 @@ type Migration struct {
 	IdempotencyKey string   `json:"idempotency_key,omitempty"`
 }
 
-type orgState struct {
-	Organization
-	members []Member
-}
+type orgState struct{ Organization }
 
 type projectState struct {
 	Project
@@ -107,13 +95,8 @@ const (
 // seed fills the initial state.
 func (s *Server) seed() {
 	s.orgs = []*orgState{
-		{Organization{ID: SeedOrgAcme, Slug: SeedOrgAcme, Name: "Acme Corp", Plan: "pro"}, []Member{
-			{UserID: "7d5a2f9e-3c1b-4e8a-9f6d-2b4c8e1a0f31", UserName: "alice", Email: "alice@acme.test", RoleName: "Owner", MFAEnabled: true},
-			{UserID: "0c9e4b7a-6d2f-4a1e-8b3c-5f7d9e2a4c60", UserName: "bob", Email: "bob@acme.test", RoleName: "Developer"},
-		}},
-		{Organization{ID: SeedOrgGlobex, Slug: SeedOrgGlobex, Name: "Globex Labs", Plan: "free"}, []Member{
-			{UserID: "3e8f1a6c-9b4d-4f2e-a7c5-1d3b6e9f2a84", UserName: "carol", Email: "carol@globex.test", RoleName: "Owner"},
-		}},
+		{Organization{ID: SeedOrgAcme, Slug: SeedOrgAcme, Name: "Acme Corp", Plan: "pro"}},        // members alice (Owner) and bob: seed/organizations.json
+		{Organization{ID: SeedOrgGlobex, Slug: SeedOrgGlobex, Name: "Globex Labs", Plan: "free"}}, // member carol (Owner)
 	}
 	base := time.Date(2025, 1, 15, 9, 30, 0, 0, time.UTC)
 	for i, p := range []Project{
