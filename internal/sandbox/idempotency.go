@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 )
 
@@ -53,7 +52,7 @@ func requestFingerprint(r *http.Request, body []byte) [sha256.Size]byte {
 // serveIdempotent is serve for requests that carry an Idempotency-Key:
 // it replays the stored answer of a repeated request, or serves it and
 // stores a successful answer. body is the request body, already read.
-func (s *Server) serveIdempotent(w *httptest.ResponseRecorder, r *http.Request, body []byte) {
+func (s *Server) serveIdempotent(w *recorder, r *http.Request, body []byte) {
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" || r.Method == http.MethodGet || r.Method == http.MethodHead {
 		s.serve(w, r)

@@ -472,109 +472,26 @@ const (
 	oidJSONB   = 3802
 )
 
-// arrayElementOID gives the element type of a built-in array type (the ones
-// pgx knew). box[] is left out: its elements are separated by ';', so it
-// stays text.
+// arrayElements maps a built-in array type to its element type (the ones
+// pgx knew), as {array OID, element OID}. box[] is left out: its elements
+// are separated by ';', so it stays text. A slice of arrays is static data,
+// unlike a map, which would be built at every start.
+var arrayElements = [...][2]uint32{
+	{143, 142}, {199, 114}, {271, 5069}, {629, 628}, {651, 650}, {719, 718}, {1000, 16}, {1001, 17},
+	{1002, 18}, {1003, 19}, {1005, 21}, {1007, 23}, {1009, 25}, {1010, 27}, {1011, 28}, {1012, 29},
+	{1014, 1042}, {1015, 1043}, {1016, 20}, {1017, 600}, {1018, 601}, {1019, 602}, {1021, 700}, {1022, 701},
+	{1027, 604}, {1028, 26}, {1034, 1033}, {1040, 829}, {1041, 869}, {1115, 1114}, {1182, 1082}, {1183, 1083},
+	{1185, 1184}, {1187, 1186}, {1231, 1700}, {1561, 1560}, {1563, 1562}, {2287, 2249}, {2951, 2950}, {3643, 3614},
+	{3807, 3802}, {3905, 3904}, {3907, 3906}, {3909, 3908}, {3911, 3910}, {3913, 3912}, {3927, 3926}, {4073, 4072},
+	{6442, 6437},
+}
+
+// arrayElementOID gives the element type of a built-in array type.
 func arrayElementOID(oid uint32) (uint32, bool) {
-	switch oid {
-	case 143: // xml[]
-		return 142, true
-	case 199: // json[]
-		return 114, true
-	case 271: // xid8[]
-		return 5069, true
-	case 629: // line[]
-		return 628, true
-	case 651: // cidr[]
-		return 650, true
-	case 719: // circle[]
-		return 718, true
-	case 1000: // bool[]
-		return 16, true
-	case 1001: // bytea[]
-		return 17, true
-	case 1002: // char[]
-		return 18, true
-	case 1003: // name[]
-		return 19, true
-	case 1005: // int2[]
-		return 21, true
-	case 1007: // int4[]
-		return 23, true
-	case 1009: // text[]
-		return 25, true
-	case 1010: // tid[]
-		return 27, true
-	case 1011: // xid[]
-		return 28, true
-	case 1012: // cid[]
-		return 29, true
-	case 1014: // bpchar[]
-		return 1042, true
-	case 1015: // varchar[]
-		return 1043, true
-	case 1016: // int8[]
-		return 20, true
-	case 1017: // point[]
-		return 600, true
-	case 1018: // lseg[]
-		return 601, true
-	case 1019: // path[]
-		return 602, true
-	case 1021: // float4[]
-		return 700, true
-	case 1022: // float8[]
-		return 701, true
-	case 1027: // polygon[]
-		return 604, true
-	case 1028: // oid[]
-		return 26, true
-	case 1034: // aclitem[]
-		return 1033, true
-	case 1040: // macaddr[]
-		return 829, true
-	case 1041: // inet[]
-		return 869, true
-	case 1115: // timestamp[]
-		return 1114, true
-	case 1182: // date[]
-		return 1082, true
-	case 1183: // time[]
-		return 1083, true
-	case 1185: // timestamptz[]
-		return 1184, true
-	case 1187: // interval[]
-		return 1186, true
-	case 1231: // numeric[]
-		return 1700, true
-	case 1561: // bit[]
-		return 1560, true
-	case 1563: // varbit[]
-		return 1562, true
-	case 2287: // record[]
-		return 2249, true
-	case 2951: // uuid[]
-		return 2950, true
-	case 3643: // tsvector[]
-		return 3614, true
-	case 3807: // jsonb[]
-		return 3802, true
-	case 3905: // int4range[]
-		return 3904, true
-	case 3907: // numrange[]
-		return 3906, true
-	case 3909: // tsrange[]
-		return 3908, true
-	case 3911: // tstzrange[]
-		return 3910, true
-	case 3913: // daterange[]
-		return 3912, true
-	case 3927: // int8range[]
-		return 3926, true
-	case 4073: // jsonpath[]
-		return 4072, true
-	case 6442: // oid8[]
-		return 6437, true
+	for _, e := range arrayElements {
+		if e[0] == oid {
+			return e[1], true
+		}
 	}
 	return 0, false
 }

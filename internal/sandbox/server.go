@@ -35,8 +35,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -92,9 +92,14 @@ type Recorded struct {
 // Server is a running fake Management API. It is safe for concurrent use.
 type Server struct {
 	opts Options
-	ts   *httptest.Server
-	mux  *http.ServeMux
-	db   *dbPool // nil without Options.DatabaseURL
+	http *http.Server // on a loopback port
+	url  string
+	busy sync.WaitGroup // requests being answered
+	// closing guards busy: no request is added once Close waits.
+	closing  sync.RWMutex
+	isClosed bool
+	mux      *http.ServeMux
+	db       *dbPool // nil without Options.DatabaseURL
 
 	reqMu    sync.Mutex
 	requests []*Recorded
@@ -140,7 +145,13 @@ func New(opts Options) *Server {
 	}
 	s.seed()
 	s.routes()
-	s.ts = httptest.NewServer(s)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic("sandbox: cannot listen on a loopback port: " + err.Error())
+	}
+	s.url = "http://" + ln.Addr().String()
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: time.Minute}
+	go s.http.Serve(ln)
 	return s
 }
 
@@ -175,12 +186,15 @@ type Cleaner interface {
 }
 
 // URL is the base URL, e.g. "http://127.0.0.1:41234" (paths start with /v1).
-func (s *Server) URL() string { return s.ts.URL }
+func (s *Server) URL() string { return s.url }
 
 // Close stops the HTTP server and closes database connections.
 func (s *Server) Close() {
-	s.ts.CloseClientConnections() // don't wait for clients stuck on a Delay fault
-	s.ts.Close()
+	s.closing.Lock()
+	s.isClosed = true
+	s.closing.Unlock()
+	s.http.Close() // closes the connections too: clients stuck on a Delay fault don't hold it up
+	s.busy.Wait()
 	if s.db != nil {
 		s.db.close()
 	}
@@ -214,6 +228,15 @@ func (s *Server) ResetRequests() {
 // ServeHTTP records the request, then applies, in order: injected faults,
 // authentication, rate limiting and finally the routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.closing.RLock()
+	if s.isClosed {
+		s.closing.RUnlock()
+		writeError(w, http.StatusServiceUnavailable, "sandbox: closed")
+		return
+	}
+	s.busy.Add(1)
+	s.closing.RUnlock()
+	defer s.busy.Done()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "failed to read request body")
@@ -237,7 +260,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// The answer is buffered so that it can be recorded (and, with
 	// Options.Injection, seeded with untrusted text) before it is sent.
-	buf := httptest.NewRecorder()
+	buf := &recorder{Code: http.StatusOK}
 	s.serveIdempotent(buf, r, body)
 	if f != nil && f.AfterApply && s.applyFault(w, r, f) {
 		return
@@ -287,6 +310,33 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// recorder buffers an answer (as httptest.ResponseRecorder does, without
+// linking net/http/httptest into every start of supabase-mcp).
+type recorder struct {
+	Code   int
+	Body   bytes.Buffer
+	header http.Header
+	wrote  bool
+}
+
+func (r *recorder) Header() http.Header {
+	if r.header == nil {
+		r.header = http.Header{}
+	}
+	return r.header
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.Code, r.wrote = code, true
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	return r.Body.Write(b)
 }
 
 // writeJSON answers with status and v encoded as JSON.
