@@ -17,7 +17,6 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/authserver"
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
@@ -87,6 +86,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		Groups:          catalogue.GroupTools(),
 		StoredLogin:     loginPath != "" && login.Exists(loginPath),
 		ReadFile:        os.ReadFile,
+		NoAuthServer:    noAuthServer,
 	}
 	cfg, err := config.Parse(args, env, known)
 	if err != nil {
@@ -232,20 +232,9 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	if cfg.Transport == "stdio" {
 		return srv.ServeStdio(ctx, stdin, stdout)
 	}
-	var oauthServer *authserver.Server
+	var oauthServer server.AuthServer
 	if cfg.HTTPAuth == config.AuthOAuth {
-		var store authserver.Store // nil: in memory, for one replica
-		if st := team.store(); st != nil {
-			store = authserver.SharedStore{S: st}
-		}
-		oauthServer, err = authserver.New(authserver.Config{
-			Store:     store,
-			PublicURL: cfg.PublicURL,
-			Upstream:  authserver.Upstream{APIURL: cfg.APIURL, ClientID: cfg.OAuthClientID, ClientSecret: cfg.OAuthClientSecret},
-			Key:       cfg.OAuthKey,
-			Logger:    logger,
-		})
-		if err != nil {
+		if oauthServer, err = newAuthServer(cfg, team.store(), logger); err != nil {
 			return err
 		}
 	}

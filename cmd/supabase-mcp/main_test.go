@@ -23,19 +23,25 @@ import (
 
 const token = "sbp_stdio_test_token_5f9c2e7a1b3d"
 
-// binary is the binary that buildBinary compiles, once for the whole
-// test run (each test used to compile its own copy).
-var binary struct {
+// builtBinary is a binary compiled once for the whole test run (each test
+// used to compile its own copy).
+type builtBinary struct {
 	once sync.Once
 	dir  string
 	path string
 	err  error
 }
 
+// binary is the default build (buildBinary), authBinary the one with the
+// authserver tag (buildAuthServerBinary).
+var binary, authBinary builtBinary
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binary.dir != "" {
-		os.RemoveAll(binary.dir)
+	for _, b := range []*builtBinary{&binary, &authBinary} {
+		if b.dir != "" {
+			os.RemoveAll(b.dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -43,21 +49,34 @@ func TestMain(m *testing.M) {
 // buildBinary compiles the real binary on first use and returns its path.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	binary.once.Do(func() {
+	return compile(t, &binary)
+}
+
+// buildAuthServerBinary compiles the binary with the OAuth authorization
+// server (-tags authserver, as the container image) on first use.
+func buildAuthServerBinary(t *testing.T) string {
+	t.Helper()
+	return compile(t, &authBinary, "-tags", "authserver")
+}
+
+func compile(t *testing.T, b *builtBinary, flags ...string) string {
+	t.Helper()
+	b.once.Do(func() {
 		dir, err := os.MkdirTemp("", "supabase-mcp-test-")
 		if err != nil {
-			binary.err = err
+			b.err = err
 			return
 		}
-		binary.dir, binary.path = dir, filepath.Join(dir, "supabase-mcp")
-		if out, err := exec.Command("go", "build", "-o", binary.path, ".").CombinedOutput(); err != nil {
-			binary.err = fmt.Errorf("go build: %v\n%s", err, out)
+		b.dir, b.path = dir, filepath.Join(dir, "supabase-mcp")
+		args := append(append([]string{"build"}, flags...), "-o", b.path, ".")
+		if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	})
-	if binary.err != nil {
-		t.Fatal(binary.err)
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	return binary.path
+	return b.path
 }
 
 // Over stdio, as Claude Desktop runs it: initialize with a modern and a

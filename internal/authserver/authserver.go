@@ -308,9 +308,15 @@ func (s *Server) Verify(ctx context.Context, token string) (string, error) {
 	return sess.Subject, nil
 }
 
+// UpstreamUnavailable reports whether an error of SupabaseToken means that
+// Supabase could not be asked (ErrUpstreamUnavailable: answer 503).
+func (s *Server) UpstreamUnavailable(err error) bool {
+	return errors.Is(err, ErrUpstreamUnavailable)
+}
+
 // Principal is a stable name for a grant that reveals nothing of it, for
 // binding sessions and confirmations.
-func Principal(grantID string) string {
+func (s *Server) Principal(grantID string) string {
 	sum := sha256.Sum256([]byte("supabase-mcp grant\x00" + grantID))
 	return "oauth:" + hex.EncodeToString(sum[:16])
 }

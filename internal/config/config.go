@@ -174,6 +174,10 @@ type Known struct {
 	StoredLogin bool
 	// ReadFile reads --oauth-key-file (os.ReadFile in production).
 	ReadFile func(string) ([]byte, error)
+	// NoAuthServer, when set, says that this binary was built without the
+	// OAuth authorization server and what to do: --auth oauth then fails
+	// with it before its other requirements are checked.
+	NoAuthServer string
 }
 
 // Parse reads args (without the program name) and env. A first argument
@@ -262,7 +266,7 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	}
 	c.SessionKeys, _ = env("SUPABASE_MCP_SESSION_KEYS")
 	if c.Auth != "" {
-		if err := c.resolveOAuth(env, r.oauthKeyFile, known.ReadFile); err != nil {
+		if err := c.resolveOAuth(env, r.oauthKeyFile, known); err != nil {
 			return nil, err
 		}
 		if err := c.checkTeam(); err != nil {
@@ -342,10 +346,14 @@ const EnvOAuthKey = "SUPABASE_MCP_OAUTH_KEY"
 
 // resolveOAuth checks --auth oauth: HTTP transport, the upstream OAuth app,
 // a public URL and a key; no token of the server's own is used.
-func (c *Config) resolveOAuth(env Env, keyFile string, readFile func(string) ([]byte, error)) error {
+func (c *Config) resolveOAuth(env Env, keyFile string, known Known) error {
 	if c.Auth != AuthOAuth {
 		return fmt.Errorf("--auth %q: use oauth (or leave it unset for the bearer, --http-token and local modes)", c.Auth)
 	}
+	if known.NoAuthServer != "" {
+		return errors.New(known.NoAuthServer)
+	}
+	readFile := known.ReadFile
 	if c.Transport != "http" {
 		return errors.New("--auth oauth needs --transport http")
 	}

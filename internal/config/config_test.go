@@ -471,3 +471,24 @@ func TestAuthOAuth(t *testing.T) {
 		t.Fatalf("loopback http public URL: %v", err)
 	}
 }
+
+// A binary built without the authorization server refuses --auth oauth
+// with the reason, before asking for the transport, app or key it would
+// need: a user must not set those up for nothing.
+func TestAuthOAuthNotBuilt(t *testing.T) {
+	without := known
+	without.NoAuthServer = "this binary has no authorization server"
+	for _, args := range [][]string{
+		{"--auth", "oauth"},
+		{"--transport", "http", "--auth", "oauth", "--public-url", "https://mcp.example.com"},
+	} {
+		_, err := Parse(args, envOf(nil), without)
+		if err == nil || err.Error() != without.NoAuthServer {
+			t.Errorf("%v: %v, want %q", args, err, without.NoAuthServer)
+		}
+	}
+	// Other --auth values keep their own message.
+	if _, err := Parse([]string{"--transport", "http", "--auth", "magic"}, envOf(nil), without); err == nil || !strings.Contains(err.Error(), "use oauth") {
+		t.Errorf("--auth magic: %v", err)
+	}
+}

@@ -99,7 +99,7 @@ func flagTable(c *Config, r *rawValues, known Known) []flagDef {
 		{Flag{"sandbox-reset", "", GroupConnection, "", "false", "with --sandbox-state: start again from the demo seed", ForServe}, boolean(&c.SandboxReset)},
 		{Flag{"sandbox-database-url", "SUPABASE_MCP_SANDBOX_DATABASE_URL", GroupConnection, "URL", "", "with --sandbox: the PostgreSQL that SQL operations run on", ForServe}, str(&c.SandboxDatabaseURL)},
 		{Flag{"sandbox-faults", "", GroupConnection, "LIST", "", "with --sandbox: inject faults, such as 429=0.05,500=0.02,delay=200ms", ForServe}, str(&r.sandboxFaults)},
-		{Flag{"auth", "SUPABASE_MCP_AUTH", GroupHTTP, "MODE", "", "oauth: be an OAuth authorization server for remote MCP clients (needs --transport http, --public-url, the OAuth app and a key)", ForServe}, str(&c.Auth)},
+		{Flag{"auth", "SUPABASE_MCP_AUTH", GroupHTTP, "MODE", "", "oauth: be an OAuth authorization server for remote MCP clients (needs --transport http, --public-url, the OAuth app and a key, and a build with it: the container image, or go build -tags authserver)", ForServe}, str(&c.Auth)},
 		{Flag{"public-url", "SUPABASE_MCP_PUBLIC_URL", GroupHTTP, "URL", "", "with --auth oauth: the https URL clients reach this server at, without a path", ForServe}, str(&c.PublicURL)},
 		{Flag{"oauth-key-file", "SUPABASE_MCP_OAUTH_KEY_FILE", GroupHTTP, "FILE", "", "with --auth oauth: file holding the key that seals Supabase grants (or SUPABASE_MCP_OAUTH_KEY)", ForServe}, str(&r.oauthKeyFile)},
 		{Flag{"docs-url", "SUPABASE_MCP_DOCS_URL", GroupConnection, "URL", DefaultDocsURL, "Supabase docs GraphQL endpoint that docs_read.search queries (no token is sent there)", ForServe}, str(&c.DocsURL)},

@@ -25,7 +25,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/authserver"
 	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/config"
 	"github.com/supabase-mcp/supabase-mcp/internal/shared"
@@ -57,7 +56,30 @@ type HTTPOptions struct {
 	BodyTimeout time.Duration
 	// OAuth is the authorization server of config.AuthOAuth: it serves its
 	// own endpoints and vouches for the bearer tokens it issued.
-	OAuth *authserver.Server
+	OAuth AuthServer
+}
+
+// AuthServer is what the HTTP transport needs of the OAuth authorization
+// server of config.AuthOAuth (internal/authserver implements it). An
+// interface, so that this package does not link the OAuth library into
+// every binary: only builds with the authserver tag carry one.
+type AuthServer interface {
+	// Owns reports whether path is one of its endpoints (served by
+	// ServeHTTP, without a bearer token).
+	Owns(path string) bool
+	http.Handler
+	// ResourceMetadataURL is what the 401 challenge names in resource_metadata.
+	ResourceMetadataURL() string
+	// Verify checks a bearer token it issued and returns the grant it acts for.
+	Verify(ctx context.Context, token string) (grantID string, err error)
+	// SupabaseToken is the grant's live Supabase access token.
+	SupabaseToken(ctx context.Context, grantID string) (string, error)
+	// UpstreamUnavailable reports whether SupabaseToken's error means
+	// Supabase did not answer (503, retry) rather than a bad grant (401).
+	UpstreamUnavailable(err error) bool
+	// Principal names the grant for binding sessions and confirmations,
+	// revealing nothing of it.
+	Principal(grantID string) string
 }
 
 // DefaultBodyTimeout is how long a client may take to send a request body:
@@ -571,12 +593,12 @@ func (g *gate) authenticateOAuth(r *http.Request, token string, hasBearer bool) 
 	}
 	supabaseToken, err := g.o.OAuth.SupabaseToken(r.Context(), grantID)
 	switch {
-	case errors.Is(err, authserver.ErrUpstreamUnavailable):
+	case g.o.OAuth.UpstreamUnavailable(err):
 		return nil, http.StatusServiceUnavailable, "Service Unavailable: " + err.Error()
 	case err != nil:
 		return nil, http.StatusUnauthorized, "Unauthorized: " + err.Error()
 	}
-	return &identity{client: g.s.opts.Clients.Get(supabaseToken), principal: authserver.Principal(grantID)}, 0, ""
+	return &identity{client: g.s.opts.Clients.Get(supabaseToken), principal: g.o.OAuth.Principal(grantID)}, 0, ""
 }
 
 // tokenCache remembers which bearer tokens the API accepted or refused, so

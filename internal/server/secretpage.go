@@ -170,7 +170,13 @@ func (sp *secretPages) wait(ctx context.Context, p *secretPage) ([]string, error
 
 var errSecretPageExpired = errors.New("the page expired before the value was entered")
 
-var secretPageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+// secretPageTemplate is parsed on first use, not at package init: most
+// starts never show the page.
+var secretPageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(secretPageHTML))
+})
+
+const secretPageHTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <meta name="referrer" content="no-referrer"><title>supabase-mcp: enter a secret value</title>
 <style>body{font:16px system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em}label{display:block;margin:1em 0 .3em;font-weight:600}input[type=password]{width:100%;font:inherit;padding:.4em}.err{color:#a00}button{margin-top:1.2em;font:inherit;padding:.4em 1.2em}</style>
@@ -186,7 +192,7 @@ var secretPageTemplate = template.Must(template.New("page").Parse(`<!doctype htm
 {{end}}<button type="submit">Send to Supabase</button>
 </form>{{end}}
 </body></html>
-`))
+`
 
 func (sp *secretPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
@@ -254,7 +260,7 @@ func (sp *secretPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	if err := secretPageTemplate.Execute(w, data); err != nil {
+	if err := secretPageTemplate().Execute(w, data); err != nil {
 		sp.log.Warn("secret page", "error", err.Error())
 	}
 }

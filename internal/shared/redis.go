@@ -17,6 +17,7 @@ import (
 type Redis struct {
 	rdb    *redis.Client
 	prefix string
+	gcra   *redis.Script // gcraScript, built here rather than at package init: most starts have no Redis
 }
 
 // Timeouts towards Redis: short, so that a Redis outage turns into a clear
@@ -49,7 +50,7 @@ func OpenRedis(url, prefix string) (*Redis, error) {
 	if prefix == "" {
 		prefix = DefaultRedisPrefix
 	}
-	return &Redis{rdb: redis.NewClient(opts), prefix: prefix}, nil
+	return &Redis{rdb: redis.NewClient(opts), prefix: prefix, gcra: redis.NewScript(gcraScript)}, nil
 }
 
 // Close releases the connections.
@@ -125,7 +126,7 @@ func (r *Redis) Ping(ctx context.Context) error {
 	return nil
 }
 
-// gcra is the generic cell rate algorithm, atomic in Redis and timed by
+// gcraScript is the generic cell rate algorithm, atomic in Redis and timed by
 // Redis's own clock (so replicas' clocks do not matter). The key holds the
 // theoretical arrival time (TAT) in microseconds. A request is allowed when
 // TAT - now <= (burst-1)·interval, and then TAT moves on by one interval:
@@ -135,7 +136,7 @@ func (r *Redis) Ping(ctx context.Context) error {
 //
 // KEYS[1] the bucket; ARGV[1] interval (µs); ARGV[2] burst; ARGV[3] force (0/1).
 // Returns {allowed (0/1), wait until allowed (µs)}.
-var gcra = redis.NewScript(`
+const gcraScript = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
@@ -149,7 +150,7 @@ end
 local new = tat + interval
 redis.call('SET', KEYS[1], string.format('%.0f', new), 'PX', math.ceil((new - now) / 1000) + 1000)
 return {1, 0}
-`)
+`
 
 // Allow takes one request from the shared bucket key, whose rate is one
 // per interval with the given burst. When not allowed, retryAfter is when
@@ -159,7 +160,7 @@ func (r *Redis) Allow(ctx context.Context, key string, interval time.Duration, b
 	if force {
 		f = "1"
 	}
-	res, err := gcra.Run(ctx, r.rdb, []string{r.key(PrefixRateLimit + key)}, interval.Microseconds(), burst, f).Int64Slice()
+	res, err := r.gcra.Run(ctx, r.rdb, []string{r.key(PrefixRateLimit + key)}, interval.Microseconds(), burst, f).Int64Slice()
 	if err != nil {
 		return false, 0, unavailable("rate limit", err)
 	}

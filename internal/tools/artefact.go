@@ -3,6 +3,7 @@ package tools
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -12,9 +13,10 @@ import (
 // The catalogue is precomputed at build time (go generate writes
 // catalogue_gen.go from tools.yaml) so that start-up parses no YAML: the
 // generated code builds the same Tool and Operation values that Load makes,
-// and records the digest of the tools.yaml it came from. Default uses it
-// only when that digest is the embedded tools.yaml's; a test fails when it
-// is not what Load makes of tools.yaml. The generator builds with the
+// and records the digest of the tools.yaml it came from. Default uses it,
+// and fails when that digest is not the embedded tools.yaml's (so the binary
+// needs no YAML library); a test fails when it is not what Load makes of
+// tools.yaml. The generator builds with the
 // build tag below, so that a stale catalogue_gen.go (one naming a field that
 // no longer exists) can never keep it from running.
 const RegenerateTag = "supabase_mcp_regen"
@@ -25,29 +27,29 @@ func Digest(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// precomputed is the catalogue of the generated code, bound to requests,
-// when it was generated from the tools.yaml with that digest; nil otherwise.
-func precomputed(digest string, requests any) *Catalogue {
+// precomputed is the catalogue of the generated code, bound to requests;
+// an error when it was not generated from the tools.yaml with that digest.
+func precomputed(digest string, requests any) (*Catalogue, error) {
 	from, groups := generatedCatalogue()
 	if groups == nil || from != digest {
-		return nil
+		return nil, errors.New("internal/tools/catalogue_gen.go was not generated from this tools.yaml: run go generate ./...")
 	}
 	c, err := bind(groups, digest, requests)
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("internal/tools/catalogue_gen.go does not fit the request structs (run go generate ./...): %w", err)
 	}
 	c.precomputed = true
-	return c
+	return c, nil
 }
 
 // CatalogueSource is catalogue_gen.go for a tools.yaml: Go code that builds
 // the catalogue as Load makes it.
-func CatalogueSource(data []byte, requests any) ([]byte, error) {
-	c, err := Load(data, requests) // the checks, and the digest
+func CatalogueSource(data []byte, requests any, decode Decoder) ([]byte, error) {
+	c, err := Load(data, requests, decode) // the checks, and the digest
 	if err != nil {
 		return nil, err
 	}
-	groups, err := parseGroups(data)
+	groups, err := parseGroups(data, decode)
 	if err != nil {
 		return nil, err
 	}

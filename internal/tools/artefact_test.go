@@ -2,6 +2,7 @@ package tools
 
 import (
 	"bytes"
+	"github.com/supabase-mcp/supabase-mcp/internal/tools/toolsyaml"
 	"go/format"
 	"os"
 	"reflect"
@@ -15,7 +16,7 @@ import (
 
 // catalogue_gen.go is what the generator makes of tools.yaml today.
 func TestCatalogueSourceIsCurrent(t *testing.T) {
-	want, err := CatalogueSource(supabasemcp.ToolsYAML, Requests{})
+	want, err := CatalogueSource(supabasemcp.ToolsYAML, Requests{}, toolsyaml.Decode)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func TestDefaultIsTheYAMLCatalogue(t *testing.T) {
 	if !got.precomputed {
 		t.Fatal("Default parsed tools.yaml: catalogue_gen.go was not generated from it (run go generate ./...)")
 	}
-	want, err := Load(supabasemcp.ToolsYAML, Requests{})
+	want, err := Load(supabasemcp.ToolsYAML, Requests{}, toolsyaml.Decode)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,13 +59,14 @@ func TestDefaultIsTheYAMLCatalogue(t *testing.T) {
 	}
 }
 
-// Generated code for another tools.yaml is not used: its digest differs.
+// Generated code for another tools.yaml is not used: its digest differs,
+// and the error says how to regenerate it.
 func TestPrecomputedCatalogueNeedsItsOwnYAML(t *testing.T) {
-	if c := precomputed(Digest(append(bytes.Clone(supabasemcp.ToolsYAML), '\n')), Requests{}); c != nil {
-		t.Fatal("the generated catalogue was used for a different tools.yaml")
+	if c, err := precomputed(Digest(append(bytes.Clone(supabasemcp.ToolsYAML), '\n')), Requests{}); c != nil || err == nil || !strings.Contains(err.Error(), "go generate ./...") {
+		t.Fatalf("a different tools.yaml: %v, %v", c, err)
 	}
-	if c := precomputed(Digest(supabasemcp.ToolsYAML), Requests{}); c == nil {
-		t.Fatal("the generated catalogue was not used for its own tools.yaml")
+	if c, err := precomputed(Digest(supabasemcp.ToolsYAML), Requests{}); c == nil || err != nil {
+		t.Fatalf("the generated catalogue was not used for its own tools.yaml: %v", err)
 	}
 }
 

@@ -6,26 +6,21 @@
 package tools
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 
-	"gopkg.in/yaml.v3"
-
 	supabasemcp "github.com/supabase-mcp/supabase-mcp"
 )
 
-// Default is the embedded tools.yaml bound to Requests: built by the
-// generated code (catalogue_gen.go) when it was generated from this
-// tools.yaml, else parsed from the YAML.
+// Default is the embedded tools.yaml bound to Requests, built by the
+// generated code (catalogue_gen.go). It fails when that code was generated
+// from another tools.yaml: the binary parses no YAML (and links no YAML
+// library) at start.
 func Default() (*Catalogue, error) {
-	if c := precomputed(Digest(supabasemcp.ToolsYAML), Requests{}); c != nil {
-		return c, nil
-	}
-	return Load(supabasemcp.ToolsYAML, Requests{})
+	return precomputed(Digest(supabasemcp.ToolsYAML), Requests{})
 }
 
 // Operation classes. Read operations change nothing; destructive ones delete,
@@ -396,12 +391,17 @@ func isSnakeName(s string) bool {
 	return s != ""
 }
 
+// Decoder decodes YAML strictly (unknown keys refused) into a value, as
+// toolsyaml.Decode does; Load takes it so that this package imports no
+// YAML library.
+type Decoder func(data []byte, v any) error
+
 // Load parses a catalogue, splits each group into its read and write tools,
 // and binds each operation to its field in requests, a struct with one field
 // per group (the field name in snake_case is the group name) whose own
 // fields are the operations' request structs.
-func Load(data []byte, requests any) (*Catalogue, error) {
-	groups, err := parseGroups(data)
+func Load(data []byte, requests any, decode Decoder) (*Catalogue, error) {
+	groups, err := parseGroups(data, decode)
 	if err != nil {
 		return nil, err
 	}
@@ -409,13 +409,11 @@ func Load(data []byte, requests any) (*Catalogue, error) {
 }
 
 // parseGroups reads tools.yaml's entries, strictly (unknown keys refused).
-func parseGroups(data []byte) ([]*group, error) {
+func parseGroups(data []byte, decode Decoder) ([]*group, error) {
 	var doc struct {
 		Tools []*group `yaml:"tools"`
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&doc); err != nil {
+	if err := decode(data, &doc); err != nil {
 		return nil, fmt.Errorf("tools.yaml: %w", err)
 	}
 	return doc.Tools, nil

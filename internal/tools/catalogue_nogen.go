@@ -2,6 +2,6 @@
 
 package tools
 
-// generatedCatalogue is empty while the generator runs: Default then loads
-// tools.yaml.
+// generatedCatalogue is empty while the generator runs (which loads
+// tools.yaml with Load); Default then fails.
 func generatedCatalogue() (digest string, groups []*group) { return "", nil }

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"encoding/json"
+	"github.com/supabase-mcp/supabase-mcp/internal/tools/toolsyaml"
 	"slices"
 	"strings"
 	"testing"
@@ -81,7 +82,7 @@ tools:
 `
 
 func TestLoadBindsAndRejectsMismatches(t *testing.T) {
-	if _, err := Load([]byte(okYAML), okRequests{}); err != nil {
+	if _, err := Load([]byte(okYAML), okRequests{}, toolsyaml.Decode); err != nil {
 		t.Fatalf("valid catalogue rejected: %v", err)
 	}
 	cases := map[string]string{
@@ -92,7 +93,7 @@ func TestLoadBindsAndRejectsMismatches(t *testing.T) {
 		"missing summary":      strings.Replace(okYAML, "summary: List.", "summary: ''", 1),
 	}
 	for name, y := range cases {
-		c, err := Load([]byte(y), okRequests{})
+		c, err := Load([]byte(y), okRequests{}, toolsyaml.Decode)
 		if err == nil {
 			err = c.Check() // struct-level checks run on first use, or here
 		}
@@ -107,7 +108,7 @@ func TestLoadBindsAndRejectsMismatches(t *testing.T) {
 			Count ListThings
 		}
 	}
-	if _, err := Load([]byte(okYAML), extra{}); err == nil || !strings.Contains(err.Error(), "things.count") {
+	if _, err := Load([]byte(okYAML), extra{}, toolsyaml.Decode); err == nil || !strings.Contains(err.Error(), "things.count") {
 		t.Errorf("struct without entry: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"github.com/supabase-mcp/supabase-mcp/internal/tools/toolsyaml"
 	"strings"
 	"testing"
 )
@@ -28,7 +29,7 @@ type inner struct {
 func checkedTool(t *testing.T) *ExposedTool {
 	t.Helper()
 	type reqs struct{ Things struct{ Get checkedThing } }
-	c, err := Load([]byte("tools:\n  - name: things\n    feature: f\n    description: T.\n    operations:\n      - {name: get, method: POST, path: \"/v1/things/{id}\", class: write, summary: G.}\n"), reqs{})
+	c, err := Load([]byte("tools:\n  - name: things\n    feature: f\n    description: T.\n    operations:\n      - {name: get, method: POST, path: \"/v1/things/{id}\", class: write, summary: G.}\n"), reqs{}, toolsyaml.Decode)
 	if err != nil {
 		t.Fatal(err)
 	}

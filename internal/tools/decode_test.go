@@ -2,6 +2,7 @@ package tools
 
 import (
 	"errors"
+	"github.com/supabase-mcp/supabase-mcp/internal/tools/toolsyaml"
 	"net/url"
 	"strings"
 	"testing"
@@ -148,7 +149,7 @@ func TestPathValuesStayInTheirSegment(t *testing.T) {
 		ID string `json:"id" in:"path" jsonschema:"required" jsonschema_description:"Id."`
 	}
 	type reqs struct{ Things struct{ Get R } }
-	c, err := Load([]byte("tools:\n  - name: things\n    feature: f\n    description: T.\n    operations:\n      - {name: get, method: GET, path: \"/v1/things/{id}/x\", class: read, summary: G.}\n"), reqs{})
+	c, err := Load([]byte("tools:\n  - name: things\n    feature: f\n    description: T.\n    operations:\n      - {name: get, method: GET, path: \"/v1/things/{id}/x\", class: read, summary: G.}\n"), reqs{}, toolsyaml.Decode)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package tools
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/supabase-mcp/supabase-mcp/internal/tools/toolsyaml"
 	"testing"
 
 	supabasemcp "github.com/supabase-mcp/supabase-mcp"
@@ -30,7 +31,7 @@ func BenchmarkLoadCatalogue(b *testing.B) {
 func BenchmarkLoadCatalogueYAML(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Load(supabasemcp.ToolsYAML, Requests{}); err != nil {
+		if _, err := Load(supabasemcp.ToolsYAML, Requests{}, toolsyaml.Decode); err != nil {
 			b.Fatal(err)
 		}
 	}

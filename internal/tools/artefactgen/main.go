@@ -8,6 +8,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/supabase-mcp/supabase-mcp/internal/tools/toolsyaml"
 	"os"
 	"path/filepath"
 
@@ -24,11 +25,11 @@ func main() {
 }
 
 func run() error {
-	source, err := tools.CatalogueSource(supabasemcp.ToolsYAML, tools.Requests{})
+	source, err := tools.CatalogueSource(supabasemcp.ToolsYAML, tools.Requests{}, toolsyaml.Decode)
 	if err != nil {
 		return err
 	}
-	c, err := tools.Load(supabasemcp.ToolsYAML, tools.Requests{})
+	c, err := tools.Load(supabasemcp.ToolsYAML, tools.Requests{}, toolsyaml.Decode)
 	if err != nil {
 		return err
 	}
