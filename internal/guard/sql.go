@@ -1053,9 +1053,6 @@ func relationNames(stmt *pgquery.Node) map[string]string {
 	return m
 }
 
-
-
-
 // visit calls f on every message of the tree, depth first, until f returns
 // false.
 func visit(m protoreflect.Message, f func(protoreflect.Message) bool) bool {

@@ -234,8 +234,6 @@ func kindOf(v any) string {
 	return "a value of another type"
 }
 
-
-
 func inEnum(enum []any, v any) bool {
 	for _, e := range enum {
 		if fmt.Sprint(e) == fmt.Sprint(v) {
