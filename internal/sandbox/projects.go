@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 func (s *Server) projectRoutes(mux *http.ServeMux) {
@@ -27,12 +25,6 @@ func (s *Server) projectRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/projects/{ref}/claim-token", s.withProject(s.getClaimToken))
 	mux.HandleFunc("POST /v1/projects/{ref}/claim-token", s.withProject(s.createClaimToken))
 	mux.HandleFunc("DELETE /v1/projects/{ref}/claim-token", s.withProject(s.deleteClaimToken))
-}
-
-// projectStatuses is the spec's project status enum.
-var projectStatuses = []string{
-	"INACTIVE", "ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "COMING_UP", "UNKNOWN", "GOING_DOWN", "INIT_FAILED",
-	"REMOVED", "RESTORING", "UPGRADING", "PAUSING", "RESTORE_FAILED", "RESTARTING", "PAUSE_FAILED", "RESIZING",
 }
 
 // smartGroups maps a smart region group to its name and the region it picks.
@@ -182,26 +174,11 @@ func (s *Server) restoreVersions(w http.ResponseWriter, r *http.Request, p *proj
 	writeJSON(w, http.StatusOK, map[string]any{"available_versions": versions})
 }
 
-var healthServices = []string{"auth", "db", "db_postgres_user", "pooler", "realtime", "rest", "storage", "pg_bouncer"}
-
 // projectHealth answers V1ServiceHealthResponse for each `services` value
 // (repeated query parameter, required). Services are healthy when the project
 // is ACTIVE_HEALTHY, coming up while it starts, unhealthy otherwise.
 func (s *Server) projectHealth(w http.ResponseWriter, r *http.Request, ps *projectState) {
-	services := r.URL.Query()["services"]
-	if len(services) == 0 {
-		badRequest(w, "services is required")
-		return
-	}
-	for _, svc := range services {
-		if !slices.Contains(healthServices, svc) {
-			badRequest(w, "services: invalid service %q; expected one of %s", svc, strings.Join(healthServices, ", "))
-			return
-		}
-	}
-	if _, ok := queryInt(w, r, "timeout_ms", 0, 0, 10000); !ok {
-		return
-	}
+	services := r.URL.Query()["services"] // validRoute has checked them
 	p := ps.observe()
 	out := make([]map[string]any, 0, len(services))
 	for _, svc := range services {
@@ -288,17 +265,12 @@ type upgradeState struct {
 // cannot upgrade. The project goes UPGRADING, then ACTIVE_HEALTHY on 17.
 func (s *Server) upgradeProject(w http.ResponseWriter, r *http.Request, p *projectState) {
 	var body struct {
-		TargetVersion  string  `json:"target_version"`
-		ReleaseChannel *string `json:"release_channel"`
+		TargetVersion string `json:"target_version"`
 	}
 	if !decodeBody(w, r, &body) {
 		return
 	}
 	switch {
-	case body.TargetVersion == "":
-		badRequest(w, "target_version is required")
-	case body.ReleaseChannel != nil && !slices.Contains([]string{"internal", "alpha", "beta", "ga", "withdrawn", "preview"}, *body.ReleaseChannel):
-		badRequest(w, "release_channel must be one of internal, alpha, beta, ga, withdrawn, preview")
 	case p.Status != StatusActiveHealthy:
 		badRequest(w, "Project %s cannot be upgraded: its status is %s", p.Ref, p.Status)
 	case p.Database.PostgresEngine == "17" || body.TargetVersion != "17":
@@ -318,10 +290,6 @@ func (s *Server) updateProject(w http.ResponseWriter, r *http.Request, p *projec
 		Name string `json:"name"`
 	}
 	if !decodeBody(w, r, &body) {
-		return
-	}
-	if n := utf8.RuneCountInString(body.Name); n < 1 || n > 256 {
-		badRequest(w, "name is required and must be at most 256 characters")
 		return
 	}
 	p.Name = body.Name

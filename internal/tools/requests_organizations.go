@@ -21,7 +21,7 @@ type ListOrganizations struct{ NoArguments }
 type GetOrganization struct{ OrganizationSlug }
 
 type CreateOrganization struct {
-	Name string `json:"name" jsonschema:"required" check:"maxLength=256" jsonschema_description:"Organization name."`
+	Name string `json:"name" jsonschema:"required" check:"minLength=1,maxLength=256" jsonschema_description:"Organization name."`
 }
 
 type ListOrganizationMembers struct{ OrganizationSlug }
