@@ -128,7 +128,7 @@ func TestOrganizationProjects(t *testing.T) {
 	if p := decode[page](t, body); p.Pagination.Count != 1 || p.Projects[0].Status != StatusInactive {
 		t.Errorf("filtered %s", body)
 	}
-	for _, q := range []string{"limit=0", "limit=101", "offset=-1", "sort=size", "limit=x"} {
+	for _, q := range []string{"limit=0", "limit=101", "offset=-1", "sort=size", "statuses=BOGUS", "limit=x"} {
 		code, _, body = call(t, s, "GET", "/v1/organizations/"+SeedOrgAcme+"/projects?"+q, nil)
 		wantStatus(t, code, http.StatusBadRequest, body)
 	}

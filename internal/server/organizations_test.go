@@ -23,7 +23,11 @@ func TestOrganizationProjectsAndEntitlementsEndToEnd(t *testing.T) {
 		t.Fatalf("filtered list_projects = %+v", p)
 	}
 	h.fails("organizations_read", map[string]any{"operation": "list_projects", "slug": acme, "sort": "newest"}, "name_asc")
-	h.fails("organizations_read", map[string]any{"operation": "list_projects", "slug": acme, "statuses": "HAPPY"}, "Supabase API error 400")
+	before := len(h.api.Requests())
+	h.fails("organizations_read", map[string]any{"operation": "list_projects", "slug": acme, "statuses": "INACTIVE,HAPPY"}, `"HAPPY" is not a status this filter takes`)
+	if n := len(h.api.Requests()); n != before {
+		t.Fatalf("an unknown status sent %d requests", n-before)
+	}
 
 	ents := decodeJSON[map[string][]map[string]any](t, h.ok("organizations_read", map[string]any{"operation": "get_entitlements", "slug": acme}))
 	if len(ents["entitlements"]) == 0 || ents["entitlements"][0]["hasAccess"] != true {

@@ -1,5 +1,10 @@
 package tools
 
+import (
+	"fmt"
+	"strings"
+)
+
 // OrganizationsRequests are the organizations tool's operations.
 type OrganizationsRequests struct {
 	List        ListOrganizations
@@ -33,6 +38,21 @@ type ListOrganizationProjects struct {
 	Search   string `json:"search,omitempty" in:"query" jsonschema_description:"Name filter."`
 	Sort     string `json:"sort,omitempty" in:"query" jsonschema:"enum=name_asc,enum=name_desc,enum=created_asc,enum=created_desc" jsonschema_description:"Order."`
 	Statuses string `json:"statuses,omitempty" in:"query" jsonschema_description:"E.g. ACTIVE_HEALTHY,INACTIVE."`
+}
+
+// Validate checks statuses against the values the API documents for this
+// filter (ACTIVE_HEALTHY and INACTIVE), so that a guess is refused before
+// anything is sent.
+func (r ListOrganizationProjects) Validate() error {
+	if r.Statuses == "" {
+		return nil
+	}
+	for _, st := range strings.Split(r.Statuses, ",") {
+		if st != "ACTIVE_HEALTHY" && st != "INACTIVE" {
+			return fmt.Errorf("statuses: %q is not a status this filter takes; use ACTIVE_HEALTHY, INACTIVE or both, comma-separated", st)
+		}
+	}
+	return nil
 }
 
 type GetOrganizationEntitlements struct{ OrganizationSlug }
