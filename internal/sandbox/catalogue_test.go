@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/supabase-mcp/supabase-mcp/internal/client"
 	"github.com/supabase-mcp/supabase-mcp/internal/tools"
 )
 
@@ -35,17 +36,7 @@ func TestEveryOperationAnswersSpecShaped(t *testing.T) {
 				}
 				s := New(Options{Token: "tok", DatabaseURL: os.Getenv(EnvDatabaseURL), TransitionReads: -1})
 				defer s.Close()
-				call, err := e.Decode(tools.MinimalArgs(op, fixtures), nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if u, ok := call.Request.(tools.APIURLUser); ok {
-					u.UseAPIURL("https://api.supabase.com") // get_url derives from the API host
-				}
-				req, err := call.HTTPRequest()
-				if err != nil {
-					t.Fatal(err)
-				}
+				req := minimalRequest(t, e, op, fixtures)
 				u := s.URL() + req.Path
 				if q := req.Query.Encode(); q != "" {
 					u += "?" + q
@@ -74,6 +65,24 @@ func TestEveryOperationAnswersSpecShaped(t *testing.T) {
 			})
 		}
 	}
+}
+
+// minimalRequest is the request the server sends for op called with minimal
+// valid arguments (fixtures name the seeded objects).
+func minimalRequest(t *testing.T, e *tools.ExposedTool, op *tools.Operation, fixtures map[string]any) *client.Request {
+	t.Helper()
+	call, err := e.Decode(tools.MinimalArgs(op, fixtures), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, ok := call.Request.(tools.APIURLUser); ok {
+		u.UseAPIURL("https://api.supabase.com") // get_url derives from the API host
+	}
+	req, err := call.HTTPRequest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
 }
 
 // genericOnly serves every catalogue operation with the generic handler
@@ -153,17 +162,7 @@ func TestGenericAnswersEveryOperation(t *testing.T) {
 			if !op.ManagementAPI() {
 				continue // docs search: not the Management API
 			}
-			call, err := e.Decode(tools.MinimalArgs(op, fixtures), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if u, ok := call.Request.(tools.APIURLUser); ok {
-				u.UseAPIURL("https://api.supabase.com")
-			}
-			req, err := call.HTTPRequest()
-			if err != nil {
-				t.Fatal(err)
-			}
+			req := minimalRequest(t, e, op, fixtures)
 			if req.ContentType != "" && req.ContentType != "application/json" {
 				continue // multipart uploads: the lifecycle handlers' business
 			}
