@@ -7,7 +7,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	pgquery "github.com/pganalyze/pg_query_go/v6"
+	pgquery "github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	pgquery "github.com/pganalyze/pg_query_go/v6"
+	pgquery "github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
 )
 
 // Limits checked on PostgreSQL's token stream before the parser sees the

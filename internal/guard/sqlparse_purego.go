@@ -10,8 +10,8 @@ import (
 	"time"
 	_ "unsafe" // go:linkname
 
-	pgquery "github.com/pganalyze/pg_query_go/v6"
-	wasmquery "github.com/wasilibs/go-pgquery"
+	pgquery "github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
+	wasmquery "github.com/wasilibs/go-pgquery/parser"
 )
 
 // parseMu serialises parses. go-pgquery compiles a fresh WebAssembly runtime
@@ -59,12 +59,20 @@ func withParser[T any](f func() (T, error)) (result T, err error) {
 // builds (the container image). Its first call compiles the module (about
 // 2 s), so WarmSQLParser runs it in the background at start-up.
 func parseSQL(sql string) (*pgquery.ParseResult, error) {
-	return withParser(func() (*pgquery.ParseResult, error) { return wasmquery.Parse(sql) })
+	b, err := withParser(func() ([]byte, error) { return wasmquery.ParseToProtobuf(sql) })
+	if err != nil {
+		return nil, err
+	}
+	return pgquery.ParseResultFrom(b)
 }
 
 // scanSQL runs PostgreSQL's lexer alone; it does not recurse.
 func scanSQL(sql string) (*pgquery.ScanResult, error) {
-	return withParser(func() (*pgquery.ScanResult, error) { return wasmquery.Scan(sql) })
+	b, err := withParser(func() ([]byte, error) { return wasmquery.ScanToProtobuf(sql) })
+	if err != nil {
+		return nil, err
+	}
+	return pgquery.ScanResultFrom(b)
 }
 
 // warmDelay lets the MCP handshake and the first tools/list go first: the

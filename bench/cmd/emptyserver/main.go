@@ -10,7 +10,8 @@ import (
 	"os"
 
 	mcpserver "github.com/mark3labs/mcp-go/server"
-	_ "github.com/pganalyze/pg_query_go/v6"
+	_ "github.com/pganalyze/pg_query_go/v6/parser"
+	_ "github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
 )
 
 func main() {
