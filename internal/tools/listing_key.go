@@ -48,6 +48,14 @@ func writeKey(b *strings.Builder, v reflect.Value) error {
 		if x == nil {
 			return fmt.Errorf("unexported %s", t)
 		}
+		// A schema of a type and a description only (the confirmation
+		// argument's) is written without encoding/json: that would be the
+		// start's only encoding of a jsonschema.Schema, and its first use
+		// of a type costs more than the whole key.
+		if s, _ := x.(*jsonschema.Schema); s != nil && reflect.DeepEqual(*s, jsonschema.Schema{Type: s.Type, Description: s.Description}) {
+			fmt.Fprintf(b, "{type:%q description:%q}", s.Type, s.Description)
+			return nil
+		}
 		raw, err := json.Marshal(x)
 		if err != nil {
 			return err
