@@ -1,10 +1,13 @@
 package pgast_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pganalyze/pg_query_go/v6/parser"
 	"github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
@@ -44,5 +47,29 @@ func TestDecodesParserOutput(t *testing.T) {
 	sr, err := pgast.ScanResultFrom(s)
 	if err != nil || len(sr.GetTokens()) != 2 || sr.GetTokens()[0].GetToken() != pgast.Token_SELECT {
 		t.Fatalf("scan: %v %v", sr, err)
+	}
+}
+
+// A field the types do not know, even deep in the tree, is an error rather
+// than a node the guard's walk would never see.
+func TestUnknownFieldRefused(t *testing.T) {
+	b, err := parser.ParseToProtobuf("select 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgast.ParseResultFrom(b); err != nil {
+		t.Fatalf("known output refused: %v", err)
+	}
+	r, _ := pgast.ParseResultFrom(b)
+	// Field 9999 on the statement's Node: what a newer parser's new node
+	// kind looks like to these types.
+	node := r.GetStmts()[0].GetStmt()
+	node.ProtoReflect().SetUnknown(protowire.AppendVarint(protowire.AppendTag(nil, 9999, protowire.VarintType), 1))
+	tampered, err := proto.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgast.ParseResultFrom(tampered); err == nil || !strings.Contains(err.Error(), "pg_query.Node") {
+		t.Fatalf("unknown field accepted: %v", err)
 	}
 }
