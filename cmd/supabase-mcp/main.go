@@ -96,8 +96,9 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		_, err := io.WriteString(stdout, config.Usage(cfg.Command, known))
 		return err
 	}
+	serverVersion := buildVersion() // it reads the build info: once per run
 	if cfg.Version {
-		fmt.Fprintln(stdout, "supabase-mcp", buildVersion())
+		fmt.Fprintln(stdout, "supabase-mcp", serverVersion)
 		return nil
 	}
 	// stdout carries JSON-RPC only; every log line goes to stderr.
@@ -138,7 +139,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	defer team.close()
 	opts := client.Options{
 		BaseURL:   cfg.APIURL,
-		UserAgent: "supabase-mcp/" + buildVersion(),
+		UserAgent: "supabase-mcp/" + serverVersion,
 		Limiters:  team.limiters(cfg.RateLimit),
 		Logger:    logger,
 	}
@@ -178,7 +179,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		}
 	}
 	// The docs client sends nothing until a docs.search call.
-	docs, err := client.NewDocs(client.DocsOptions{URL: cfg.DocsURL, UserAgent: "supabase-mcp/" + buildVersion()})
+	docs, err := client.NewDocs(client.DocsOptions{URL: cfg.DocsURL, UserAgent: "supabase-mcp/" + serverVersion})
 	if err != nil {
 		return err
 	}
@@ -200,7 +201,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		return errors.New(noToolsError(cfg))
 	}
 	srv, err := server.New(server.Options{
-		Version:          buildVersion(),
+		Version:          serverVersion,
 		Catalogue:        catalogue,
 		Policy:           policy,
 		Client:           api,
@@ -227,7 +228,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 	if len(cfg.DisabledTools) > 0 {
 		exposed = append(exposed, "disabled_tools", cfg.DisabledTools)
 	}
-	logger.Info("starting", append([]any{"sandbox", cfg.Sandbox, "version", buildVersion(), "transport", cfg.Transport, "read_only", cfg.ReadOnly, "project_ref", cfg.ProjectRef}, exposed...)...)
+	logger.Info("starting", append([]any{"sandbox", cfg.Sandbox, "version", serverVersion, "transport", cfg.Transport, "read_only", cfg.ReadOnly, "project_ref", cfg.ProjectRef}, exposed...)...)
 
 	if cfg.Transport == "stdio" {
 		return srv.ServeStdio(ctx, stdin, stdout)
