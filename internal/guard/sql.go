@@ -7,7 +7,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	pgquery "github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
+	"github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -89,7 +89,7 @@ type SQLFinding struct {
 
 // parseChecked applies the pre-parse limits, then parses. A *sqlLimitError
 // means refuse in both modes; any other error is a parse failure.
-func parseChecked(sql string) (*pgquery.ParseResult, error) {
+func parseChecked(sql string) (*pgast.ParseResult, error) {
 	if err := precheckSQL(sql); err != nil {
 		return nil, err
 	}
@@ -115,8 +115,8 @@ func CheckReadOnlySQL(sql string) error {
 	for _, raw := range tree.Stmts {
 		text := statementText(sql, raw)
 		switch raw.Stmt.GetNode().(type) {
-		case *pgquery.Node_SelectStmt, *pgquery.Node_VariableShowStmt, *pgquery.Node_ExplainStmt:
-		case *pgquery.Node_VariableSetStmt:
+		case *pgast.Node_SelectStmt, *pgast.Node_VariableShowStmt, *pgast.Node_ExplainStmt:
+		case *pgast.Node_VariableSetStmt:
 			return &SQLRefusal{Statement: text, Reason: "SET and RESET change the API session's settings, which outlive this query"}
 		default:
 			kind := statementKind(raw.Stmt)
@@ -153,7 +153,7 @@ func CheckSingleReadStatement(sql string) error {
 // readReason returns why a statement is not a read, or "". top, when set,
 // is a data-modifying statement allowed at the root of the walk (write
 // mode); the same kinds anywhere else (in a WITH clause) are refused.
-func readReason(stmt *pgquery.Node, top proto.Message) string {
+func readReason(stmt *pgast.Node, top proto.Message) string {
 	w := readWalk{top: top}
 	return w.walk(stmt.ProtoReflect())
 }
@@ -197,29 +197,29 @@ func isStatementNode(name protoreflect.Name) bool { return strings.HasSuffix(str
 // table sampling methods.
 func nodeCallReason(n proto.Message) string {
 	switch n := n.(type) {
-	case *pgquery.SelectStmt:
+	case *pgast.SelectStmt:
 		if n.IntoClause != nil {
 			return "SELECT INTO creates a table"
 		}
 		if len(n.LockingClause) > 0 {
 			return "FOR UPDATE/SHARE takes row locks"
 		}
-	case *pgquery.FuncCall:
+	case *pgast.FuncCall:
 		return functionReason(n.Funcname)
-	case *pgquery.A_Expr:
+	case *pgast.A_Expr:
 		switch n.Kind {
-		case pgquery.A_Expr_Kind_AEXPR_BETWEEN, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN,
-			pgquery.A_Expr_Kind_AEXPR_BETWEEN_SYM, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
+		case pgast.A_Expr_Kind_AEXPR_BETWEEN, pgast.A_Expr_Kind_AEXPR_NOT_BETWEEN,
+			pgast.A_Expr_Kind_AEXPR_BETWEEN_SYM, pgast.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
 			return "" // BETWEEN names itself; it expands to >= and <=
 		}
 		return operatorReason(n.Name)
-	case *pgquery.SubLink:
+	case *pgast.SubLink:
 		return operatorReason(n.OperName)
-	case *pgquery.SortBy:
+	case *pgast.SortBy:
 		return operatorReason(n.UseOp)
-	case *pgquery.TypeName:
+	case *pgast.TypeName:
 		return typeReason(n)
-	case *pgquery.RangeVar:
+	case *pgast.RangeVar:
 		// pg_catalog's views over the refused file readers read the server's
 		// configuration files like the functions do.
 		if n.Schemaname == "" || n.Schemaname == "pg_catalog" {
@@ -228,7 +228,7 @@ func nodeCallReason(n proto.Message) string {
 				return "view " + n.Relname + " reads server files (the functions behind it are refused)"
 			}
 		}
-	case *pgquery.RangeTableSample:
+	case *pgast.RangeTableSample:
 		m := qualifiedName(n.Method) // exact, like function names
 		if m != "system" && m != "bernoulli" && m != "pg_catalog.system" && m != "pg_catalog.bernoulli" {
 			return "TABLESAMPLE " + m + " is not a built-in sampling method"
@@ -257,7 +257,7 @@ var refusedFunctionFamilies = []struct{ names, why string }{
 
 // functionReason returns why a call of the function named names is not a
 // read, or "".
-func functionReason(names []*pgquery.Node) string {
+func functionReason(names []*pgast.Node) string {
 	parts := nameParts(names)
 	if len(parts) == 0 {
 		return "a function call without a name"
@@ -285,7 +285,7 @@ func functionReason(names []*pgquery.Node) string {
 
 // operatorReason allows pg_catalog's operator names, bare or as
 // OPERATOR(pg_catalog.op).
-func operatorReason(names []*pgquery.Node) string {
+func operatorReason(names []*pgast.Node) string {
 	parts := nameParts(names)
 	if len(parts) == 0 {
 		return ""
@@ -302,7 +302,7 @@ func operatorReason(names []*pgquery.Node) string {
 
 // typeReason allows casts to pg_catalog's types only: a cast to a domain
 // runs its CHECK constraints, and a user-defined cast runs its function.
-func typeReason(t *pgquery.TypeName) string {
+func typeReason(t *pgast.TypeName) string {
 	parts := nameParts(t.Names)
 	if t.PctType || t.Setof || len(parts) == 0 {
 		return "this type reference is not allowed in read-only SQL"
@@ -314,7 +314,7 @@ func typeReason(t *pgquery.TypeName) string {
 	return ""
 }
 
-func nameParts(names []*pgquery.Node) []string {
+func nameParts(names []*pgast.Node) []string {
 	var parts []string
 	for _, n := range names {
 		parts = append(parts, n.GetString_().GetSval())
@@ -322,7 +322,7 @@ func nameParts(names []*pgquery.Node) []string {
 	return parts
 }
 
-func qualifiedName(names []*pgquery.Node) string { return strings.Join(nameParts(names), ".") }
+func qualifiedName(names []*pgast.Node) string { return strings.Join(nameParts(names), ".") }
 
 func nodeReason(name protoreflect.Name) string {
 	switch name {
@@ -369,27 +369,27 @@ func ReviewWriteSQL(sql string) []SQLFinding {
 // how PostgreSQL lexes later text: SET/RESET of a lexing setting (also inside
 // ALTER ROLE/DATABASE/SYSTEM or a function's SET clause), RESET ALL, DISCARD
 // ALL, or set_config with a lexing setting or a name that is not a constant.
-func lexingChangeReason(stmt *pgquery.Node) string {
+func lexingChangeReason(stmt *pgast.Node) string {
 	var reason string
 	visit(stmt.ProtoReflect(), func(m protoreflect.Message) bool {
 		switch n := m.Interface().(type) {
-		case *pgquery.VariableSetStmt:
-			if n.Kind == pgquery.VariableSetKind_VAR_RESET_ALL {
+		case *pgast.VariableSetStmt:
+			if n.Kind == pgast.VariableSetKind_VAR_RESET_ALL {
 				reason = "RESET ALL would reset standard_conforming_strings and the other lexing settings, which the guard relies on"
 			} else if isLexingSetting(n.Name) {
 				reason = n.Name + " decides how PostgreSQL reads string literals; the guard refuses any change to it"
-			} else if strings.EqualFold(n.Name, "search_path") && n.Kind == pgquery.VariableSetKind_VAR_SET_VALUE {
+			} else if strings.EqualFold(n.Name, "search_path") && n.Kind == pgast.VariableSetKind_VAR_SET_VALUE {
 				var values []string
 				for _, a := range n.Args {
 					values = append(values, a.GetAConst().GetSval().GetSval())
 				}
 				reason = searchPathReason(strings.Join(values, ","))
 			}
-		case *pgquery.DiscardStmt:
-			if n.Target == pgquery.DiscardMode_DISCARD_ALL {
+		case *pgast.DiscardStmt:
+			if n.Target == pgast.DiscardMode_DISCARD_ALL {
 				reason = "DISCARD ALL would reset standard_conforming_strings and the other lexing settings, which the guard relies on"
 			}
-		case *pgquery.FuncCall:
+		case *pgast.FuncCall:
 			parts := nameParts(n.Funcname)
 			if len(parts) > 0 && strings.EqualFold(parts[len(parts)-1], "set_config") {
 				setting := ""
@@ -443,19 +443,19 @@ func searchPathReason(value string) string {
 // INSERT without ON CONFLICT DO UPDATE; UPDATE and DELETE whose WHERE is a
 // real condition on columns; CREATE of a new table, index, view, schema or
 // type; COMMENT. Every function they call must be on the read allowlist.
-func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
+func reviewStatement(n *pgast.Node) (reason string, destroys bool) {
 	switch s := n.GetNode().(type) {
-	case *pgquery.Node_SelectStmt, *pgquery.Node_VariableShowStmt:
+	case *pgast.Node_SelectStmt, *pgast.Node_VariableShowStmt:
 		return readReason(n, nil), false
-	case *pgquery.Node_ExplainStmt:
+	case *pgast.Node_ExplainStmt:
 		// EXPLAIN ANALYZE runs the statement, and plain EXPLAIN folds its
 		// immutable functions while planning: judge it as the statement.
 		return reviewStatement(s.ExplainStmt.Query)
-	case *pgquery.Node_InsertStmt:
+	case *pgast.Node_InsertStmt:
 		if r := systemCatalogReason(s.InsertStmt.Relation); r != "" {
 			return r, true
 		}
-		if oc := s.InsertStmt.OnConflictClause; oc != nil && oc.Action == pgquery.OnConflictAction_ONCONFLICT_UPDATE {
+		if oc := s.InsertStmt.OnConflictClause; oc != nil && oc.Action == pgast.OnConflictAction_ONCONFLICT_UPDATE {
 			return "INSERT ... ON CONFLICT DO UPDATE changes existing rows", false
 		}
 		if r := readReason(n, s.InsertStmt); r != "" {
@@ -465,7 +465,7 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			return "INSERT ... SELECT copies rows of existing tables into " + s.InsertStmt.Relation.GetRelname() + ", where roles that cannot read the source may read them (row level security and grants do not travel with the rows)", false
 		}
 		return "", false
-	case *pgquery.Node_UpdateStmt:
+	case *pgast.Node_UpdateStmt:
 		if r := systemCatalogReason(s.UpdateStmt.Relation); r != "" {
 			return r, true
 		}
@@ -479,7 +479,7 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			return "UPDATE ... SET from other tables copies their values into " + s.UpdateStmt.Relation.GetRelname() + ", where roles that cannot read the source may read them (row level security and grants do not travel with the values)", false
 		}
 		return "", false
-	case *pgquery.Node_DeleteStmt:
+	case *pgast.Node_DeleteStmt:
 		if r := systemCatalogReason(s.DeleteStmt.Relation); r != "" {
 			return r, true
 		}
@@ -487,7 +487,7 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			return "DELETE without a WHERE condition on columns may delete every row (a constant, a parameter, a column compared with itself or OR true is not a condition)", true
 		}
 		return readReason(n, s.DeleteStmt), false
-	case *pgquery.Node_CreateStmt:
+	case *pgast.Node_CreateStmt:
 		if isTemporary(s.CreateStmt.Relation) {
 			return temporaryReason, false
 		}
@@ -495,12 +495,12 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			return "CREATE TABLE ... INHERITS or PARTITION OF attaches the new table to an existing one: its rows then show up in, and are changed by, queries on that table", false
 		}
 		return callsReason(n), false
-	case *pgquery.Node_CompositeTypeStmt:
+	case *pgast.Node_CompositeTypeStmt:
 		if isTemporary(s.CompositeTypeStmt.Typevar) {
 			return temporaryTypeReason, false
 		}
 		return callsReason(n), false
-	case *pgquery.Node_CreateEnumStmt, *pgquery.Node_CreateDomainStmt:
+	case *pgast.Node_CreateEnumStmt, *pgast.Node_CreateDomainStmt:
 		names := n.GetCreateEnumStmt().GetTypeName()
 		if d := n.GetCreateDomainStmt(); d != nil {
 			names = d.Domainname
@@ -509,12 +509,12 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			return temporaryTypeReason, false
 		}
 		return callsReason(n), false
-	case *pgquery.Node_IndexStmt:
+	case *pgast.Node_IndexStmt:
 		if r := systemCatalogReason(s.IndexStmt.Relation); r != "" {
 			return strings.Replace(r, "it writes", "it changes", 1), false
 		}
 		return callsReason(n), false
-	case *pgquery.Node_CreateRangeStmt:
+	case *pgast.Node_CreateRangeStmt:
 		if inTemporarySchema(s.CreateRangeStmt.TypeName) {
 			return temporaryTypeReason, false
 		}
@@ -524,7 +524,7 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			}
 		}
 		return "", false
-	case *pgquery.Node_CreateTableAsStmt:
+	case *pgast.Node_CreateTableAsStmt:
 		if s.CreateTableAsStmt.IsSelectInto {
 			return "SELECT INTO creates a table", false
 		}
@@ -539,7 +539,7 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			return "CREATE TABLE/MATERIALIZED VIEW ... AS copies rows into a new relation without the row level security and grants of the tables they come from (Supabase grants new objects in public to anon and authenticated)", false
 		}
 		return "", false
-	case *pgquery.Node_ViewStmt:
+	case *pgast.Node_ViewStmt:
 		if s.ViewStmt.Replace {
 			return "CREATE OR REPLACE VIEW changes an existing view", false
 		}
@@ -553,7 +553,7 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			return "a view reads its tables with its owner's rights, past their row level security, for everyone granted the view (Supabase grants new objects in public to anon and authenticated); create it WITH (security_invoker = true) to run without asking", false
 		}
 		return "", false
-	case *pgquery.Node_CreateSchemaStmt:
+	case *pgast.Node_CreateSchemaStmt:
 		for _, e := range s.CreateSchemaStmt.SchemaElts {
 			if r, d := reviewStatement(e); r != "" {
 				return "CREATE SCHEMA ... " + r, d
@@ -562,14 +562,14 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 		// A schema named after a role comes first on that role's search
 		// path ("$user"), so its tables hide the ones applications use.
 		return "CREATE SCHEMA can hide existing tables: a schema named after a role comes first on that role's search path (\"$user\"), and AUTHORIZATION gives it to another role", false
-	case *pgquery.Node_CommentStmt:
+	case *pgast.Node_CommentStmt:
 		// pg_graphql reads directives from comments: @graphql(...) renames
 		// or exposes parts of the project's GraphQL API.
 		if strings.Contains(strings.ToLower(s.CommentStmt.Comment), "@graphql") {
 			return "the comment holds a pg_graphql @graphql directive, which changes the project's GraphQL API", false
 		}
 		return "", false
-	case *pgquery.Node_AlterTableStmt:
+	case *pgast.Node_AlterTableStmt:
 		// Supabase's services migrate their own tables; a column or index
 		// added there can break them.
 		if r := systemCatalogReason(s.AlterTableStmt.Relation); r != "" {
@@ -581,7 +581,7 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 				return "ALTER TABLE with an unknown command", false
 			}
 			switch cmd.Subtype {
-			case pgquery.AlterTableType_AT_AddColumn, pgquery.AlterTableType_AT_AddConstraint:
+			case pgast.AlterTableType_AT_AddColumn, pgast.AlterTableType_AT_AddConstraint:
 				if r := callsReason(c); r != "" {
 					return r, false
 				}
@@ -594,20 +594,20 @@ func reviewStatement(n *pgquery.Node) (reason string, destroys bool) {
 			}
 		}
 		return "", false
-	case *pgquery.Node_VariableSetStmt:
+	case *pgast.Node_VariableSetStmt:
 		return "SET changes the API session's settings, which can outlive this call", false
 	}
 	return otherStatementReason(n)
 }
 
 // readsRelation reports whether n reads a table, view or CTE.
-func readsRelation(n *pgquery.Node) bool {
+func readsRelation(n *pgast.Node) bool {
 	if n == nil {
 		return false
 	}
 	found := false
 	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
-		_, found = m.Interface().(*pgquery.RangeVar)
+		_, found = m.Interface().(*pgast.RangeVar)
 		return !found
 	})
 	return found
@@ -616,7 +616,7 @@ func readsRelation(n *pgquery.Node) bool {
 // updateCopies reports whether an UPDATE's new values come from other
 // tables: a subquery in SET, or, with a FROM clause, any column in SET not
 // qualified with the target's name (it may be a FROM table's).
-func updateCopies(u *pgquery.UpdateStmt) bool {
+func updateCopies(u *pgast.UpdateStmt) bool {
 	target := u.Relation.GetRelname()
 	if a := u.Relation.GetAlias(); a != nil {
 		target = a.Aliasname
@@ -630,7 +630,7 @@ func updateCopies(u *pgquery.UpdateStmt) bool {
 		}
 		other := false
 		visit(t.ProtoReflect(), func(m protoreflect.Message) bool {
-			if c, ok := m.Interface().(*pgquery.ColumnRef); ok {
+			if c, ok := m.Interface().(*pgast.ColumnRef); ok {
 				parts := nameParts(c.Fields)
 				other = len(parts) < 2 || parts[len(parts)-2] != target
 			}
@@ -647,7 +647,7 @@ func updateCopies(u *pgquery.UpdateStmt) bool {
 // catalogs: a superuser may change them with plain DML (UPDATE pg_authid SET
 // rolsuper ...), which changes roles, privileges and definitions rather than
 // data. An unqualified pg_* name resolves to pg_catalog first.
-func systemCatalogReason(rv *pgquery.RangeVar) string {
+func systemCatalogReason(rv *pgast.RangeVar) string {
 	if rv == nil {
 		return "a write without a target table"
 	}
@@ -682,18 +682,18 @@ const temporaryReason = "a temporary table or view lives on in the API session a
 // would replace int4 for the rest of the API session.
 const temporaryTypeReason = "a type in pg_temp lives on in the API session after this call, and hides pg_catalog's type of the same name (pg_temp is searched first for types)"
 
-func inTemporarySchema(names []*pgquery.Node) bool {
+func inTemporarySchema(names []*pgast.Node) bool {
 	parts := nameParts(names)
 	return len(parts) > 1 && strings.HasPrefix(parts[len(parts)-2], "pg_temp")
 }
 
-func isTemporary(rv *pgquery.RangeVar) bool {
+func isTemporary(rv *pgast.RangeVar) bool {
 	return rv == nil || rv.Relpersistence == "t" || strings.HasPrefix(rv.Schemaname, "pg_temp")
 }
 
 // securityInvoker reports whether view options set security_invoker to
 // true (WITH (security_invoker), = true, = on, = 1, = yes).
-func securityInvoker(options []*pgquery.Node) bool {
+func securityInvoker(options []*pgast.Node) bool {
 	on := false
 	for _, o := range options {
 		d := o.GetDefElem()
@@ -722,58 +722,58 @@ func securityInvoker(options []*pgquery.Node) bool {
 }
 
 // otherStatementReason names why any other statement asks first.
-func otherStatementReason(n *pgquery.Node) (string, bool) {
+func otherStatementReason(n *pgast.Node) (string, bool) {
 	switch s := n.GetNode().(type) {
-	case *pgquery.Node_DropStmt:
+	case *pgast.Node_DropStmt:
 		return "DROP " + strings.TrimPrefix(s.DropStmt.RemoveType.String(), "OBJECT_") + " deletes it and its data", true
-	case *pgquery.Node_TruncateStmt:
+	case *pgast.Node_TruncateStmt:
 		return "TRUNCATE deletes every row", true
-	case *pgquery.Node_GrantStmt:
+	case *pgast.Node_GrantStmt:
 		if !s.GrantStmt.IsGrant {
 			return "REVOKE removes access", true
 		}
 		return "GRANT changes who may access what", false
-	case *pgquery.Node_GrantRoleStmt:
+	case *pgast.Node_GrantRoleStmt:
 		if !s.GrantRoleStmt.IsGrant {
 			return "REVOKE removes role membership", true
 		}
 		return "GRANT changes role membership", false
-	case *pgquery.Node_DropRoleStmt, *pgquery.Node_DropdbStmt, *pgquery.Node_DropOwnedStmt,
-		*pgquery.Node_DropTableSpaceStmt, *pgquery.Node_DropSubscriptionStmt, *pgquery.Node_DropUserMappingStmt:
+	case *pgast.Node_DropRoleStmt, *pgast.Node_DropdbStmt, *pgast.Node_DropOwnedStmt,
+		*pgast.Node_DropTableSpaceStmt, *pgast.Node_DropSubscriptionStmt, *pgast.Node_DropUserMappingStmt:
 		return statementKind(n) + " deletes it", true
-	case *pgquery.Node_ReassignOwnedStmt:
+	case *pgast.Node_ReassignOwnedStmt:
 		return "REASSIGN OWNED changes who owns objects", false
-	case *pgquery.Node_DoStmt:
+	case *pgast.Node_DoStmt:
 		return "DO runs a procedural block whose statements the guard cannot see", false
-	case *pgquery.Node_CallStmt:
+	case *pgast.Node_CallStmt:
 		return "CALL runs a procedure the guard cannot see", false
-	case *pgquery.Node_ExecuteStmt:
+	case *pgast.Node_ExecuteStmt:
 		return "EXECUTE runs a prepared statement the guard cannot see", false
-	case *pgquery.Node_PrepareStmt:
+	case *pgast.Node_PrepareStmt:
 		return "PREPARE stores a statement to run later", false
-	case *pgquery.Node_MergeStmt:
+	case *pgast.Node_MergeStmt:
 		return "MERGE can update and delete rows", true
-	case *pgquery.Node_RenameStmt:
+	case *pgast.Node_RenameStmt:
 		return "a rename breaks queries and code that use the old name", false
-	case *pgquery.Node_CreateFunctionStmt:
+	case *pgast.Node_CreateFunctionStmt:
 		if s.CreateFunctionStmt.Replace {
 			return "CREATE OR REPLACE FUNCTION changes code that may already run", false
 		}
 		return "CREATE FUNCTION adds code the guard cannot check", false
-	case *pgquery.Node_RuleStmt:
+	case *pgast.Node_RuleStmt:
 		return "a rule rewrites later queries", false
-	case *pgquery.Node_CreateTrigStmt, *pgquery.Node_CreateEventTrigStmt:
+	case *pgast.Node_CreateTrigStmt, *pgast.Node_CreateEventTrigStmt:
 		return "a trigger runs code on later changes", false
-	case *pgquery.Node_CreatePolicyStmt, *pgquery.Node_AlterPolicyStmt:
+	case *pgast.Node_CreatePolicyStmt, *pgast.Node_AlterPolicyStmt:
 		return "a row level security policy changes who sees which rows", false
-	case *pgquery.Node_CreateRoleStmt, *pgquery.Node_AlterRoleStmt, *pgquery.Node_AlterRoleSetStmt:
+	case *pgast.Node_CreateRoleStmt, *pgast.Node_AlterRoleStmt, *pgast.Node_AlterRoleSetStmt:
 		return "it changes roles", false
-	case *pgquery.Node_CreatedbStmt, *pgquery.Node_AlterDatabaseStmt, *pgquery.Node_AlterDatabaseSetStmt,
-		*pgquery.Node_AlterDatabaseRefreshCollStmt, *pgquery.Node_AlterSystemStmt:
+	case *pgast.Node_CreatedbStmt, *pgast.Node_AlterDatabaseStmt, *pgast.Node_AlterDatabaseSetStmt,
+		*pgast.Node_AlterDatabaseRefreshCollStmt, *pgast.Node_AlterSystemStmt:
 		return "it changes the database or the server", false
-	case *pgquery.Node_TransactionStmt:
+	case *pgast.Node_TransactionStmt:
 		return "transaction control changes how the statements around it commit", false
-	case *pgquery.Node_CopyStmt:
+	case *pgast.Node_CopyStmt:
 		return "COPY moves data in or out in bulk", false
 	}
 	return fmt.Sprintf("%s is not one of the statements that run without asking (reads, INSERT, UPDATE/DELETE with a WHERE condition, CREATE of a new table, index, view, schema or type, COMMENT)", strings.ToUpper(statementKind(n))), false
@@ -784,16 +784,16 @@ func otherStatementReason(n *pgquery.Node) (string, bool) {
 // rows, so a condition no row meets (CHECK (false)) blocks every later
 // write; a foreign key whose ON DELETE/UPDATE acts (CASCADE, SET NULL, SET
 // DEFAULT) lets later deletes in the other table change this one's rows.
-func existingTableConstraintReason(cmd *pgquery.Node) string {
+func existingTableConstraintReason(cmd *pgast.Node) string {
 	var reason string
 	visit(cmd.ProtoReflect(), func(m protoreflect.Message) bool {
-		c, ok := m.Interface().(*pgquery.Constraint)
+		c, ok := m.Interface().(*pgast.Constraint)
 		if !ok {
 			return true
 		}
 		if c.SkipValidation {
 			reason = "ADD CONSTRAINT ... NOT VALID does not check the existing rows: a condition no row meets would block every later write to the table"
-		} else if c.Contype == pgquery.ConstrType_CONSTR_FOREIGN && (strings.ContainsAny(c.FkDelAction, "cnd") || strings.ContainsAny(c.FkUpdAction, "cnd")) {
+		} else if c.Contype == pgast.ConstrType_CONSTR_FOREIGN && (strings.ContainsAny(c.FkDelAction, "cnd") || strings.ContainsAny(c.FkUpdAction, "cnd")) {
 			reason = "a foreign key with ON DELETE/UPDATE CASCADE, SET NULL or SET DEFAULT lets later changes in " + c.Pktable.GetRelname() + " change or delete rows of this existing table"
 		}
 		return reason == ""
@@ -804,22 +804,22 @@ func existingTableConstraintReason(cmd *pgquery.Node) string {
 // callsReason checks every function call and operator in a DDL
 // statement (defaults, checks, index expressions): they run later, on
 // every write.
-func callsReason(n *pgquery.Node) string {
+func callsReason(n *pgast.Node) string {
 	var reason string
 	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
 		switch x := m.Interface().(type) {
-		case *pgquery.FuncCall:
+		case *pgast.FuncCall:
 			reason = functionReason(x.Funcname)
-		case *pgquery.A_Expr:
+		case *pgast.A_Expr:
 			// Every operator, bare ones included: a user-defined === in a
 			// CHECK runs its function on every later write.
 			switch x.Kind {
-			case pgquery.A_Expr_Kind_AEXPR_BETWEEN, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN,
-				pgquery.A_Expr_Kind_AEXPR_BETWEEN_SYM, pgquery.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
+			case pgast.A_Expr_Kind_AEXPR_BETWEEN, pgast.A_Expr_Kind_AEXPR_NOT_BETWEEN,
+				pgast.A_Expr_Kind_AEXPR_BETWEEN_SYM, pgast.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
 			default:
 				reason = operatorReason(x.Name)
 			}
-		case *pgquery.Constraint:
+		case *pgast.Constraint:
 			// EXCLUDE (a WITH op): each operator runs on every later write.
 			for _, e := range x.Exclusions {
 				if items := e.GetList().GetItems(); len(items) == 2 && reason == "" {
@@ -842,13 +842,13 @@ func callsReason(n *pgquery.Node) string {
 // of its own (id IN (SELECT id FROM t), EXISTS (SELECT 1)) is not. The test
 // is syntactic: a condition that is true for every row by arithmetic
 // (id > -1e308, id * 0 = 0) is not seen.
-func boundedWhere(stmt, where *pgquery.Node) bool {
+func boundedWhere(stmt, where *pgast.Node) bool {
 	w := whereCheck{relations: relationNames(stmt)}
-	var target *pgquery.RangeVar
+	var target *pgast.RangeVar
 	switch s := stmt.GetNode().(type) {
-	case *pgquery.Node_UpdateStmt:
+	case *pgast.Node_UpdateStmt:
 		target, w.unqualifiedIsTarget = s.UpdateStmt.Relation, len(s.UpdateStmt.FromClause) == 0
-	case *pgquery.Node_DeleteStmt:
+	case *pgast.Node_DeleteStmt:
 		target, w.unqualifiedIsTarget = s.DeleteStmt.Relation, len(s.DeleteStmt.UsingClause) == 0
 	}
 	if target == nil {
@@ -878,7 +878,7 @@ type whereCheck struct {
 
 // namesTarget reports whether n, outside its subqueries, names a column of
 // the rows being changed.
-func (w whereCheck) namesTarget(n *pgquery.Node) bool {
+func (w whereCheck) namesTarget(n *pgast.Node) bool {
 	found := false
 	var walk func(m protoreflect.Message)
 	walk = func(m protoreflect.Message) {
@@ -886,9 +886,9 @@ func (w whereCheck) namesTarget(n *pgquery.Node) bool {
 			return
 		}
 		switch c := m.Interface().(type) {
-		case *pgquery.SubLink, *pgquery.SelectStmt:
+		case *pgast.SubLink, *pgast.SelectStmt:
 			return
-		case *pgquery.ColumnRef:
+		case *pgast.ColumnRef:
 			var parts []string
 			for _, f := range c.Fields {
 				parts = append(parts, f.GetString_().GetSval())
@@ -922,21 +922,21 @@ func (w whereCheck) namesTarget(n *pgquery.Node) bool {
 	return found
 }
 
-func (w whereCheck) bounded(n *pgquery.Node) bool {
+func (w whereCheck) bounded(n *pgast.Node) bool {
 	if n == nil {
 		return false
 	}
 	switch x := n.GetNode().(type) {
-	case *pgquery.Node_BoolExpr:
+	case *pgast.Node_BoolExpr:
 		switch x.BoolExpr.Boolop {
-		case pgquery.BoolExprType_AND_EXPR:
+		case pgast.BoolExprType_AND_EXPR:
 			for _, a := range x.BoolExpr.Args {
 				if w.bounded(a) {
 					return true
 				}
 			}
 			return false
-		case pgquery.BoolExprType_OR_EXPR:
+		case pgast.BoolExprType_OR_EXPR:
 			for _, a := range x.BoolExpr.Args {
 				if !w.bounded(a) {
 					return false
@@ -945,7 +945,7 @@ func (w whereCheck) bounded(n *pgquery.Node) bool {
 			return len(x.BoolExpr.Args) > 0
 		}
 		return false
-	case *pgquery.Node_AExpr:
+	case *pgast.Node_AExpr:
 		left, right := w.columns(x.AExpr.Lexpr), w.columns(x.AExpr.Rexpr)
 		if len(left)+len(right) == 0 {
 			return false // constants and parameters only
@@ -958,17 +958,17 @@ func (w whereCheck) bounded(n *pgquery.Node) bool {
 			}
 		}
 		return w.namesTarget(n)
-	case *pgquery.Node_NullTest:
-		return x.NullTest.Nulltesttype == pgquery.NullTestType_IS_NULL && w.namesTarget(n)
-	case *pgquery.Node_BooleanTest:
+	case *pgast.Node_NullTest:
+		return x.NullTest.Nulltesttype == pgast.NullTestType_IS_NULL && w.namesTarget(n)
+	case *pgast.Node_BooleanTest:
 		switch x.BooleanTest.Booltesttype {
-		case pgquery.BoolTestType_IS_TRUE:
+		case pgast.BoolTestType_IS_TRUE:
 			return w.bounded(x.BooleanTest.Arg)
-		case pgquery.BoolTestType_IS_FALSE:
+		case pgast.BoolTestType_IS_FALSE:
 			return x.BooleanTest.Arg.GetColumnRef() != nil && w.namesTarget(x.BooleanTest.Arg)
 		}
 		return false
-	case *pgquery.Node_SubLink:
+	case *pgast.Node_SubLink:
 		// Inside the subquery its own tables come first: only a column
 		// qualified with the target's name bounds the target's rows.
 		sub := x.SubLink.Subselect.GetSelectStmt()
@@ -978,17 +978,17 @@ func (w whereCheck) bounded(n *pgquery.Node) bool {
 		inner := w
 		inner.unqualifiedIsTarget = false
 		switch x.SubLink.SubLinkType {
-		case pgquery.SubLinkType_EXISTS_SUBLINK:
+		case pgast.SubLinkType_EXISTS_SUBLINK:
 			return inner.bounded(sub.WhereClause)
-		case pgquery.SubLinkType_ANY_SUBLINK:
+		case pgast.SubLinkType_ANY_SUBLINK:
 			own := w
 			own.anyColumn = true
 			return own.bounded(sub.WhereClause) && w.namesTarget(x.SubLink.Testexpr)
 		}
 		return false
-	case *pgquery.Node_ColumnRef:
+	case *pgast.Node_ColumnRef:
 		return w.namesTarget(n) // a boolean column
-	case *pgquery.Node_FuncCall:
+	case *pgast.Node_FuncCall:
 		return w.namesTarget(n)
 	}
 	return false
@@ -1005,13 +1005,13 @@ func (a columnName) same(b columnName) bool {
 }
 
 // columns lists every column reference under n, subqueries included.
-func (w whereCheck) columns(n *pgquery.Node) []columnName {
+func (w whereCheck) columns(n *pgast.Node) []columnName {
 	if n == nil {
 		return nil
 	}
 	var out []columnName
 	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
-		c, ok := m.Interface().(*pgquery.ColumnRef)
+		c, ok := m.Interface().(*pgast.ColumnRef)
 		if !ok {
 			return true
 		}
@@ -1039,10 +1039,10 @@ func (w whereCheck) columns(n *pgquery.Node) []columnName {
 
 // relationNames maps every alias and name of a relation in the statement to
 // the relation's own name.
-func relationNames(stmt *pgquery.Node) map[string]string {
+func relationNames(stmt *pgast.Node) map[string]string {
 	m := map[string]string{}
 	visit(stmt.ProtoReflect(), func(msg protoreflect.Message) bool {
-		if rv, ok := msg.Interface().(*pgquery.RangeVar); ok {
+		if rv, ok := msg.Interface().(*pgast.RangeVar); ok {
 			m[rv.Relname] = rv.Relname
 			if rv.Alias != nil {
 				m[rv.Alias.Aliasname] = rv.Relname
@@ -1078,7 +1078,7 @@ func visit(m protoreflect.Message, f func(protoreflect.Message) bool) bool {
 }
 
 // statementText cuts one statement out of the submitted text.
-func statementText(sql string, raw *pgquery.RawStmt) string {
+func statementText(sql string, raw *pgast.RawStmt) string {
 	start := int(raw.StmtLocation)
 	end := start + int(raw.StmtLen)
 	if raw.StmtLen == 0 || end > len(sql) {
@@ -1090,7 +1090,7 @@ func statementText(sql string, raw *pgquery.RawStmt) string {
 	return strings.TrimSpace(sql[start:end])
 }
 
-func statementKind(n *pgquery.Node) string {
+func statementKind(n *pgast.Node) string {
 	m := n.ProtoReflect()
 	var kind string
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	pgquery "github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
+	"github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
 )
 
 // Limits checked on PostgreSQL's token stream before the parser sees the
@@ -72,7 +72,7 @@ func precheckSQL(sql string) error {
 // checkTokens walks PostgreSQL's own token stream (flat, so it cannot
 // recurse) for the nesting and term limits and for string literals that
 // standard_conforming_strings = off would end elsewhere.
-func checkTokens(sql string, tokens []*pgquery.ScanToken) error {
+func checkTokens(sql string, tokens []*pgast.ScanToken) error {
 	// A level is an open parenthesis, bracket or CASE. terms counts the
 	// binary operators chained since the level's last list separator;
 	// prefix counts prefix operators (NOT, unary minus), which nest what
@@ -90,67 +90,67 @@ func checkTokens(sql string, tokens []*pgquery.ScanToken) error {
 		}
 		return n
 	}
-	prev := pgquery.Token_NUL
+	prev := pgast.Token_NUL
 	for i, t := range tokens {
 		cur := &levels[len(levels)-1]
 		switch t.Token {
-		case pgquery.Token_ASCII_40, pgquery.Token_ASCII_91, pgquery.Token_CASE: // ( [ CASE
+		case pgast.Token_ASCII_40, pgast.Token_ASCII_91, pgast.Token_CASE: // ( [ CASE
 			if len(levels) > maxSQLNesting {
 				return &sqlLimitError{fmt.Sprintf("the SQL nests parentheses, brackets or CASE more than %d deep (at byte %d); flatten it", maxSQLNesting, t.Start)}
 			}
-			levels = append(levels, level{isCase: t.Token == pgquery.Token_CASE})
-		case pgquery.Token_ASCII_41, pgquery.Token_ASCII_93: // ) ]
+			levels = append(levels, level{isCase: t.Token == pgast.Token_CASE})
+		case pgast.Token_ASCII_41, pgast.Token_ASCII_93: // ) ]
 			for len(levels) > 1 && levels[len(levels)-1].isCase { // an unclosed CASE ends here
 				levels = levels[:len(levels)-1]
 			}
 			if len(levels) > 1 {
 				levels = levels[:len(levels)-1]
 			}
-		case pgquery.Token_END_P:
+		case pgast.Token_END_P:
 			if len(levels) > 1 && cur.isCase {
 				levels = levels[:len(levels)-1]
 			}
-		case pgquery.Token_ASCII_44: // ,
+		case pgast.Token_ASCII_44: // ,
 			*cur = level{}
-		case pgquery.Token_ASCII_59: // ;
+		case pgast.Token_ASCII_59: // ;
 			levels = []level{{}}
-		case pgquery.Token_AND, pgquery.Token_OR, pgquery.Token_WHEN, pgquery.Token_THEN, pgquery.Token_ELSE:
+		case pgast.Token_AND, pgast.Token_OR, pgast.Token_WHEN, pgast.Token_THEN, pgast.Token_ELSE:
 			// AND and OR chains become one flat list; CASE branches are
 			// siblings. Prefix operators before them still nest what follows,
 			// and the AND of a BETWEEN separates nothing.
-			if t.Token == pgquery.Token_AND && cur.between > 0 {
+			if t.Token == pgast.Token_AND && cur.between > 0 {
 				cur.between--
 			} else {
 				cur.terms = 0
 			}
-		case pgquery.Token_BETWEEN:
+		case pgast.Token_BETWEEN:
 			cur.terms++
 			cur.between++
-		case pgquery.Token_NOT:
+		case pgast.Token_NOT:
 			cur.prefix++
-		case pgquery.Token_ASCII_45, pgquery.Token_ASCII_43: // - +
+		case pgast.Token_ASCII_45, pgast.Token_ASCII_43: // - +
 			if isOperand(prev) {
 				cur.terms++
-			} else if i+1 < len(tokens) && (tokens[i+1].Token == pgquery.Token_ICONST || tokens[i+1].Token == pgquery.Token_FCONST) {
+			} else if i+1 < len(tokens) && (tokens[i+1].Token == pgast.Token_ICONST || tokens[i+1].Token == pgast.Token_FCONST) {
 				// the parser folds a signed number into one constant
 			} else {
 				cur.prefix++
 			}
-		case pgquery.Token_Op, pgquery.Token_ASCII_42, pgquery.Token_ASCII_47, pgquery.Token_ASCII_37,
-			pgquery.Token_ASCII_94, pgquery.Token_ASCII_60, pgquery.Token_ASCII_62, pgquery.Token_ASCII_61,
-			pgquery.Token_LESS_EQUALS, pgquery.Token_GREATER_EQUALS, pgquery.Token_NOT_EQUALS,
-			pgquery.Token_TYPECAST, pgquery.Token_IS, pgquery.Token_ISNULL, pgquery.Token_NOTNULL,
-			pgquery.Token_LIKE, pgquery.Token_ILIKE, pgquery.Token_SIMILAR, pgquery.Token_IN_P,
-			pgquery.Token_COLLATE, pgquery.Token_AT, pgquery.Token_OVERLAPS,
-			pgquery.Token_UNION, pgquery.Token_INTERSECT, pgquery.Token_EXCEPT, pgquery.Token_JOIN,
-			pgquery.Token_OPERATOR, pgquery.Token_ESCAPE, pgquery.Token_ASCII_58,
-			pgquery.Token_ASCII_46:
-			if isOperand(prev) || t.Token == pgquery.Token_OPERATOR {
+		case pgast.Token_Op, pgast.Token_ASCII_42, pgast.Token_ASCII_47, pgast.Token_ASCII_37,
+			pgast.Token_ASCII_94, pgast.Token_ASCII_60, pgast.Token_ASCII_62, pgast.Token_ASCII_61,
+			pgast.Token_LESS_EQUALS, pgast.Token_GREATER_EQUALS, pgast.Token_NOT_EQUALS,
+			pgast.Token_TYPECAST, pgast.Token_IS, pgast.Token_ISNULL, pgast.Token_NOTNULL,
+			pgast.Token_LIKE, pgast.Token_ILIKE, pgast.Token_SIMILAR, pgast.Token_IN_P,
+			pgast.Token_COLLATE, pgast.Token_AT, pgast.Token_OVERLAPS,
+			pgast.Token_UNION, pgast.Token_INTERSECT, pgast.Token_EXCEPT, pgast.Token_JOIN,
+			pgast.Token_OPERATOR, pgast.Token_ESCAPE, pgast.Token_ASCII_58,
+			pgast.Token_ASCII_46:
+			if isOperand(prev) || t.Token == pgast.Token_OPERATOR {
 				cur.terms++
 			} else {
 				cur.prefix++
 			}
-		case pgquery.Token_SCONST:
+		case pgast.Token_SCONST:
 			if err := checkStringLiteral(sql, t); err != nil {
 				return err
 			}
@@ -158,7 +158,7 @@ func checkTokens(sql string, tokens []*pgquery.ScanToken) error {
 		if n := total(); n > maxSQLTerms {
 			return &sqlLimitError{fmt.Sprintf("the SQL chains more than %d expression terms in one place (at byte %d); split the expression or use a list (IN (...), VALUES, an array)", maxSQLTerms, t.Start)}
 		}
-		if t.Token != pgquery.Token_SQL_COMMENT && t.Token != pgquery.Token_C_COMMENT {
+		if t.Token != pgast.Token_SQL_COMMENT && t.Token != pgast.Token_C_COMMENT {
 			prev = t.Token
 		}
 	}
@@ -167,15 +167,15 @@ func checkTokens(sql string, tokens []*pgquery.ScanToken) error {
 
 // isOperand reports whether a token can end an operand, so that an operator
 // after it is binary rather than prefix.
-func isOperand(t pgquery.Token) bool {
+func isOperand(t pgast.Token) bool {
 	switch t {
-	case pgquery.Token_NUL, pgquery.Token_ASCII_40, pgquery.Token_ASCII_91, pgquery.Token_ASCII_44,
-		pgquery.Token_ASCII_59, pgquery.Token_Op, pgquery.Token_ASCII_43, pgquery.Token_ASCII_45,
-		pgquery.Token_ASCII_42, pgquery.Token_ASCII_47, pgquery.Token_ASCII_37, pgquery.Token_ASCII_94,
-		pgquery.Token_ASCII_60, pgquery.Token_ASCII_62, pgquery.Token_ASCII_61, pgquery.Token_LESS_EQUALS,
-		pgquery.Token_GREATER_EQUALS, pgquery.Token_NOT_EQUALS, pgquery.Token_NOT, pgquery.Token_AND,
-		pgquery.Token_OR, pgquery.Token_WHEN, pgquery.Token_THEN, pgquery.Token_ELSE, pgquery.Token_SELECT,
-		pgquery.Token_WHERE:
+	case pgast.Token_NUL, pgast.Token_ASCII_40, pgast.Token_ASCII_91, pgast.Token_ASCII_44,
+		pgast.Token_ASCII_59, pgast.Token_Op, pgast.Token_ASCII_43, pgast.Token_ASCII_45,
+		pgast.Token_ASCII_42, pgast.Token_ASCII_47, pgast.Token_ASCII_37, pgast.Token_ASCII_94,
+		pgast.Token_ASCII_60, pgast.Token_ASCII_62, pgast.Token_ASCII_61, pgast.Token_LESS_EQUALS,
+		pgast.Token_GREATER_EQUALS, pgast.Token_NOT_EQUALS, pgast.Token_NOT, pgast.Token_AND,
+		pgast.Token_OR, pgast.Token_WHEN, pgast.Token_THEN, pgast.Token_ELSE, pgast.Token_SELECT,
+		pgast.Token_WHERE:
 		return false
 	}
 	return true
@@ -190,7 +190,7 @@ func isOperand(t pgquery.Token) bool {
 // different statements, so it is refused; any other backslash changes only
 // the literal's value, never the statements or their structure. E'...',
 // U&'...', dollar quoting and identifiers read the same either way.
-func checkStringLiteral(sql string, t *pgquery.ScanToken) error {
+func checkStringLiteral(sql string, t *pgast.ScanToken) error {
 	start, end := int(t.Start), int(t.End)
 	if start < 0 || end > len(sql) || start >= end {
 		return &sqlLimitError{"the SQL has a string constant the guard could not locate"}

@@ -10,7 +10,7 @@ import (
 	"time"
 	_ "unsafe" // go:linkname
 
-	pgquery "github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
+	"github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
 	wasmquery "github.com/wasilibs/go-pgquery/parser"
 )
 
@@ -58,21 +58,21 @@ func withParser[T any](f func() (T, error)) (result T, err error) {
 // parseSQL uses the same parser compiled to WebAssembly, for CGO_ENABLED=0
 // builds (the container image). Its first call compiles the module (about
 // 2 s), so WarmSQLParser runs it in the background at start-up.
-func parseSQL(sql string) (*pgquery.ParseResult, error) {
+func parseSQL(sql string) (*pgast.ParseResult, error) {
 	b, err := withParser(func() ([]byte, error) { return wasmquery.ParseToProtobuf(sql) })
 	if err != nil {
 		return nil, err
 	}
-	return pgquery.ParseResultFrom(b)
+	return pgast.ParseResultFrom(b)
 }
 
 // scanSQL runs PostgreSQL's lexer alone; it does not recurse.
-func scanSQL(sql string) (*pgquery.ScanResult, error) {
+func scanSQL(sql string) (*pgast.ScanResult, error) {
 	b, err := withParser(func() ([]byte, error) { return wasmquery.ScanToProtobuf(sql) })
 	if err != nil {
 		return nil, err
 	}
-	return pgquery.ScanResultFrom(b)
+	return pgast.ScanResultFrom(b)
 }
 
 // warmDelay lets the MCP handshake and the first tools/list go first: the
