@@ -8,8 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/supabase-mcp/supabase-mcp/internal/guard/pgast"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // The SQL guard. Read-only mode allows a statement only when every node of
@@ -24,8 +22,8 @@ import (
 // readNodes are the parse-tree node types a plain read may contain. The walk
 // refuses every other node type, so a construct added to PostgreSQL later is
 // refused until someone decides it is a read.
-var readNodes = sync.OnceValue(func() map[protoreflect.Name]bool {
-	set := map[protoreflect.Name]bool{}
+var readNodes = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
 	for _, n := range strings.Fields(`
 		ParseResult RawStmt Node List String Integer Float Boolean BitString
 		SelectStmt VariableShowStmt ExplainStmt DefElem
@@ -41,16 +39,16 @@ var readNodes = sync.OnceValue(func() map[protoreflect.Name]bool {
 		JsonValueExpr JsonOutput JsonReturning JsonFormat JsonKeyValue
 		JsonIsPredicate JsonBehavior JsonArgument JsonTable JsonTableColumn
 		JsonTablePathSpec JsonParseExpr JsonScalarExpr JsonSerializeExpr`) {
-		set[protoreflect.Name(n)] = true
+		set[n] = true
 	}
 	return set
 })
 
 // dmlNodes are the extra nodes INSERT, UPDATE and DELETE bring.
-var dmlNodes = sync.OnceValue(func() map[protoreflect.Name]bool {
-	set := map[protoreflect.Name]bool{}
+var dmlNodes = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
 	for _, n := range strings.Fields(`InsertStmt UpdateStmt DeleteStmt OnConflictClause InferClause IndexElem MultiAssignRef SetToDefault`) {
-		set[protoreflect.Name(n)] = true
+		set[n] = true
 	}
 	return set
 })
@@ -120,7 +118,7 @@ func CheckReadOnlySQL(sql string) error {
 			return &SQLRefusal{Statement: text, Reason: "SET and RESET change the API session's settings, which outlive this query"}
 		default:
 			kind := statementKind(raw.Stmt)
-			reason := nodeReason(protoreflect.Name(kind + "Stmt"))
+			reason := nodeReason(kind + "Stmt")
 			if strings.HasSuffix(reason, "is not allowed in read-only SQL") {
 				reason = strings.ToUpper(kind) + " is not a plain read (only SELECT, VALUES, TABLE, SHOW and EXPLAIN are)"
 			}
@@ -153,49 +151,36 @@ func CheckSingleReadStatement(sql string) error {
 // readReason returns why a statement is not a read, or "". top, when set,
 // is a data-modifying statement allowed at the root of the walk (write
 // mode); the same kinds anywhere else (in a WITH clause) are refused.
-func readReason(stmt *pgast.Node, top proto.Message) string {
+func readReason(stmt *pgast.Node, top pgast.Message) string {
 	w := readWalk{top: top}
-	return w.walk(stmt.ProtoReflect())
+	return w.walk(stmt)
 }
 
-type readWalk struct{ top proto.Message }
+type readWalk struct{ top pgast.Message }
 
 // walk visits every message of the tree and returns why it is not a read.
-func (w readWalk) walk(m protoreflect.Message) string {
-	name := m.Descriptor().Name()
-	isTop := w.top != nil && m.Interface() == w.top
+func (w readWalk) walk(m pgast.Message) string {
+	name := m.MessageName()
+	isTop := w.top != nil && m == w.top
 	if !readNodes()[name] && !(isTop || (w.top != nil && dmlNodes()[name] && !isStatementNode(name))) {
 		return nodeReason(name)
 	}
-	if reason := nodeCallReason(m.Interface()); reason != "" {
+	if reason := nodeCallReason(m); reason != "" {
 		return reason
 	}
 	var reason string
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Kind() != protoreflect.MessageKind {
-			return true
-		}
-		switch {
-		case fd.IsList():
-			list := v.List()
-			for i := 0; i < list.Len() && reason == ""; i++ {
-				reason = w.walk(list.Get(i).Message())
-			}
-		case fd.IsMap():
-			reason = "unexpected map in the parse tree"
-		default:
-			reason = w.walk(v.Message())
-		}
+	m.RangeMessages(func(c pgast.Message) bool {
+		reason = w.walk(c)
 		return reason == ""
 	})
 	return reason
 }
 
-func isStatementNode(name protoreflect.Name) bool { return strings.HasSuffix(string(name), "Stmt") }
+func isStatementNode(name string) bool { return strings.HasSuffix(name, "Stmt") }
 
 // nodeCallReason checks what a node calls: functions, operators, casts and
 // table sampling methods.
-func nodeCallReason(n proto.Message) string {
+func nodeCallReason(n pgast.Message) string {
 	switch n := n.(type) {
 	case *pgast.SelectStmt:
 		if n.IntoClause != nil {
@@ -324,7 +309,7 @@ func nameParts(names []*pgast.Node) []string {
 
 func qualifiedName(names []*pgast.Node) string { return strings.Join(nameParts(names), ".") }
 
-func nodeReason(name protoreflect.Name) string {
+func nodeReason(name string) string {
 	switch name {
 	case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
 		return "it modifies data (" + strings.ToUpper(strings.TrimSuffix(string(name), "Stmt")) + ", possibly inside a WITH clause)"
@@ -371,8 +356,8 @@ func ReviewWriteSQL(sql string) []SQLFinding {
 // ALL, or set_config with a lexing setting or a name that is not a constant.
 func lexingChangeReason(stmt *pgast.Node) string {
 	var reason string
-	visit(stmt.ProtoReflect(), func(m protoreflect.Message) bool {
-		switch n := m.Interface().(type) {
+	visit(stmt, func(m pgast.Message) bool {
+		switch n := m.(type) {
 		case *pgast.VariableSetStmt:
 			if n.Kind == pgast.VariableSetKind_VAR_RESET_ALL {
 				reason = "RESET ALL would reset standard_conforming_strings and the other lexing settings, which the guard relies on"
@@ -606,8 +591,8 @@ func readsRelation(n *pgast.Node) bool {
 		return false
 	}
 	found := false
-	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
-		_, found = m.Interface().(*pgast.RangeVar)
+	visit(n, func(m pgast.Message) bool {
+		_, found = m.(*pgast.RangeVar)
 		return !found
 	})
 	return found
@@ -629,8 +614,8 @@ func updateCopies(u *pgast.UpdateStmt) bool {
 			continue
 		}
 		other := false
-		visit(t.ProtoReflect(), func(m protoreflect.Message) bool {
-			if c, ok := m.Interface().(*pgast.ColumnRef); ok {
+		visit(t, func(m pgast.Message) bool {
+			if c, ok := m.(*pgast.ColumnRef); ok {
 				parts := nameParts(c.Fields)
 				other = len(parts) < 2 || parts[len(parts)-2] != target
 			}
@@ -786,8 +771,8 @@ func otherStatementReason(n *pgast.Node) (string, bool) {
 // DEFAULT) lets later deletes in the other table change this one's rows.
 func existingTableConstraintReason(cmd *pgast.Node) string {
 	var reason string
-	visit(cmd.ProtoReflect(), func(m protoreflect.Message) bool {
-		c, ok := m.Interface().(*pgast.Constraint)
+	visit(cmd, func(m pgast.Message) bool {
+		c, ok := m.(*pgast.Constraint)
 		if !ok {
 			return true
 		}
@@ -806,8 +791,8 @@ func existingTableConstraintReason(cmd *pgast.Node) string {
 // every write.
 func callsReason(n *pgast.Node) string {
 	var reason string
-	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
-		switch x := m.Interface().(type) {
+	visit(n, func(m pgast.Message) bool {
+		switch x := m.(type) {
 		case *pgast.FuncCall:
 			reason = functionReason(x.Funcname)
 		case *pgast.A_Expr:
@@ -880,12 +865,12 @@ type whereCheck struct {
 // the rows being changed.
 func (w whereCheck) namesTarget(n *pgast.Node) bool {
 	found := false
-	var walk func(m protoreflect.Message)
-	walk = func(m protoreflect.Message) {
+	var walk func(m pgast.Message)
+	walk = func(m pgast.Message) {
 		if found {
 			return
 		}
-		switch c := m.Interface().(type) {
+		switch c := m.(type) {
 		case *pgast.SubLink, *pgast.SelectStmt:
 			return
 		case *pgast.ColumnRef:
@@ -902,22 +887,13 @@ func (w whereCheck) namesTarget(n *pgast.Node) bool {
 			}
 			return
 		}
-		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-			if fd.Kind() != protoreflect.MessageKind || fd.IsMap() {
-				return true
-			}
-			if fd.IsList() {
-				for i := 0; i < v.List().Len(); i++ {
-					walk(v.List().Get(i).Message())
-				}
-			} else {
-				walk(v.Message())
-			}
+		m.RangeMessages(func(c pgast.Message) bool {
+			walk(c)
 			return !found
 		})
 	}
 	if n != nil {
-		walk(n.ProtoReflect())
+		walk(n)
 	}
 	return found
 }
@@ -1010,8 +986,8 @@ func (w whereCheck) columns(n *pgast.Node) []columnName {
 		return nil
 	}
 	var out []columnName
-	visit(n.ProtoReflect(), func(m protoreflect.Message) bool {
-		c, ok := m.Interface().(*pgast.ColumnRef)
+	visit(n, func(m pgast.Message) bool {
+		c, ok := m.(*pgast.ColumnRef)
 		if !ok {
 			return true
 		}
@@ -1041,8 +1017,8 @@ func (w whereCheck) columns(n *pgast.Node) []columnName {
 // the relation's own name.
 func relationNames(stmt *pgast.Node) map[string]string {
 	m := map[string]string{}
-	visit(stmt.ProtoReflect(), func(msg protoreflect.Message) bool {
-		if rv, ok := msg.Interface().(*pgast.RangeVar); ok {
+	visit(stmt, func(msg pgast.Message) bool {
+		if rv, ok := msg.(*pgast.RangeVar); ok {
 			m[rv.Relname] = rv.Relname
 			if rv.Alias != nil {
 				m[rv.Alias.Aliasname] = rv.Relname
@@ -1055,26 +1031,11 @@ func relationNames(stmt *pgast.Node) map[string]string {
 
 // visit calls f on every message of the tree, depth first, until f returns
 // false.
-func visit(m protoreflect.Message, f func(protoreflect.Message) bool) bool {
+func visit(m pgast.Message, f func(pgast.Message) bool) bool {
 	if !f(m) {
 		return false
 	}
-	ok := true
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Kind() != protoreflect.MessageKind || fd.IsMap() {
-			return true
-		}
-		if fd.IsList() {
-			list := v.List()
-			for i := 0; i < list.Len() && ok; i++ {
-				ok = visit(list.Get(i).Message(), f)
-			}
-		} else {
-			ok = visit(v.Message(), f)
-		}
-		return ok
-	})
-	return ok
+	return m.RangeMessages(func(c pgast.Message) bool { return visit(c, f) })
 }
 
 // statementText cuts one statement out of the submitted text.
@@ -1091,12 +1052,9 @@ func statementText(sql string, raw *pgast.RawStmt) string {
 }
 
 func statementKind(n *pgast.Node) string {
-	m := n.ProtoReflect()
 	var kind string
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Kind() == protoreflect.MessageKind {
-			kind = string(v.Message().Descriptor().Name())
-		}
+	n.RangeMessages(func(c pgast.Message) bool { // a Node holds one node: its oneof
+		kind = c.MessageName()
 		return false
 	})
 	return strings.TrimSuffix(kind, "Stmt")
