@@ -5,7 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
-	"html/template"
+	"html"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -170,28 +171,47 @@ func (sp *secretPages) wait(ctx context.Context, p *secretPage) ([]string, error
 
 var errSecretPageExpired = errors.New("the page expired before the value was entered")
 
-// secretPageTemplate is parsed on first use, not at package init: most
-// starts never show the page.
-var secretPageTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("page").Parse(secretPageHTML))
-})
+// secretPageView is what one rendering of a page shows.
+type secretPageView struct {
+	Done        bool
+	Action      string
+	Labels      []string
+	CSRF, Error string
+}
 
-const secretPageHTML = `<!doctype html>
+// writeSecretPage renders the page. Every value is escaped for HTML text
+// and double-quoted attributes, the only places values go. (Not
+// html/template: its reflection makes the linker keep every exported method
+// in the binary, several MB on every start, for one fixed page.)
+func writeSecretPage(w io.Writer, v secretPageView) error {
+	var b strings.Builder
+	b.WriteString(secretPageHead)
+	if v.Done {
+		b.WriteString(`<h1>Done</h1><p>The value was handed to the server. You can close this page and go back to your MCP client.</p>` + "\n")
+	} else {
+		b.WriteString("<h1>Enter a secret value</h1>\n<p>" + html.EscapeString(v.Action) + "</p>\n")
+		b.WriteString("<p>What you type here goes to Supabase with this one call. The AI model never sees it, and it is not logged.</p>\n")
+		if v.Error != "" {
+			b.WriteString(`<p class="err">` + html.EscapeString(v.Error) + "</p>")
+		}
+		b.WriteString("\n" + `<form method="post" autocomplete="off">` + "\n")
+		b.WriteString(`<input type="hidden" name="csrf" value="` + html.EscapeString(v.CSRF) + `">` + "\n")
+		for i, l := range v.Labels {
+			id := "v" + strconv.Itoa(i)
+			b.WriteString(`<label for="` + id + `">` + html.EscapeString(l) + `</label><input type="password" id="` + id + `" name="` + id + `" autocomplete="new-password" required>` + "\n")
+		}
+		b.WriteString(`<button type="submit">Send to Supabase</button>` + "\n</form>")
+	}
+	b.WriteString("\n</body></html>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+const secretPageHead = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <meta name="referrer" content="no-referrer"><title>supabase-mcp: enter a secret value</title>
 <style>body{font:16px system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em}label{display:block;margin:1em 0 .3em;font-weight:600}input[type=password]{width:100%;font:inherit;padding:.4em}.err{color:#a00}button{margin-top:1.2em;font:inherit;padding:.4em 1.2em}</style>
 </head><body>
-{{if .Done}}<h1>Done</h1><p>The value was handed to the server. You can close this page and go back to your MCP client.</p>
-{{else}}<h1>Enter a secret value</h1>
-<p>{{.Action}}</p>
-<p>What you type here goes to Supabase with this one call. The AI model never sees it, and it is not logged.</p>
-{{if .Error}}<p class="err">{{.Error}}</p>{{end}}
-<form method="post" autocomplete="off">
-<input type="hidden" name="csrf" value="{{.CSRF}}">
-{{range $i, $l := .Labels}}<label for="v{{$i}}">{{$l}}</label><input type="password" id="v{{$i}}" name="v{{$i}}" autocomplete="new-password" required>
-{{end}}<button type="submit">Send to Supabase</button>
-</form>{{end}}
-</body></html>
 `
 
 func (sp *secretPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -211,12 +231,7 @@ func (sp *secretPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "This page does not exist, was used already or has expired.", http.StatusNotFound)
 		return
 	}
-	data := struct {
-		Done        bool
-		Action      string
-		Labels      []string
-		CSRF, Error string
-	}{Action: p.action, Labels: p.labels, CSRF: p.csrf}
+	data := secretPageView{Action: p.action, Labels: p.labels, CSRF: p.csrf}
 	switch r.Method {
 	case http.MethodGet:
 	case http.MethodPost:
@@ -260,7 +275,7 @@ func (sp *secretPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	if err := secretPageTemplate().Execute(w, data); err != nil {
+	if err := writeSecretPage(w, data); err != nil {
 		sp.log.Warn("secret page", "error", err.Error())
 	}
 }
