@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -138,7 +139,7 @@ func New(opts Options) (*Client, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	rt := defaultTransport
+	rt := http.RoundTripper(newTransport())
 	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
 		rt = opts.HTTPClient.Transport
 	}
@@ -154,15 +155,28 @@ func (c *Client) BaseURL() string { return c.base }
 // Limiters is the pool of rate-limit buckets the client waits on.
 func (c *Client) Limiters() *LimiterPool { return c.limiters }
 
-// defaultTransport is http.DefaultTransport keeping more idle connections per
-// host: with its 2, every concurrent call beyond two (mcp-go runs five tool
-// calls at once on stdio, more over HTTP) closed its connection afterwards,
-// so the next ones paid a new TCP and TLS handshake to the API.
-var defaultTransport http.RoundTripper = func() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 16
-	return t
-}()
+// newTransport is http.DefaultTransport's settings keeping more idle
+// connections per host: with its 2, every concurrent call beyond two
+// (mcp-go runs five tool calls at once on stdio, more over HTTP) closed its
+// connection afterwards, so the next ones paid a new TCP and TLS handshake
+// to the API. It is a literal, not DefaultTransport.Clone(): Clone sets up
+// HTTP/2 at once, which every start paid (code pages and all) before any
+// request; a fresh Transport does that on its first request.
+func newTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
+}
 
 // Do sends req, waiting for the rate limiter and retrying where safe:
 //   - 429: the API did not process the request, so any method is retried

@@ -72,7 +72,7 @@ func NewDocs(opts DocsOptions) (*Docs, error) {
 	default:
 		d.limiter = NewLimiterPool(0)
 	}
-	rt := defaultTransport
+	rt := http.RoundTripper(newTransport())
 	if opts.HTTPClient != nil && opts.HTTPClient.Transport != nil {
 		rt = opts.HTTPClient.Transport
 	}
