@@ -8,7 +8,7 @@
 #   docker run --rm -p 8080:8080 -e SUPABASE_ACCESS_TOKEN -e SUPABASE_MCP_HTTP_TOKEN supabase-mcp --transport http --listen 0.0.0.0:8080
 #   Load balancers can probe GET /healthz.
 # Releases (GoReleaser, .goreleaser.yaml) build the stage "release", which
-# takes the binary GoReleaser built (with the authserver tag, as here)
+# takes the binary GoReleaser built (with the authserver and redis tags, as here)
 # instead of compiling it again.
 FROM golang:1.26.8-bookworm AS base
 RUN mkdir /out && echo 'nonroot:x:65532:65532:nonroot:/nonexistent:/sbin/nologin' > /out/passwd
@@ -21,8 +21,9 @@ COPY . .
 ARG VERSION=dev
 # Same flags as .ci/run's release build and .goreleaser.yaml's image build:
 # the image is the team deployment, so it carries the OAuth authorization
-# server (--auth oauth), which the release archives leave out.
-RUN CGO_ENABLED=0 go build -tags authserver -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/supabase-mcp ./cmd/supabase-mcp
+# server (--auth oauth) and the Redis store (--redis-url), which the
+# release archives leave out.
+RUN CGO_ENABLED=0 go build -tags authserver,redis -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/supabase-mcp ./cmd/supabase-mcp
 
 # The runtime is empty but for the static binary, CA certificates and a
 # non-root user: nothing else to patch or exploit.

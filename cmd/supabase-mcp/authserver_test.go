@@ -63,10 +63,11 @@ func TestDefaultBuildRefusesAuthOAuth(t *testing.T) {
 }
 
 // The default build does not link the OAuth library (fosite and what it
-// brings: OpenTelemetry, gRPC, ...) nor the YAML library tools.yaml is read
-// with (the catalogue is precomputed), which would cost every start; the
-// authserver build has the OAuth library.
-func TestDefaultBuildLinksNoAuthServer(t *testing.T) {
+// brings: OpenTelemetry, gRPC, ...), go-redis, nor the YAML library
+// tools.yaml is read with (the catalogue is precomputed), which would cost
+// every start; the container image's build (authserver and redis tags) has
+// the first two.
+func TestDefaultBuildLeavesOutTeamLibraries(t *testing.T) {
 	deps := func(tags ...string) string {
 		args := append(append([]string{"list"}, tags...), "-deps", ".")
 		out, err := exec.Command("go", args...).Output()
@@ -76,21 +77,26 @@ func TestDefaultBuildLinksNoAuthServer(t *testing.T) {
 		return string(out)
 	}
 	const authserverPkg = "github.com/supabase-mcp/supabase-mcp/internal/authserver"
+	const redisPkg = "github.com/supabase-mcp/supabase-mcp/internal/shared/redisstore"
 	for _, pkg := range strings.Fields(deps()) {
-		if strings.HasPrefix(pkg, "github.com/ory/") || pkg == authserverPkg || strings.HasPrefix(pkg, "go.opentelemetry.io/") || pkg == "gopkg.in/yaml.v3" {
+		if strings.HasPrefix(pkg, "github.com/ory/") || pkg == authserverPkg || strings.HasPrefix(pkg, "go.opentelemetry.io/") || pkg == "gopkg.in/yaml.v3" ||
+			strings.HasPrefix(pkg, "github.com/redis/") || pkg == redisPkg {
 			t.Errorf("the default build links %s", pkg)
 		}
 	}
-	if tagged := strings.Fields(deps("-tags", "authserver")); !contains(tagged, authserverPkg) || !contains(tagged, "github.com/ory/fosite") {
-		t.Errorf("the authserver build lacks %s or fosite", authserverPkg)
+	tagged := strings.Fields(deps("-tags", "authserver,redis"))
+	for _, pkg := range []string{authserverPkg, "github.com/ory/fosite", redisPkg, "github.com/redis/go-redis/v9"} {
+		if !contains(tagged, pkg) {
+			t.Errorf("the container image's build lacks %s", pkg)
+		}
 	}
-	// The binary itself: its module list (go version -m) has no fosite.
+	// The binary itself: its module list (go version -m) has neither.
 	out, err := exec.Command("go", "version", "-m", buildBinary(t)).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(out), "github.com/ory/") {
-		t.Errorf("the default binary carries an ory module:\n%s", out)
+	if strings.Contains(string(out), "github.com/ory/") || strings.Contains(string(out), "github.com/redis/") {
+		t.Errorf("the default binary carries an ory or redis module:\n%s", out)
 	}
 }
 
@@ -107,7 +113,7 @@ func contains(list []string, s string) bool {
 // authorization server's metadata, and a 401 that points clients to it.
 // internal/server's tests run the whole OAuth flow through the same server.
 func TestAuthServerBuildServesOAuth(t *testing.T) {
-	bin := buildAuthServerBinary(t)
+	bin := buildTeamBinary(t)
 	api := sandbox.NewFromEnv(t, token)
 	const public = "http://127.0.0.1:8080"
 	p := start(t, bin, append(oauthEnv(api), "HOME="+t.TempDir()),

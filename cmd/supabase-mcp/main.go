@@ -87,6 +87,7 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 		StoredLogin:     loginPath != "" && login.Exists(loginPath),
 		ReadFile:        os.ReadFile,
 		NoAuthServer:    noAuthServer,
+		NoRedis:         noRedis,
 	}
 	cfg, err := config.Parse(args, env, known)
 	if err != nil {
@@ -254,8 +255,16 @@ func run(ctx context.Context, args []string, env config.Env, stdin io.Reader, st
 
 // team is the state replicas share (--redis-url, --session-key-file).
 type team struct {
-	keys  *shared.Keys  // nil: a random key for this process
-	redis *shared.Redis // nil: everything in process
+	keys  *shared.Keys // nil: a random key for this process
+	redis teamStore    // nil: everything in process
+}
+
+// teamStore is what replicas share through Redis (redisstore.Store, in
+// builds with the redis tag).
+type teamStore interface {
+	shared.Store
+	client.SharedBuckets
+	Close() error
 }
 
 func openTeam(cfg *config.Config) (*team, error) {
@@ -271,7 +280,7 @@ func openTeam(cfg *config.Config) (*team, error) {
 		return nil, err
 	}
 	if cfg.RedisURL != "" {
-		if t.redis, err = shared.OpenRedis(cfg.RedisURL, ""); err != nil {
+		if t.redis, err = openRedis(cfg.RedisURL); err != nil {
 			return nil, err
 		}
 	}

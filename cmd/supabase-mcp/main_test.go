@@ -32,13 +32,13 @@ type builtBinary struct {
 	err  error
 }
 
-// binary is the default build (buildBinary), authBinary the one with the
-// authserver tag (buildAuthServerBinary).
-var binary, authBinary builtBinary
+// binary is the default build (buildBinary), teamBinary the container
+// image's, with the authserver and redis tags (buildTeamBinary).
+var binary, teamBinary builtBinary
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, b := range []*builtBinary{&binary, &authBinary} {
+	for _, b := range []*builtBinary{&binary, &teamBinary} {
 		if b.dir != "" {
 			os.RemoveAll(b.dir)
 		}
@@ -52,11 +52,12 @@ func buildBinary(t *testing.T) string {
 	return compile(t, &binary)
 }
 
-// buildAuthServerBinary compiles the binary with the OAuth authorization
-// server (-tags authserver, as the container image) on first use.
-func buildAuthServerBinary(t *testing.T) string {
+// buildTeamBinary compiles the binary as the container image has it, with
+// the OAuth authorization server and the Redis store (-tags
+// authserver,redis), on first use.
+func buildTeamBinary(t *testing.T) string {
 	t.Helper()
-	return compile(t, &authBinary, "-tags", "authserver")
+	return compile(t, &teamBinary, "-tags", "authserver,redis")
 }
 
 func compile(t *testing.T, b *builtBinary, flags ...string) string {

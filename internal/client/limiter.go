@@ -49,7 +49,7 @@ type LimiterPool struct {
 	userStore UserStore // shares those mappings between replicas; nil: none
 }
 
-// SharedBuckets is a rate limit kept outside the process (shared.Redis):
+// SharedBuckets is a rate limit kept outside the process (redisstore.Store):
 // Allow takes one request from key's bucket (rate one per interval, with
 // burst), atomically for every replica, or says when the next one will be
 // there; force charges a request that is sent regardless.

@@ -23,7 +23,7 @@ const userTTL = 24 * time.Hour
 // maxUsers bounds the in-process token-to-user mappings.
 const maxUsers = 4096
 
-// UserStore keeps token-to-user mappings for every replica (shared.Redis).
+// UserStore keeps token-to-user mappings for every replica (redisstore.Store).
 type UserStore interface {
 	Get(ctx context.Context, key string) ([]byte, bool, error)
 	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error

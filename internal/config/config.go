@@ -178,6 +178,9 @@ type Known struct {
 	// OAuth authorization server and what to do: --auth oauth then fails
 	// with it before its other requirements are checked.
 	NoAuthServer string
+	// NoRedis, when set, says that this binary was built without the Redis
+	// store and what to do: --redis-url then fails with it.
+	NoRedis string
 }
 
 // Parse reads args (without the program name) and env. A first argument
@@ -269,7 +272,7 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 		if err := c.resolveOAuth(env, r.oauthKeyFile, known); err != nil {
 			return nil, err
 		}
-		if err := c.checkTeam(); err != nil {
+		if err := c.checkTeam(known.NoRedis); err != nil {
 			return nil, err
 		}
 		return c, nil
@@ -280,7 +283,7 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 	if err := c.resolveAuth(known.StoredLogin); err != nil {
 		return nil, err
 	}
-	if err := c.checkTeam(); err != nil {
+	if err := c.checkTeam(known.NoRedis); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -289,7 +292,10 @@ func Parse(args []string, env Env, known Known) (*Config, error) {
 // checkTeam validates the team-deployment settings. Replicas sharing Redis
 // must also share the keys: a random key per process would make every
 // session id and elicitation state unknown to the other replicas.
-func (c *Config) checkTeam() error {
+func (c *Config) checkTeam(noRedis string) error {
+	if c.RedisURL != "" && noRedis != "" {
+		return errors.New(noRedis)
+	}
 	if c.SessionKeyFile != "" && c.SessionKeys != "" {
 		return errors.New("--session-key-file and SUPABASE_MCP_SESSION_KEYS both set: use one")
 	}

@@ -472,6 +472,27 @@ func TestAuthOAuth(t *testing.T) {
 	}
 }
 
+// A binary built without the Redis store refuses --redis-url with the
+// reason, before asking for the transport or shared keys it would need.
+func TestRedisNotBuilt(t *testing.T) {
+	without := known
+	without.NoRedis = "this binary has no Redis store"
+	for _, args := range [][]string{
+		{"--redis-url", "redis://127.0.0.1:6379/0"},
+		{"--transport", "http", "--redis-url", "redis://127.0.0.1:6379/0", "--session-key-file", "/nonexistent"},
+		{"--transport", "http", "--redis-url", "not a url"},
+	} {
+		_, err := Parse(args, envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "sbp_x"}), without)
+		if err == nil || err.Error() != without.NoRedis {
+			t.Errorf("%v: %v, want %q", args, err, without.NoRedis)
+		}
+	}
+	// Without --redis-url the same binary starts as before.
+	if _, err := Parse([]string{"--transport", "http"}, envOf(map[string]string{"SUPABASE_ACCESS_TOKEN": "sbp_x"}), without); err != nil {
+		t.Errorf("http without Redis: %v", err)
+	}
+}
+
 // A binary built without the authorization server refuses --auth oauth
 // with the reason, before asking for the transport, app or key it would
 // need: a user must not set those up for nothing.

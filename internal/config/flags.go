@@ -103,7 +103,7 @@ func flagTable(c *Config, r *rawValues, known Known) []flagDef {
 		{Flag{"public-url", "SUPABASE_MCP_PUBLIC_URL", GroupHTTP, "URL", "", "with --auth oauth: the https URL clients reach this server at, without a path", ForServe}, str(&c.PublicURL)},
 		{Flag{"oauth-key-file", "SUPABASE_MCP_OAUTH_KEY_FILE", GroupHTTP, "FILE", "", "with --auth oauth: file holding the key that seals Supabase grants (or SUPABASE_MCP_OAUTH_KEY)", ForServe}, str(&r.oauthKeyFile)},
 		{Flag{"docs-url", "SUPABASE_MCP_DOCS_URL", GroupConnection, "URL", DefaultDocsURL, "Supabase docs GraphQL endpoint that docs_read.search queries (no token is sent there)", ForServe}, str(&c.DocsURL)},
-		{Flag{"redis-url", "SUPABASE_MCP_REDIS_URL", GroupHTTP, "URL", "", "Redis shared by replicas: rate limit, confirmations, token checks (needs shared session keys)", ForServe}, str(&c.RedisURL)},
+		{Flag{"redis-url", "SUPABASE_MCP_REDIS_URL", GroupHTTP, "URL", "", "Redis shared by replicas: rate limit, confirmations, token checks (needs shared session keys, and a build with it: the container image, or go build -tags redis)", ForServe}, str(&c.RedisURL)},
 		{Flag{"session-key-file", "SUPABASE_MCP_SESSION_KEY_FILE", GroupHTTP, "FILE", "", "keys that sign session ids and seal states on every replica, one per line, first current (or SUPABASE_MCP_SESSION_KEYS)", ForServe}, str(&c.SessionKeyFile)},
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/supabase-mcp/supabase-mcp/internal/guard"
 	"github.com/supabase-mcp/supabase-mcp/internal/sandbox"
 	"github.com/supabase-mcp/supabase-mcp/internal/shared"
+	"github.com/supabase-mcp/supabase-mcp/internal/shared/redisstore"
 	"github.com/supabase-mcp/supabase-mcp/internal/shared/sharedtest"
 )
 
@@ -45,7 +46,7 @@ func startTeam(t *testing.T, apiURL, redisURL string, rateLimit int, policy *gua
 	tm := &team{}
 	var targets []*url.URL
 	for range 2 {
-		r, err := shared.OpenRedis(redisURL, prefix) // each replica its own connections
+		r, err := redisstore.Open(redisURL, prefix) // each replica its own connections
 		if err != nil {
 			t.Fatal(err)
 		}

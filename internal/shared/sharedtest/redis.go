@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/supabase-mcp/supabase-mcp/internal/shared"
+	"github.com/supabase-mcp/supabase-mcp/internal/shared/redisstore"
 )
 
 // EnvRedisURL names a Redis for tests; EnvRequireRedis (set by .ci/run)
@@ -52,9 +52,9 @@ func URL(t testing.TB) string {
 }
 
 // Open is a store on URL(t) under a fresh Prefix.
-func Open(t testing.TB) *shared.Redis {
+func Open(t testing.TB) *redisstore.Store {
 	t.Helper()
-	r, err := shared.OpenRedis(URL(t), Prefix(t))
+	r, err := redisstore.Open(URL(t), Prefix(t))
 	if err != nil {
 		t.Fatal(err)
 	}

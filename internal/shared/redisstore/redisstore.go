@@ -1,4 +1,9 @@
-package shared
+// Package redisstore keeps the state replicas share (shared.Store, and the
+// shared rate limit) in Redis. It is its own package so that only builds
+// with the redis tag link go-redis: its package initialisation and code
+// pages would cost every start, stdio included, for a mode only team
+// deployments use.
+package redisstore
 
 import (
 	"context"
@@ -8,13 +13,16 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/supabase-mcp/supabase-mcp/internal/shared"
 )
 
-// Redis is a Store (and a shared rate limit, see Allow) on a Redis server,
-// shared by every replica that uses the same URL and prefix. The client
-// reconnects by itself: while Redis is down every operation fails quickly
-// with an error wrapping ErrUnavailable, and works again once it is back.
-type Redis struct {
+// Store is a shared.Store (and a shared rate limit, see Allow) on a Redis
+// server, shared by every replica that uses the same URL and prefix. The
+// client reconnects by itself: while Redis is down every operation fails
+// quickly with an error wrapping shared.ErrUnavailable, and works again
+// once it is back.
+type Store struct {
 	rdb    *redis.Client
 	prefix string
 	gcra   *redis.Script // gcraScript, built here rather than at package init: most starts have no Redis
@@ -27,15 +35,15 @@ const (
 	redisIOTimeout   = time.Second
 )
 
-// DefaultRedisPrefix namespaces this server's keys in a Redis shared with
+// DefaultPrefix namespaces this server's keys in a Redis shared with
 // other applications.
-const DefaultRedisPrefix = "supabase-mcp:"
+const DefaultPrefix = "supabase-mcp:"
 
-// OpenRedis parses url (redis:// or rediss://, as go-redis reads it) and
+// Open parses url (redis:// or rediss://, as go-redis reads it) and
 // returns a store whose keys all start with prefix ("" means
-// DefaultRedisPrefix). It does not wait for Redis to answer: a server may
+// DefaultPrefix). It does not wait for Redis to answer: a server may
 // start while Redis is still coming up, and reports it in /healthz.
-func OpenRedis(url, prefix string) (*Redis, error) {
+func Open(url, prefix string) (*Store, error) {
 	opts, err := redis.ParseURL(url)
 	if err != nil {
 		// The URL can hold a password: never quote it.
@@ -48,15 +56,15 @@ func OpenRedis(url, prefix string) (*Redis, error) {
 	// first attempt's effect (the entry gone, or there): both fail closed.
 	opts.MaxRetries = 1
 	if prefix == "" {
-		prefix = DefaultRedisPrefix
+		prefix = DefaultPrefix
 	}
-	return &Redis{rdb: redis.NewClient(opts), prefix: prefix, gcra: redis.NewScript(gcraScript)}, nil
+	return &Store{rdb: redis.NewClient(opts), prefix: prefix, gcra: redis.NewScript(gcraScript)}, nil
 }
 
 // Close releases the connections.
-func (r *Redis) Close() error { return r.rdb.Close() }
+func (r *Store) Close() error { return r.rdb.Close() }
 
-func (r *Redis) key(k string) string { return r.prefix + k }
+func (r *Store) key(k string) string { return r.prefix + k }
 
 // unavailable wraps a Redis error. Its text names the failure (connection
 // refused, timeout) but never the URL or password.
@@ -65,11 +73,11 @@ func unavailable(op string, err error) error {
 	if i := strings.Index(msg, "@"); i >= 0 { // defensive: an address with credentials
 		msg = "connection failed"
 	}
-	return fmt.Errorf("%w (%s: %s)", ErrUnavailable, op, msg)
+	return fmt.Errorf("%w (%s: %s)", shared.ErrUnavailable, op, msg)
 }
 
-// Add implements Store with SET NX PX.
-func (r *Redis) Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+// Add implements shared.Store with SET NX PX.
+func (r *Store) Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
 	ok, err := r.rdb.SetNX(ctx, r.key(key), value, ttl).Result()
 	if err != nil {
 		return false, unavailable("add", err)
@@ -77,16 +85,16 @@ func (r *Redis) Add(ctx context.Context, key string, value []byte, ttl time.Dura
 	return ok, nil
 }
 
-// Set implements Store.
-func (r *Redis) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+// Set implements shared.Store.
+func (r *Store) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
 	if err := r.rdb.Set(ctx, r.key(key), value, ttl).Err(); err != nil {
 		return unavailable("set", err)
 	}
 	return nil
 }
 
-// Get implements Store.
-func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
+// Get implements shared.Store.
+func (r *Store) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	v, err := r.rdb.Get(ctx, r.key(key)).Bytes()
 	switch {
 	case errors.Is(err, redis.Nil):
@@ -97,9 +105,9 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	return v, true, nil
 }
 
-// Take implements Store with GETDEL (Redis 6.2 or later), atomic on the
+// Take implements shared.Store with GETDEL (Redis 6.2 or later), atomic on the
 // server: two replicas redeeming one token concurrently get it once.
-func (r *Redis) Take(ctx context.Context, key string) ([]byte, bool, error) {
+func (r *Store) Take(ctx context.Context, key string) ([]byte, bool, error) {
 	v, err := r.rdb.GetDel(ctx, r.key(key)).Bytes()
 	switch {
 	case errors.Is(err, redis.Nil):
@@ -110,16 +118,16 @@ func (r *Redis) Take(ctx context.Context, key string) ([]byte, bool, error) {
 	return v, true, nil
 }
 
-// Delete implements Store.
-func (r *Redis) Delete(ctx context.Context, key string) error {
+// Delete implements shared.Store.
+func (r *Store) Delete(ctx context.Context, key string) error {
 	if err := r.rdb.Del(ctx, r.key(key)).Err(); err != nil {
 		return unavailable("delete", err)
 	}
 	return nil
 }
 
-// Ping implements Store.
-func (r *Redis) Ping(ctx context.Context) error {
+// Ping implements shared.Store.
+func (r *Store) Ping(ctx context.Context) error {
 	if err := r.rdb.Ping(ctx).Err(); err != nil {
 		return unavailable("ping", err)
 	}
@@ -155,12 +163,12 @@ return {1, 0}
 // Allow takes one request from the shared bucket key, whose rate is one
 // per interval with the given burst. When not allowed, retryAfter is when
 // the next one will be. force counts a request that is sent regardless.
-func (r *Redis) Allow(ctx context.Context, key string, interval time.Duration, burst int, force bool) (allowed bool, retryAfter time.Duration, err error) {
+func (r *Store) Allow(ctx context.Context, key string, interval time.Duration, burst int, force bool) (allowed bool, retryAfter time.Duration, err error) {
 	f := "0"
 	if force {
 		f = "1"
 	}
-	res, err := r.gcra.Run(ctx, r.rdb, []string{r.key(PrefixRateLimit + key)}, interval.Microseconds(), burst, f).Int64Slice()
+	res, err := r.gcra.Run(ctx, r.rdb, []string{r.key(shared.PrefixRateLimit + key)}, interval.Microseconds(), burst, f).Int64Slice()
 	if err != nil {
 		return false, 0, unavailable("rate limit", err)
 	}
