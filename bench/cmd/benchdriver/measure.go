@@ -301,7 +301,7 @@ type perCallResult struct {
 	concurrency, samples int
 }
 
-// perCall times tools/call projects.list through the server against a bare
+// perCall times tools/call projects_read.list through the server against a bare
 // HTTP GET /v1/projects to the same fake API, alternating the two so that
 // both see the same machine state; then throughput with many callers.
 func perCall(ctx context.Context, s spec, api *sandbox.Server, samples, concurrency int) (*perCallResult, error) {
@@ -341,7 +341,7 @@ func perCall(ctx context.Context, s spec, api *sandbox.Server, samples, concurre
 			return err
 		}
 		if r.IsError || !strings.Contains(r.text(), sandbox.SeedProjectActive) {
-			return fmt.Errorf("projects.list: %s", r.text())
+			return fmt.Errorf("projects_read.list: %s", r.text())
 		}
 		return nil
 	}
@@ -349,7 +349,7 @@ func perCall(ctx context.Context, s spec, api *sandbox.Server, samples, concurre
 	tool := func() error {
 		res, err := p.callRaw(ctx, "tools/call", params)
 		if err == nil && bytes.Contains(res, []byte(`"isError":true`)) {
-			err = fmt.Errorf("projects.list: %s", res)
+			err = fmt.Errorf("projects_read.list: %s", res)
 		}
 		return err
 	}
@@ -440,11 +440,11 @@ func memoryOverCalls(ctx context.Context, s spec, calls int, settle time.Duratio
 		tool  string
 		args  map[string]any
 	}{
-		{"projects.list", "projects_read", map[string]any{"operation": "list"}},
-		{"organizations.list", "organizations_read", map[string]any{"operation": "list"}},
-		{"projects.get", "projects_read", map[string]any{"operation": "get", "ref": ref}},
-		{"database.list_migrations", "database_read", map[string]any{"operation": "list_migrations", "ref": ref}},
-		{"database.execute_readonly_sql", "database_read", map[string]any{"operation": "execute_readonly_sql", "ref": ref, "query": "select n, md5(n::text) from generate_series(1, 20) n"}},
+		{"projects_read.list", "projects_read", map[string]any{"operation": "list"}},
+		{"organizations_read.list", "organizations_read", map[string]any{"operation": "list"}},
+		{"projects_read.get", "projects_read", map[string]any{"operation": "get", "ref": ref}},
+		{"database_read.list_migrations", "database_read", map[string]any{"operation": "list_migrations", "ref": ref}},
+		{"database_read.execute_readonly_sql", "database_read", map[string]any{"operation": "execute_readonly_sql", "ref": ref, "query": "select n, md5(n::text) from generate_series(1, 20) n"}},
 	}
 	res := &growthResult{calls: calls}
 	for _, m := range mix {

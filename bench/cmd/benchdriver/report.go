@@ -141,7 +141,7 @@ func (r *report) printCalls(w io.Writer) {
 		tw := table(w)
 		fmt.Fprintln(tw, "\tp50\tp99")
 		fmt.Fprintf(tw, "bare HTTP GET /v1/projects (same fake, loopback)\t%s\t%s\n", us(pc.bare.pct(50)), us(pc.bare.pct(99)))
-		fmt.Fprintf(tw, "tools/call projects.list through the server\t%s\t%s\n", us(pc.tool.pct(50)), us(pc.tool.pct(99)))
+		fmt.Fprintf(tw, "tools/call projects_read.list through the server\t%s\t%s\n", us(pc.tool.pct(50)), us(pc.tool.pct(99)))
 		fmt.Fprintf(tw, "overhead (difference)\t%s\t%s\n", us(pc.tool.pct(50)-pc.bare.pct(50)), us(pc.tool.pct(99)-pc.bare.pct(99)))
 		fmt.Fprintf(tw, "of which the stdio round trip alone (ping)\t%s\t%s\n", us(pc.ping.pct(50)), us(pc.ping.pct(99)))
 		tw.Flush()
