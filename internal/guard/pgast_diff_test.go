@@ -220,22 +220,28 @@ func sameTree(up, ours reflect.Value, path string) string {
 	return ""
 }
 
-// walkNames lists the nodes a pre-order walk meets, both ways.
+// walkNames lists the nodes a pre-order walk meets, both ways. Upstream's
+// goes through the fields in declaration order, as RangeMessages does, not
+// through protoreflect's Range: protobuf-go swaps two of its fields in some
+// binaries and not others (internal/detrand, a hash of the binary), so that
+// nothing comes to depend on its order.
 func upstreamWalk(m protoreflect.Message, out *[]string) {
 	*out = append(*out, string(m.Descriptor().Name()))
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		if fd.Kind() != protoreflect.MessageKind {
-			return true
+	fields := m.Descriptor().Fields()
+	for i := range fields.Len() {
+		fd := fields.Get(i)
+		if fd.Kind() != protoreflect.MessageKind || !m.Has(fd) {
+			continue
 		}
+		v := m.Get(fd)
 		if fd.IsList() {
-			for i := 0; i < v.List().Len(); i++ {
-				upstreamWalk(v.List().Get(i).Message(), out)
+			for j := 0; j < v.List().Len(); j++ {
+				upstreamWalk(v.List().Get(j).Message(), out)
 			}
 		} else {
 			upstreamWalk(v.Message(), out)
 		}
-		return true
-	})
+	}
 }
 
 func oursWalk(m pgast.Message, out *[]string) {
