@@ -20,11 +20,15 @@ import (
 // mcp-go's stdio server queues tool calls for a few workers and, when its
 // queue is full, runs them on its read loop, which then stops reading ping,
 // cancellations and elicitation answers; a call cancelled while queued is
-// not registered for cancellation yet and runs anyway. So a front end reads
-// stdin first: it refuses lines over MaxRequestBytes without buffering
-// them, answers tool calls beyond MaxCalls at once as busy (so mcp-go's
-// workers and queue never fill), and remembers cancellations of calls that
-// have not started.
+// not registered for cancellation yet and runs anyway. Every other request
+// gets a goroutine of its own, holding its line, however many arrive. So a
+// front end reads stdin first: it refuses lines over MaxRequestBytes
+// without buffering them, answers tool calls beyond MaxCalls at once as
+// busy (so mcp-go's workers and queue never fill), and other requests
+// beyond MaxCalls too (so a client that sends requests faster than it
+// reads the answers holds a bounded number of them); every request in
+// progress holds its bytes of the server's budget; and it remembers
+// cancellations of calls that have not started.
 func (s *Server) ServeStdio(ctx context.Context, in io.Reader, out io.Writer) error {
 	f := &stdioFront{s: s, max: s.opts.MaxRequestBytes, limit: s.opts.MaxCalls, inflight: map[string]*pendingCall{}}
 	f.out = &lineWriter{w: out, onResponse: f.finished}
@@ -53,16 +57,22 @@ type stdioFront struct {
 	s     *Server
 	out   *lineWriter
 	max   int64 // longest line passed on
-	limit int   // tool calls in flight at most
+	limit int   // tool calls in flight at most, and other requests at most
 
 	mu       sync.Mutex
-	inflight map[string]*pendingCall // tool calls passed on and not yet answered, by id
+	inflight map[string]*pendingCall // requests passed on and not yet answered, by id
+	calls    int                     // how many of them are tool calls
 }
 
 type pendingCall struct {
+	toolCall  bool
 	cancelled bool  // notifications/cancelled arrived
 	size      int64 // bytes taken from the server's budget
 }
+
+// codeBusy answers a request other than a tool call that the server
+// cannot take now: JSON-RPC leaves -32000 to -32099 to the server.
+const codeBusy = -32000
 
 // pump copies stdin to mcp-go line by line, handling what must not wait.
 func (f *stdioFront) pump(in io.Reader, to io.Writer) error {
@@ -86,68 +96,41 @@ func (f *stdioFront) pump(in io.Reader, to io.Writer) error {
 	}
 }
 
-// envelopeHead is what the front end reads of each message.
+// envelopeHead is what the front end reads of each message. Params stay
+// raw: a message whose params do not decode is still a request that mcp-go
+// runs (and answers with an error), so it must be counted like any other.
 type envelopeHead struct {
 	ID     json.RawMessage `json:"id"`
 	Method string          `json:"method"`
-	Params struct {
-		RequestID json.RawMessage `json:"requestId"`
-	} `json:"params"`
+	Params json.RawMessage `json:"params"`
 }
 
 // pass decides about one line: false when the front end answered it itself.
 func (f *stdioFront) pass(line []byte) bool {
 	var head envelopeHead
 	if json.Unmarshal(line, &head) != nil {
-		return true // mcp-go answers malformed messages
+		return true // not a JSON object: mcp-go answers it on its read loop
 	}
 	switch {
-	case head.Method == string(mcp.MethodToolsCall) && len(head.ID) > 0:
+	case head.Method != "" && len(head.ID) > 0:
 		key, ok := idKey(head.ID)
 		if !ok {
 			if string(bytes.TrimSpace(head.ID)) == "null" {
 				return true // not a request: mcp-go does not run it
 			}
-			// JSON-RPC ids are strings or numbers. mcp-go runs a call with
+			// JSON-RPC ids are strings or numbers. mcp-go runs a request with
 			// any other id too, and one the front end cannot track would
-			// escape the bound on running calls and their cancellation.
+			// escape the bounds on requests in progress and their cancellation.
 			f.out.writeMessage(errorMessage(head.ID, mcp.INVALID_REQUEST, "the id of a request must be a string or a number"))
 			return false
 		}
-		size := int64(len(line))
-		f.mu.Lock()
-		_, dup := f.inflight[key]
-		full := len(f.inflight) >= f.limit
-		heavy := !dup && !full && !f.s.held.take(size)
-		if !dup && !full && !heavy {
-			f.inflight[key] = &pendingCall{size: size}
-		}
-		f.mu.Unlock()
-		switch {
-		case dup:
-			f.out.writeMessage(errorMessage(head.ID, mcp.INVALID_REQUEST, "a request with this id is still running: use a new id for each request"))
-			return false
-		case full:
-			f.out.writeMessage(toolErrorMessage(head.ID, fmt.Sprintf("The server is busy: %d tool calls are running or waiting, the most it takes at once. Nothing was sent; retry shortly.", f.limit)))
-			return false
-		case heavy:
-			f.out.writeMessage(toolErrorMessage(head.ID, "The server is busy: the calls in progress already hold as much data as it takes at once. Nothing was sent; retry when they have finished."))
-			return false
-		}
-	case head.Method != "" && len(head.ID) > 0:
-		// Another request reusing a running call's id would free that call's
-		// slot with its own response.
-		if key, ok := idKey(head.ID); ok {
-			f.mu.Lock()
-			_, dup := f.inflight[key]
-			f.mu.Unlock()
-			if dup {
-				f.out.writeMessage(errorMessage(head.ID, mcp.INVALID_REQUEST, "a request with this id is still running: use a new id for each request"))
-				return false
-			}
-		}
+		return f.admit(head, key, int64(len(line)))
 	case head.Method == string(mcp.MethodNotificationCancelled):
-		if key, ok := idKey(head.Params.RequestID); ok {
+		var params struct {
+			RequestID json.RawMessage `json:"requestId"`
+		}
+		_ = json.Unmarshal(head.Params, &params)
+		if key, ok := idKey(params.RequestID); ok {
 			f.mu.Lock()
 			if p := f.inflight[key]; p != nil {
 				p.cancelled = true
@@ -156,6 +139,43 @@ func (f *stdioFront) pass(line []byte) bool {
 		}
 	}
 	return true
+}
+
+// admit takes a request in, or answers it at once: its id is already in
+// use, or too many requests of its kind, or too many bytes, are in progress.
+func (f *stdioFront) admit(head envelopeHead, key string, size int64) bool {
+	toolCall := head.Method == string(mcp.MethodToolsCall)
+	f.mu.Lock()
+	_, dup := f.inflight[key]
+	n := f.calls
+	if !toolCall {
+		n = len(f.inflight) - f.calls
+	}
+	full := n >= f.limit
+	heavy := !dup && !full && !f.s.held.take(size)
+	if !dup && !full && !heavy {
+		f.inflight[key] = &pendingCall{toolCall: toolCall, size: size}
+		if toolCall {
+			f.calls++
+		}
+	}
+	f.mu.Unlock()
+	switch {
+	case dup:
+		// Its response would free the running request's slot.
+		f.out.writeMessage(errorMessage(head.ID, mcp.INVALID_REQUEST, "a request with this id is still running: use a new id for each request"))
+	case full && toolCall:
+		f.out.writeMessage(toolErrorMessage(head.ID, fmt.Sprintf("The server is busy: %d tool calls are running or waiting, the most it takes at once. Nothing was sent; retry shortly.", f.limit)))
+	case heavy && toolCall:
+		f.out.writeMessage(toolErrorMessage(head.ID, "The server is busy: the calls in progress already hold as much data as it takes at once. Nothing was sent; retry when they have finished."))
+	case full:
+		f.out.writeMessage(errorMessage(head.ID, codeBusy, fmt.Sprintf("The server is busy: %d requests other than tool calls are in progress, the most it takes at once (their answers may be waiting for the client to read them). Nothing was done; retry shortly.", f.limit)))
+	case heavy:
+		f.out.writeMessage(errorMessage(head.ID, codeBusy, "The server is busy: the requests in progress already hold as much data as it takes at once. Nothing was done; retry when they have finished."))
+	default:
+		return true
+	}
+	return false
 }
 
 // starting is called as mcp-go starts a tool call (after registering it for
@@ -184,6 +204,9 @@ func (f *stdioFront) finished(id json.RawMessage) {
 	f.mu.Lock()
 	if p := f.inflight[key]; p != nil {
 		delete(f.inflight, key)
+		if p.toolCall {
+			f.calls--
+		}
 		f.s.held.give(p.size)
 	}
 	f.mu.Unlock()
@@ -264,18 +287,24 @@ type lineWriter struct {
 }
 
 // Write takes one whole message line, as mcp-go writes them.
+//
+// A request is done once its answer is being written, so its slot is freed
+// first: a client that reads the answer and sends the next request at once
+// finds the slot free. Only the answer being written is then past the
+// bounds (while stdout is full, say); the others wait for the lock with
+// their slots held.
 func (lw *lineWriter) Write(p []byte) (int, error) {
-	lw.mu.Lock()
-	n, err := lw.w.Write(p)
-	lw.mu.Unlock()
 	var head struct {
 		ID     json.RawMessage `json:"id"`
 		Method string          `json:"method"`
 	}
-	if json.Unmarshal(p, &head) == nil && head.Method == "" && len(head.ID) > 0 {
+	response := json.Unmarshal(p, &head) == nil && head.Method == "" && len(head.ID) > 0
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	if response {
 		lw.onResponse(head.ID)
 	}
-	return n, err
+	return lw.w.Write(p)
 }
 
 // writeMessage writes a message of the front end's own (not tracked).

@@ -212,3 +212,68 @@ func TestStdioBoundsTheBytesInProgress(t *testing.T) {
 		t.Fatalf("after the first finished: %s", line)
 	}
 }
+
+// Requests other than tool calls are bounded too: mcp-go gives each one a
+// goroutine holding its line, so without the front end a client that sends
+// faster than the server can answer would pile them up. Beyond MaxCalls of
+// them in progress, or past the bytes budget, the next is refused at once
+// with a JSON-RPC error; whatever its params, every request counts.
+func TestStdioBoundsOtherRequests(t *testing.T) {
+	h := newHarness(t, setup{tune: func(o *Options) { o.MaxCalls = 3; o.MaxInflightBytes = 3 << 20 }})
+	typesPath := "/v1/projects/" + activeRef + "/types/typescript"
+	h.api.InjectFault(sandbox.Fault{Method: "GET", Path: typesPath, Delay: 2 * time.Second})
+	w := serveStdioWire(t, h.srv)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "init", "method": "initialize", "params": map[string]any{
+		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{}}})
+	w.wait("init")
+	read := func(id string, pad int) {
+		params := map[string]any{"uri": "supabase://projects/" + activeRef + "/types/typescript"}
+		if pad > 0 {
+			params["_meta"] = map[string]any{"pad": strings.Repeat("x", pad)}
+		}
+		w.send(map[string]any{"jsonrpc": "2.0", "id": id, "method": "resources/read", "params": params})
+	}
+	busy := func(line string) bool {
+		return strings.Contains(line, `"code":-32000`) && strings.Contains(line, "The server is busy")
+	}
+
+	read("slow-1", 2<<20) // holds 2 MiB of the 3 MiB budget
+	for deadline := time.Now().Add(30 * time.Second); h.requestsTo("GET", typesPath) < 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the first read never reached the API")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	read("heavy", 2<<20)
+	if line := w.wait("heavy"); !busy(line) || !strings.Contains(line, "hold as much data") {
+		t.Fatalf("a second 2 MiB request: %s", line)
+	}
+	read("slow-2", 0)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "bad-params", "method": "resources/read", "params": "not an object"})
+	if line := w.wait("bad-params"); busy(line) {
+		t.Fatalf("the third request was refused: %s", line)
+	}
+	// The refused and the answered freed their slots: two slow reads run.
+	read("slow-3", 0)
+	read("over", 0)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "ping-over", "method": "ping"})
+	for _, id := range []string{"over", "ping-over"} {
+		if line := w.wait(id); !busy(line) || !strings.Contains(line, "3 requests other than tool calls") {
+			t.Fatalf("%s, beyond 3 in progress: %s", id, line)
+		}
+	}
+	w.send(map[string]any{"jsonrpc": "2.0", "id": map[string]any{"not": "an id"}, "method": "ping"})
+	for _, id := range []string{"slow-1", "slow-2", "slow-3"} {
+		if line := w.wait(id); !strings.Contains(line, `"contents"`) {
+			t.Fatalf("%s: %s", id, line)
+		}
+	}
+	if n := h.requestsTo("GET", typesPath); n != 3 {
+		t.Fatalf("%d reads reached the API, want the 3 admitted", n)
+	}
+	// All answered: the next ones are taken again.
+	w.send(map[string]any{"jsonrpc": "2.0", "id": "ping-after", "method": "ping"})
+	if line := w.wait("ping-after"); !strings.Contains(line, `"result"`) {
+		t.Fatalf("ping after the reads: %s", line)
+	}
+}
