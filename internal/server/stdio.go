@@ -103,6 +103,11 @@ type envelopeHead struct {
 	ID     json.RawMessage `json:"id"`
 	Method string          `json:"method"`
 	Params json.RawMessage `json:"params"`
+	// A message with a method and a result or error is no valid JSON-RPC
+	// message; mcp-go takes it for an answer and writes nothing back, which
+	// would hold its slot for good.
+	Result json.RawMessage `json:"result"`
+	Error  json.RawMessage `json:"error"`
 }
 
 // pass decides about one line: false when the front end answered it itself.
@@ -122,6 +127,10 @@ func (f *stdioFront) pass(line []byte) bool {
 			// any other id too, and one the front end cannot track would
 			// escape the bounds on requests in progress and their cancellation.
 			f.out.writeMessage(errorMessage(head.ID, mcp.INVALID_REQUEST, "the id of a request must be a string or a number"))
+			return false
+		}
+		if head.Result != nil || head.Error != nil {
+			f.out.writeMessage(errorMessage(head.ID, mcp.INVALID_REQUEST, "a message with a method is a request: it must not carry a result or an error"))
 			return false
 		}
 		return f.admit(head, key, int64(len(line)))

@@ -263,6 +263,21 @@ func TestStdioBoundsOtherRequests(t *testing.T) {
 		}
 	}
 	w.send(map[string]any{"jsonrpc": "2.0", "id": map[string]any{"not": "an id"}, "method": "ping"})
+	// A request that also carries a result or an error is one mcp-go would
+	// never answer (it takes it for an answer): refused, it holds no slot.
+	for i, extra := range []map[string]any{{"result": map[string]any{}}, {"result": nil}, {"error": map[string]any{"code": 1, "message": "x"}}} {
+		msg := map[string]any{"jsonrpc": "2.0", "id": fmt.Sprintf("odd-%d", i), "method": "tools/call", "params": map[string]any{"name": "projects_read", "arguments": map[string]any{"operation": "list"}}}
+		if i > 0 {
+			msg["method"], msg["params"] = "ping", nil
+		}
+		for k, v := range extra {
+			msg[k] = v
+		}
+		w.send(msg)
+		if line := w.wait(fmt.Sprintf("odd-%d", i)); !strings.Contains(line, "must not carry a result or an error") {
+			t.Fatalf("odd-%d (%v): %s", i, extra, line)
+		}
+	}
 	for _, id := range []string{"slow-1", "slow-2", "slow-3"} {
 		if line := w.wait(id); !strings.Contains(line, `"contents"`) {
 			t.Fatalf("%s: %s", id, line)
