@@ -27,11 +27,14 @@ import (
 // busy (so mcp-go's workers and queue never fill), and other requests
 // beyond MaxCalls too (so a client that sends requests faster than it
 // reads the answers holds a bounded number of them); every request in
-// progress holds its bytes of the server's budget; and it remembers
-// cancellations of calls that have not started.
+// progress holds its bytes of the server's budget; it passes on only the
+// answers to requests the server sent (mcp-go answers any other message
+// with an id, and that answer would free the slot of a running request
+// with the same id); and it remembers cancellations of calls that have not
+// started.
 func (s *Server) ServeStdio(ctx context.Context, in io.Reader, out io.Writer) error {
-	f := &stdioFront{s: s, max: s.opts.MaxRequestBytes, limit: s.opts.MaxCalls, inflight: map[string]*pendingCall{}}
-	f.out = &lineWriter{w: out, onResponse: f.finished}
+	f := &stdioFront{s: s, max: s.opts.MaxRequestBytes, limit: s.opts.MaxCalls, inflight: map[string]*pendingCall{}, awaiting: map[string]int{}}
+	f.out = &lineWriter{w: out, onResponse: f.finished, onRequest: f.asked}
 	if !s.front.CompareAndSwap(nil, f) {
 		return errors.New("stdio: already serving")
 	}
@@ -62,7 +65,15 @@ type stdioFront struct {
 	mu       sync.Mutex
 	inflight map[string]*pendingCall // requests passed on and not yet answered, by id
 	calls    int                     // how many of them are tool calls
+	awaiting map[string]int          // ids of the server's own requests not yet answered, to their order
+	asks     int                     // requests the server has sent
 }
+
+// maxAwaiting bounds the server's requests kept as awaiting an answer
+// (elicitation, one per tool call waiting for the user, at most MaxCalls at
+// a time): past it the oldest is forgotten, and an answer to it dropped;
+// mcp-go has stopped waiting for such an old one by then.
+const maxAwaiting = 1024
 
 type pendingCall struct {
 	toolCall  bool
@@ -134,6 +145,8 @@ func (f *stdioFront) pass(line []byte) bool {
 			return false
 		}
 		return f.admit(head, key, int64(len(line)))
+	case head.Method == "" && head.ID != nil:
+		return f.answers(head)
 	case head.Method == string(mcp.MethodNotificationCancelled):
 		var params struct {
 			RequestID json.RawMessage `json:"requestId"`
@@ -185,6 +198,50 @@ func (f *stdioFront) admit(head envelopeHead, key string, size int64) bool {
 		return true
 	}
 	return false
+}
+
+// answers reports whether a message without a method answers a request
+// the server sent and still waits for. Anything else is dropped: mcp-go
+// would answer it (method not found) with its id, and that answer would
+// free the slot of the client's own request with the same id.
+func (f *stdioFront) answers(head envelopeHead) bool {
+	key, ok := idKey(head.ID)
+	f.mu.Lock()
+	_, asked := f.awaiting[key]
+	if ok && asked {
+		delete(f.awaiting, key)
+	}
+	f.mu.Unlock()
+	if !ok || !asked {
+		id := string(head.ID)
+		if len(id) > 64 {
+			id = id[:64] + "..."
+		}
+		f.s.log.Warn("dropped a message that answers no request of this server", "id", id)
+		return false
+	}
+	return true
+}
+
+// asked is called for every request the server writes to the client.
+func (f *stdioFront) asked(id json.RawMessage) {
+	key, ok := idKey(id)
+	if !ok {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.awaiting) >= maxAwaiting {
+		oldest, first := "", 0
+		for k, n := range f.awaiting {
+			if oldest == "" || n < first {
+				oldest, first = k, n
+			}
+		}
+		delete(f.awaiting, oldest)
+	}
+	f.asks++
+	f.awaiting[key] = f.asks
 }
 
 // starting is called as mcp-go starts a tool call (after registering it for
@@ -292,7 +349,8 @@ func errorMessage(id json.RawMessage, code int, text string) []byte {
 type lineWriter struct {
 	mu         sync.Mutex
 	w          io.Writer
-	onResponse func(id json.RawMessage)
+	onResponse func(id json.RawMessage) // a response to the client's request
+	onRequest  func(id json.RawMessage) // a request of the server's own
 }
 
 // Write takes one whole message line, as mcp-go writes them.
@@ -307,11 +365,14 @@ func (lw *lineWriter) Write(p []byte) (int, error) {
 		ID     json.RawMessage `json:"id"`
 		Method string          `json:"method"`
 	}
-	response := json.Unmarshal(p, &head) == nil && head.Method == "" && len(head.ID) > 0
+	parsed := json.Unmarshal(p, &head) == nil && len(head.ID) > 0
 	lw.mu.Lock()
 	defer lw.mu.Unlock()
-	if response {
+	switch {
+	case parsed && head.Method == "":
 		lw.onResponse(head.ID)
+	case parsed:
+		lw.onRequest(head.ID) // before the client can see it, so its answer finds it
 	}
 	return lw.w.Write(p)
 }

@@ -46,7 +46,7 @@ type stdioWire struct {
 	t   *testing.T
 	in  *io.PipeWriter
 	mu  sync.Mutex
-	got map[string]string // response line by id
+	got map[string]string // response line by id; the server's requests by method
 	ch  chan struct{}
 }
 
@@ -65,9 +65,13 @@ func serveStdioWire(t *testing.T, srv *Server) *stdioWire {
 				ID     any    `json:"id"`
 				Method string `json:"method"`
 			}
-			if json.Unmarshal([]byte(line), &head) == nil && head.ID != nil && head.Method == "" {
+			if json.Unmarshal([]byte(line), &head) == nil && head.ID != nil {
+				key := fmt.Sprint(head.ID)
+				if head.Method != "" { // a request of the server's: by its method
+					key = head.Method
+				}
 				w.mu.Lock()
-				w.got[fmt.Sprint(head.ID)] = line
+				w.got[key] = line
 				w.mu.Unlock()
 				select {
 				case w.ch <- struct{}{}:
@@ -290,5 +294,68 @@ func TestStdioBoundsOtherRequests(t *testing.T) {
 	w.send(map[string]any{"jsonrpc": "2.0", "id": "ping-after", "method": "ping"})
 	if line := w.wait("ping-after"); !strings.Contains(line, `"result"`) {
 		t.Fatalf("ping after the reads: %s", line)
+	}
+}
+
+// Over the stdio front end, the answer to the server's elicitation reaches
+// mcp-go and the confirmed call goes out; a message with an id and no
+// method that answers nothing the server asked is dropped, since mcp-go
+// would answer it with that id and so free the slot of the client's own
+// running request with the same id.
+func TestStdioPassesOnlyAnswersToItsRequests(t *testing.T) {
+	h := newHarness(t, setup{policy: &guard.Policy{Confirm: guard.ConfirmElicit}, tune: func(o *Options) { o.MaxCalls = 1 }})
+	h.api.InjectFault(sandbox.Fault{Method: "GET", Path: "/v1/projects", Delay: 2 * time.Second})
+	w := serveStdioWire(t, h.srv)
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": map[string]any{
+		"protocolVersion": "2025-11-25", "clientInfo": map[string]any{"name": "w", "version": "1"}, "capabilities": map[string]any{"elicitation": map[string]any{}}}})
+	w.wait("1")
+	w.send(map[string]any{"jsonrpc": "2.0", "method": "notifications/initialized"})
+
+	// A slow call holds the one slot; answers to nothing the server asked,
+	// with its id, must not free it.
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": map[string]any{"name": "projects_read", "arguments": map[string]any{"operation": "list"}}})
+	for deadline := time.Now().Add(30 * time.Second); h.requestsTo("GET", "/v1/projects") < 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the slow call never reached the API")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 2})
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 2, "error": map[string]any{"code": -1, "message": "no"}})
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 2, "result": nil})
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": map[string]any{"name": "projects_read", "arguments": map[string]any{"operation": "list"}}})
+	if line := w.wait("3"); !strings.Contains(line, "The server is busy") {
+		t.Fatalf("a second call while the first runs, after answers to nothing: %s", line)
+	}
+	if line := w.wait("2"); !strings.Contains(line, "acme") {
+		t.Fatalf("the slow call: %s", line)
+	}
+
+	// The user confirms through the client: the answer goes through.
+	w.send(map[string]any{"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": map[string]any{"name": "projects_write", "arguments": map[string]any{"operation": "pause", "ref": activeRef}}})
+	var ask struct {
+		ID     json.RawMessage `json:"id"`
+		Params struct {
+			RequestedSchema struct {
+				Properties map[string]struct {
+					Type        string `json:"type"`
+					Description string `json:"description"`
+				} `json:"properties"`
+			} `json:"requestedSchema"`
+		} `json:"params"`
+	}
+	if err := json.Unmarshal([]byte(w.wait("elicitation/create")), &ask); err != nil {
+		t.Fatal(err)
+	}
+	answer := any(true)
+	if f, ok := ask.Params.RequestedSchema.Properties["confirm"]; ok && f.Type == "string" {
+		answer = f.Description
+	}
+	w.send(map[string]any{"jsonrpc": "2.0", "id": ask.ID, "result": map[string]any{"action": "accept", "content": map[string]any{"confirm": answer}}})
+	if line := w.wait("4"); strings.Contains(line, `"isError":true`) {
+		t.Fatalf("the confirmed pause: %s", line)
+	}
+	if n := h.requestsTo("POST", "/v1/projects/"+activeRef+"/pause"); n != 1 {
+		t.Fatalf("%d pauses sent, want the one confirmed", n)
 	}
 }
