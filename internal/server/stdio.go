@@ -200,27 +200,36 @@ func (f *stdioFront) admit(head envelopeHead, key string, size int64) bool {
 	return false
 }
 
-// answers reports whether a message without a method answers a request
-// the server sent and still waits for. Anything else is dropped: mcp-go
-// would answer it (method not found) with its id, and that answer would
-// free the slot of the client's own request with the same id.
+// answers reports whether a message without a method is passed on: only
+// an answer with a result (not null) to a request the server sent and
+// still waits for. mcp-go answers any other message with an id that it
+// cannot hand to a waiting request (method not found), with that id, and
+// its answer would free the slot of the client's own request with the
+// same id; a result it cannot hand on it ignores. So an error answer is
+// dropped too, as mcp-go answers one that comes after it stopped waiting:
+// the question then goes unanswered and times out, which fails closed.
 func (f *stdioFront) answers(head envelopeHead) bool {
 	key, ok := idKey(head.ID)
+	hasResult := len(head.Result) > 0 && string(bytes.TrimSpace(head.Result)) != "null"
 	f.mu.Lock()
 	_, asked := f.awaiting[key]
-	if ok && asked {
+	pass := ok && asked && hasResult
+	if pass {
 		delete(f.awaiting, key)
 	}
 	f.mu.Unlock()
-	if !ok || !asked {
+	if !pass {
 		id := string(head.ID)
 		if len(id) > 64 {
 			id = id[:64] + "..."
 		}
-		f.s.log.Warn("dropped a message that answers no request of this server", "id", id)
-		return false
+		why := "it answers no request of this server"
+		if ok && asked {
+			why = "it carries no result"
+		}
+		f.s.log.Warn("dropped a message without a method: "+why, "id", id)
 	}
-	return true
+	return pass
 }
 
 // asked is called for every request the server writes to the client.

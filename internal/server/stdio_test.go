@@ -47,6 +47,7 @@ type stdioWire struct {
 	in  *io.PipeWriter
 	mu  sync.Mutex
 	got map[string]string // response line by id; the server's requests by method
+	all []string          // every line, in order
 	ch  chan struct{}
 }
 
@@ -72,6 +73,7 @@ func serveStdioWire(t *testing.T, srv *Server) *stdioWire {
 				}
 				w.mu.Lock()
 				w.got[key] = line
+				w.all = append(w.all, line)
 				w.mu.Unlock()
 				select {
 				case w.ch <- struct{}{}:
@@ -351,11 +353,31 @@ func TestStdioPassesOnlyAnswersToItsRequests(t *testing.T) {
 	if f, ok := ask.Params.RequestedSchema.Properties["confirm"]; ok && f.Type == "string" {
 		answer = f.Description
 	}
+	// Answers to the question without a result never reach mcp-go, which
+	// would answer them with the question's id (the client's own requests
+	// may use the same ids, as initialize did here); the question still
+	// waits for the real one.
+	w.send(map[string]any{"jsonrpc": "2.0", "id": ask.ID})
+	w.send(map[string]any{"jsonrpc": "2.0", "id": ask.ID, "result": nil})
+	w.send(map[string]any{"jsonrpc": "2.0", "id": ask.ID, "error": map[string]any{"code": -1, "message": "no"}})
 	w.send(map[string]any{"jsonrpc": "2.0", "id": ask.ID, "result": map[string]any{"action": "accept", "content": map[string]any{"confirm": answer}}})
 	if line := w.wait("4"); strings.Contains(line, `"isError":true`) {
 		t.Fatalf("the confirmed pause: %s", line)
 	}
 	if n := h.requestsTo("POST", "/v1/projects/"+activeRef+"/pause"); n != 1 {
 		t.Fatalf("%d pauses sent, want the one confirmed", n)
+	}
+	// Its answer would be an error with the question's id (which may also
+	// be the id of one of this client's requests, answered with results).
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, line := range w.all {
+		var m struct {
+			ID    json.RawMessage `json:"id"`
+			Error json.RawMessage `json:"error"`
+		}
+		if json.Unmarshal([]byte(line), &m) == nil && string(m.ID) == string(ask.ID) && m.Error != nil {
+			t.Fatalf("the server answered an answer to its question: %s", line)
+		}
 	}
 }
